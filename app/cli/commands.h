@@ -1,0 +1,25 @@
+#pragma once
+// Subcommands of `awb`. Each registers its options on the CLI11 app and sets
+// the action that CommandContext::run() performs after parsing.
+
+#include <functional>
+#include <iosfwd>
+
+namespace CLI {
+class App;
+}
+
+namespace awb {
+
+struct CommandContext
+{
+    std::ostream &out;
+    std::ostream &err;
+    std::function<int()> action;
+
+    int run() const { return action ? action() : 0; }
+};
+
+void registerCommands(CLI::App &app, CommandContext &ctx);
+
+} // namespace awb

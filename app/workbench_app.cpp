@@ -1,0 +1,134 @@
+#include "workbench_app.h"
+
+#include "awb_version.h"
+#include "main_window.h"
+#include "util/runtime.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace awb {
+
+namespace {
+
+void describeOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(
+        QCoreApplication::translate("Workbench", "Alignment Workbench: multi-objective GRPO with live aspect weights"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("screenshot"),
+                      QCoreApplication::translate("Workbench", "Save a PNG of the main window to <file> and quit."),
+                      QStringLiteral("file")});
+    parser.addOption({QStringLiteral("size"),
+                      QCoreApplication::translate("Workbench", "Window size as WIDTHxHEIGHT, e.g. 1600x1000."),
+                      QStringLiteral("size")});
+    parser.addOption({QStringLiteral("threads"),
+                      QCoreApplication::translate("Workbench", "Compute threads for this run (0: all cores)."),
+                      QStringLiteral("n")});
+}
+
+} // namespace
+
+bool parseWorkbenchArguments(const QStringList &arguments, WorkbenchOptions *options, QString *error)
+{
+    QCommandLineParser parser;
+    describeOptions(parser);
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return false;
+    }
+    options->screenshotPath = parser.value(QStringLiteral("screenshot"));
+    if (parser.isSet(QStringLiteral("size"))) {
+        static const QRegularExpression re(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"));
+        const auto m = re.match(parser.value(QStringLiteral("size")));
+        if (!m.hasMatch()) {
+            *error = QCoreApplication::translate("Workbench", "--size: expected WIDTHxHEIGHT, got \"%1\"")
+                         .arg(parser.value(QStringLiteral("size")));
+            return false;
+        }
+        options->width = m.captured(1).toInt();
+        options->height = m.captured(2).toInt();
+    }
+    if (parser.isSet(QStringLiteral("threads"))) {
+        bool ok = false;
+        options->threads = parser.value(QStringLiteral("threads")).toInt(&ok);
+        if (!ok || options->threads < 0) {
+            *error = QCoreApplication::translate("Workbench", "--threads: expected 0 or a positive count");
+            return false;
+        }
+    }
+    return true;
+}
+
+int runWorkbench(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("AlignmentWorkbench"));
+    QCoreApplication::setApplicationName(QStringLiteral("alignment-workbench"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
+    QGuiApplication::setApplicationDisplayName(QCoreApplication::translate("Workbench", "Alignment Workbench"));
+
+    // --help and --version print and exit through QCommandLineParser::process.
+    {
+        QCommandLineParser parser;
+        describeOptions(parser);
+        parser.parse(app.arguments());
+        if (parser.isSet(QStringLiteral("help")))
+            parser.showHelp(0);
+        if (parser.isSet(QStringLiteral("version")))
+            parser.showVersion();
+    }
+    WorkbenchOptions options;
+    QString error;
+    if (!parseWorkbenchArguments(app.arguments(), &options, &error)) {
+        std::fprintf(stderr, "alignment-workbench: %s\n", qPrintable(error));
+        return 2;
+    }
+
+    QSettings settings;
+    RuntimeOptions runtimeOptions;
+    runtimeOptions.threads = options.threads >= 0 ? options.threads
+                                                  : settings.value(QStringLiteral("compute/threads"), 0).toInt();
+    runtimeOptions.device = settings.value(QStringLiteral("compute/device"), QStringLiteral("auto")).toString().toStdString();
+    QString computeSummary;
+    try {
+        const Runtime rt = applyRuntime(runtimeOptions);
+        computeSummary = QCoreApplication::translate("Workbench", "LibTorch %1 · %2 · %n thread(s)", nullptr, rt.threads)
+                             .arg(QString::fromStdString(torchVersion()), QString::fromStdString(rt.device.str()));
+    } catch (const std::exception &e) {
+        // A bad saved device must not keep the window from opening: fall back to the CPU.
+        runtimeOptions.device = "cpu";
+        const Runtime rt = applyRuntime(runtimeOptions);
+        computeSummary = QCoreApplication::translate("Workbench", "%1 (using cpu, %n thread(s))", nullptr, rt.threads)
+                             .arg(QString::fromUtf8(e.what()));
+    }
+
+    MainWindow window;
+    window.setComputeSummary(computeSummary);
+    if (options.width > 0)
+        window.resize(options.width, options.height);
+    window.show();
+
+    if (!options.screenshotPath.isEmpty()) {
+        int status = 0;
+        QTimer::singleShot(500, &window, [&] {
+            QString saveError;
+            if (!window.saveScreenshot(options.screenshotPath, &saveError)) {
+                std::fprintf(stderr, "alignment-workbench: cannot save screenshot: %s\n", qPrintable(saveError));
+                status = 1;
+            }
+            window.close();
+        });
+        const int rc = app.exec();
+        return status != 0 ? status : rc;
+    }
+    return app.exec();
+}
+
+} // namespace awb

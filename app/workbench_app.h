@@ -1,0 +1,24 @@
+#pragma once
+// Start-up of the GUI: application identity, settings, the compute runtime
+// (threads from the settings, default all cores) and the main window.
+// main.cpp only calls runWorkbench(). GUI thread only.
+
+#include <QString>
+
+namespace awb {
+
+struct WorkbenchOptions
+{
+    QString screenshotPath;   // --screenshot FILE: save the window to FILE, then quit
+    int width = 0;            // --size WxH for screenshots; 0 keeps the saved geometry
+    int height = 0;
+    int threads = -1;         // --threads N overrides the setting compute/threads for this run
+};
+
+// Parses the GUI command line (QCommandLineParser); on a bad option prints the
+// usage to stderr and returns false.
+bool parseWorkbenchArguments(const QStringList &arguments, WorkbenchOptions *options, QString *error);
+
+int runWorkbench(int argc, char **argv);
+
+} // namespace awb

@@ -1,0 +1,39 @@
+#pragma once
+// Process-wide compute settings: the device every tensor goes to, the dtype
+// and the number of intra-op threads. Chosen once at start-up (GUI settings,
+// CLI flags) and passed down explicitly; nothing below hard-codes a device.
+// Core-only header (it includes c10): app/ and widgets/ must not include it.
+
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include <string>
+
+namespace awb {
+
+struct RuntimeOptions
+{
+    std::string device = "auto";   // "auto" (CUDA when this LibTorch has it, else CPU), "cpu", "cuda", "cuda:N"
+    std::string dtype = "auto";    // "auto" (fp32 on CPU, bf16 on CUDA), "float32", "bfloat16", "float16"
+    int threads = 0;               // intra-op threads; 0 means all cores
+};
+
+struct Runtime
+{
+    c10::Device device = c10::Device(c10::kCPU);
+    c10::ScalarType dtype = c10::kFloat;
+    int threads = 1;
+};
+
+// Validates the options and applies the thread count (at::set_num_threads).
+// Throws Error with the offending value, e.g. a CUDA device on a CPU-only build.
+Runtime applyRuntime(const RuntimeOptions &options);
+
+// The number of cores the scheduler lets this process use.
+int availableCores();
+
+// LibTorch's version as "major.minor.patch", and whether it was built with CUDA.
+std::string torchVersion();
+bool torchHasCuda();
+
+} // namespace awb
