@@ -109,6 +109,8 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
 {
     registerInfo(app, ctx);
     registerInspect(app, ctx);
+    registerTextCommands(app, ctx);
+    registerModelCommands(app, ctx);
 }
 
 } // namespace awb

@@ -22,4 +22,8 @@ struct CommandContext
 
 void registerCommands(CLI::App &app, CommandContext &ctx);
 
+// One function per topic, each in its own cmd_<topic>.cpp.
+void registerTextCommands(CLI::App &app, CommandContext &ctx);    // tokenize
+void registerModelCommands(CLI::App &app, CommandContext &ctx);   // logits, generate, bench
+
 } // namespace awb

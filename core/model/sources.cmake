@@ -1,0 +1,3 @@
+# core/model: causal LMs, LoRA, sampler.
+target_sources(awb_core PRIVATE
+)
