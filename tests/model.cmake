@@ -1,1 +1,2 @@
-# Model runtime tests (core/model).
+# Model runtime tests (core/model), checked against the naive reference in reference.cmake.
+awb_add_test(causal_lm DIR core LIBS awb_reference_lm awb_core)

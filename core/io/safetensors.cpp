@@ -199,6 +199,12 @@ const SafetensorsEntry &Checkpoint::entry(const std::string &name) const
     return *m_shards[it->second]->header().find(name);
 }
 
+const std::string &Checkpoint::fileOf(const std::string &name) const
+{
+    const auto it = m_location.find(name);
+    return m_shards[it == m_location.end() ? 0 : it->second]->path();
+}
+
 at::Tensor Checkpoint::tensor(const std::string &name) const
 {
     const auto it = m_location.find(name);

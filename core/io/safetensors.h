@@ -63,6 +63,8 @@ public:
     bool contains(const std::string &name) const { return m_location.count(name) != 0; }
     at::Tensor tensor(const std::string &name) const;
     const SafetensorsEntry &entry(const std::string &name) const;
+    // The file holding `name` (for messages).
+    const std::string &fileOf(const std::string &name) const;
     // The files that make up the checkpoint, in shard order.
     std::vector<std::string> files() const;
     // Metadata of the first file (transformers writes {"format": "pt"}).

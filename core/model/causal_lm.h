@@ -1,0 +1,182 @@
+#pragma once
+// A decoder-only causal language model in LibTorch: the Llama family (Llama,
+// SmolLM2, Llama 3, Qwen2) and GPT-2, loaded from and saved to Hugging Face
+// folders (config.json + safetensors) with transformers' tensor names.
+//
+// Layout: q/k/v and gate/up projections are fused into one matrix each, so a
+// decode step runs one matrix product where transformers runs two or three;
+// stateDict() splits them back into the Hugging Face names. LoRA adapters sit
+// on the parts of a projection (see lora.h) and can be switched off, which
+// gives the base model's outputs exactly: GRPO uses that as its reference.
+//
+// Every tensor lives on the model's device in its compute dtype (Runtime).
+// One thread at a time may call a CausalLM; distinct models are independent.
+// Core-only header (ATen): app/ and widgets/ must not include it.
+
+#include "io/model_config.h"
+#include "io/safetensors.h"
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace awb {
+
+struct LoraOptions;
+
+// One LoRA adapter on one part of a projection: delta = scaling * B(A(dropout(x))).
+struct LoraAdapter
+{
+    at::Tensor a;          // [r, in]
+    at::Tensor b;          // [out, r]
+    double scaling = 1.0;  // alpha / r (alpha / sqrt(r) with rsLoRA)
+    double dropout = 0.0;
+};
+
+// A linear map whose output is the concatenation of named parts (q|k|v, gate|up
+// or a single part). Parts carry their Hugging Face module names.
+struct Projection
+{
+    at::Tensor weight;                     // [sum(outSizes), in]
+    at::Tensor bias;                       // [sum(outSizes)] or undefined
+    std::vector<std::string> partNames;    // e.g. {"q_proj", "k_proj", "v_proj"}
+    std::vector<std::int64_t> outSizes;
+    std::vector<std::optional<LoraAdapter>> lora;   // one slot per part
+
+    at::Tensor forward(const at::Tensor &x, bool adaptersOn, bool training) const;
+    bool hasLora() const;
+};
+
+struct TransformerLayer
+{
+    at::Tensor norm1Weight, norm1Bias;     // input_layernorm / ln_1 (bias: GPT-2 only)
+    at::Tensor norm2Weight, norm2Bias;     // post_attention_layernorm / ln_2
+    Projection qkv;                        // fused q|k|v
+    Projection out;                        // o_proj / attn.c_proj
+    Projection up;                         // fused gate|up (Llama) or c_fc (GPT-2)
+    Projection down;                       // down_proj / mlp.c_proj
+};
+
+// Keys and values of past positions, one slot per position, for B sequences.
+// Slots [0, length) are filled; keyValid marks which filled slots are real
+// tokens (false for left padding). Owned by the caller of forward().
+struct KvCache
+{
+    std::vector<at::Tensor> keys;     // per layer [B, kvHeads, capacity, headDim]
+    std::vector<at::Tensor> values;
+    at::Tensor keyValid;              // [B, capacity] bool
+    std::int64_t length = 0;
+    std::int64_t capacity = 0;
+
+    std::int64_t batchSize() const { return keyValid.defined() ? keyValid.size(0) : 0; }
+    // Keeps the rows `index` (int64 [B']) in that order; used to expand a
+    // prefilled prompt to G samples and to drop finished sequences.
+    void selectRows(const at::Tensor &index);
+    std::int64_t bytes() const;
+};
+
+class CausalLM
+{
+public:
+    struct LoadOptions
+    {
+        c10::Device device = c10::Device(c10::kCPU);
+        c10::ScalarType dtype = c10::kFloat;   // compute dtype; stored F16/BF16/F32 are converted
+    };
+
+    // Loads config.json + model.safetensors (or shards) from `dir`. Throws
+    // FormatError naming the file and tensor for missing, unexpected or
+    // mis-shaped tensors and for config errors.
+    static std::unique_ptr<CausalLM> load(const std::string &dir, const LoadOptions &options);
+    static std::unique_ptr<CausalLM> load(const std::string &dir);
+    // A model with the given configuration and freshly initialised weights
+    // (normal, std 0.02, as transformers' _init_weights; norms at 1).
+    static std::unique_ptr<CausalLM> create(const ModelConfig &config, std::uint64_t seed,
+                                            const LoadOptions &options);
+
+    const ModelConfig &config() const { return m_config; }
+    c10::Device device() const { return m_device; }
+    c10::ScalarType dtype() const { return m_dtype; }
+
+    // Runs the transformer on ids [B, T] at positions [B, T] (int64, on any
+    // device). With a cache, the T new tokens go to slots [length, length+T)
+    // and attend to every valid earlier slot; `newValid` [B, T] marks padding
+    // among them (undefined: all valid). Without a cache, attention is causal
+    // within the T tokens and `newValid` masks padded keys.
+    // Returns the final hidden states [B, T, hidden] after the last norm.
+    at::Tensor forward(const at::Tensor &ids, const at::Tensor &positions, KvCache *cache = nullptr,
+                       const at::Tensor &newValid = {});
+    // Logits [..., vocab] in fp32 from hidden states returned by forward().
+    at::Tensor logits(const at::Tensor &hidden) const;
+
+    // A cache for `batch` sequences of up to `capacity` positions.
+    KvCache makeCache(std::int64_t batch, std::int64_t capacity) const;
+
+    // Hugging Face state dict (names as transformers writes them), views of the
+    // live weights. With mergedLora the adapters are folded into the weights.
+    NamedTensors stateDict(bool mergedLora = false) const;
+    // Writes config.json and model.safetensors (sharded above maxShardBytes).
+    void save(const std::string &dir, std::uint64_t maxShardBytes = 0, bool mergedLora = true) const;
+
+    // Training switches: dropout in LoRA, gradients on the base weights.
+    void setTraining(bool training) { m_training = training; }
+    bool training() const { return m_training; }
+    void setBaseTrainable(bool trainable);
+    // Parameters that currently require gradients, with Hugging Face / PEFT names.
+    NamedTensors trainableParameters() const;
+    std::int64_t parameterCount() const;
+
+    // LoRA (lora.cpp). Adapters are added to the parts named in options.targetModules.
+    void addLora(const LoraOptions &options, std::uint64_t seed);
+    bool hasLora() const;
+    void setAdaptersEnabled(bool enabled);
+    bool adaptersEnabled() const { return m_adaptersOn; }
+    void mergeLora();     // W += scaling * B A for every adapter; adapters then skipped
+    void unmergeLora();   // the inverse (up to rounding)
+    bool loraMerged() const { return m_loraMerged; }
+    NamedTensors loraStateDict() const;   // PEFT key names
+    const LoraOptions *loraOptions() const { return m_loraOptions.get(); }
+    void saveLora(const std::string &dir) const;        // adapter_config.json + adapter_model.safetensors
+    void loadLora(const std::string &dir);
+
+    ~CausalLM();
+
+private:
+    CausalLM() = default;
+    void buildRope();
+    void validateIds(const at::Tensor &ids) const;
+    void copyLoraWeights(const SafetensorsFile &file, std::int64_t r);
+    at::Tensor norm(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b) const;
+    at::Tensor applyRope(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin) const;
+    at::Tensor attention(const TransformerLayer &layer, std::size_t index, const at::Tensor &x,
+                         const at::Tensor &cos, const at::Tensor &sin, const at::Tensor &mask, KvCache *cache);
+    void forEachProjection(const std::function<void(Projection &)> &fn);
+    void forEachProjection(const std::function<void(const Projection &)> &fn) const;
+
+    friend struct CausalLMLoader;
+
+    ModelConfig m_config;
+    c10::Device m_device = c10::Device(c10::kCPU);
+    c10::ScalarType m_dtype = c10::kFloat;
+    at::Tensor m_embed;          // [V, H]
+    at::Tensor m_positions;      // GPT-2 wpe [P, H]
+    at::Tensor m_lmHead;         // [V, H]; aliases m_embed when tied
+    at::Tensor m_finalNormWeight, m_finalNormBias;
+    std::vector<TransformerLayer> m_layers;
+    at::Tensor m_ropeCos, m_ropeSin;   // [maxPos, headDim], fp32
+    bool m_training = false;
+    bool m_adaptersOn = true;
+    bool m_loraMerged = false;
+    std::unique_ptr<LoraOptions> m_loraOptions;
+};
+
+// Llama 3 / linear RoPE frequencies as transformers computes them
+// (inv_freq per rotary pair, headDim / 2 values, fp64). Exposed for tests.
+std::vector<double> ropeInverseFrequencies(const ModelConfig &config);
+
+} // namespace awb

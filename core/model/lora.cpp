@@ -1,0 +1,262 @@
+#include "model/lora.h"
+
+#include "io/atomic_file.h"
+#include "io/json_util.h"
+#include "model/causal_lm.h"
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace awb {
+
+double LoraOptions::scaling() const
+{
+    return useRslora ? alpha / std::sqrt(static_cast<double>(r)) : alpha / static_cast<double>(r);
+}
+
+namespace {
+
+constexpr const char *kPeftPrefix = "base_model.model.";
+
+// The Hugging Face module path of part `k` of one of a layer's projections.
+std::string modulePath(const ModelConfig &c, std::size_t layer, int projection, const std::string &part)
+{
+    if (c.architecture == Architecture::Gpt2)
+        return "transformer.h." + std::to_string(layer) + "." + part;
+    const char *block = projection < 2 ? "self_attn." : "mlp.";
+    return "model.layers." + std::to_string(layer) + "." + block + part;
+}
+
+// PEFT's rule: a target matches a module whose full name equals it or ends in "." + target.
+bool targetMatches(const std::string &module, const std::vector<std::string> &targets)
+{
+    for (const auto &t : targets)
+        if (module == t || (module.size() > t.size() && module.compare(module.size() - t.size(), t.size(), t) == 0
+                            && module[module.size() - t.size() - 1] == '.'))
+            return true;
+    return false;
+}
+
+} // namespace
+
+void CausalLM::addLora(const LoraOptions &options, std::uint64_t seed)
+{
+    if (hasLora())
+        throw Error("the model already has LoRA adapters");
+    if (options.r <= 0)
+        throw Error("LoRA rank r must be positive, got " + std::to_string(options.r));
+    if (options.dropout < 0.0 || options.dropout >= 1.0)
+        throw Error("LoRA dropout must be in [0, 1)");
+    at::Generator gen = at::detail::createCPUGenerator(seed);
+    const auto opts = at::TensorOptions().dtype(m_dtype).device(m_device);
+    std::set<std::string> matched;
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        Projection *projs[] = {&m_layers[i].qkv, &m_layers[i].out, &m_layers[i].up, &m_layers[i].down};
+        for (int pi = 0; pi < 4; ++pi) {
+            Projection &p = *projs[pi];
+            const std::int64_t in = p.weight.size(1);
+            for (std::size_t k = 0; k < p.partNames.size(); ++k) {
+                const std::string module = modulePath(m_config, i, pi, p.partNames[k]);
+                if (!targetMatches(module, options.targetModules))
+                    continue;
+                matched.insert(p.partNames[k]);
+                LoraAdapter ad;
+                // PEFT's init: A ~ kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)); B = 0,
+                // so a fresh adapter leaves the model's outputs unchanged.
+                const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+                ad.a = at::empty({options.r, in}, at::kFloat).uniform_(-bound, bound, gen).to(opts).set_requires_grad(true);
+                ad.b = at::zeros({p.outSizes[k], options.r}, opts).set_requires_grad(true);
+                ad.scaling = options.scaling();
+                ad.dropout = options.dropout;
+                p.lora[k] = std::move(ad);
+            }
+        }
+    }
+    if (matched.empty())
+        throw Error("LoRA target_modules match no module of this " + std::string(architectureName(m_config.architecture))
+                    + " model");
+    m_loraOptions = std::make_unique<LoraOptions>(options);
+    m_adaptersOn = true;
+    m_loraMerged = false;
+}
+
+bool CausalLM::hasLora() const
+{
+    bool any = false;
+    forEachProjection([&](const Projection &p) { any = any || p.hasLora(); });
+    return any;
+}
+
+void CausalLM::setAdaptersEnabled(bool enabled)
+{
+    if (!enabled && m_loraMerged)
+        throw Error("the LoRA adapters are merged into the weights; unmerge them before disabling");
+    m_adaptersOn = enabled;
+}
+
+void CausalLM::mergeLora()
+{
+    if (m_loraMerged || !hasLora())
+        return;
+    at::NoGradGuard noGrad;
+    forEachProjection([](Projection &p) {
+        std::int64_t offset = 0;
+        for (std::size_t k = 0; k < p.outSizes.size(); ++k) {
+            if (p.lora[k])
+                p.weight.narrow(0, offset, p.outSizes[k])
+                    .add_(at::matmul(p.lora[k]->b, p.lora[k]->a).mul_(p.lora[k]->scaling));
+            offset += p.outSizes[k];
+        }
+    });
+    m_loraMerged = true;
+}
+
+void CausalLM::unmergeLora()
+{
+    if (!m_loraMerged)
+        return;
+    at::NoGradGuard noGrad;
+    forEachProjection([](Projection &p) {
+        std::int64_t offset = 0;
+        for (std::size_t k = 0; k < p.outSizes.size(); ++k) {
+            if (p.lora[k])
+                p.weight.narrow(0, offset, p.outSizes[k])
+                    .sub_(at::matmul(p.lora[k]->b, p.lora[k]->a).mul_(p.lora[k]->scaling));
+            offset += p.outSizes[k];
+        }
+    });
+    m_loraMerged = false;
+}
+
+NamedTensors CausalLM::loraStateDict() const
+{
+    NamedTensors out;
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        const Projection *projs[] = {&m_layers[i].qkv, &m_layers[i].out, &m_layers[i].up, &m_layers[i].down};
+        for (int pi = 0; pi < 4; ++pi)
+            for (std::size_t k = 0; k < projs[pi]->partNames.size(); ++k)
+                if (projs[pi]->lora[k]) {
+                    const std::string base = kPeftPrefix + modulePath(m_config, i, pi, projs[pi]->partNames[k]);
+                    out.emplace_back(base + ".lora_A.weight", projs[pi]->lora[k]->a);
+                    out.emplace_back(base + ".lora_B.weight", projs[pi]->lora[k]->b);
+                }
+    }
+    return out;
+}
+
+void CausalLM::saveLora(const std::string &dir) const
+{
+    if (!m_loraOptions)
+        throw Error("the model has no LoRA adapters to save");
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw IoError(dir + ": cannot create folder: " + ec.message());
+    NamedTensors tensors;
+    for (auto &[name, t] : loraStateDict())
+        tensors.emplace_back(name, t.detach());
+    saveSafetensors((fs::path(dir) / "adapter_model.safetensors").string(), tensors, {{"format", "pt"}});
+    const LoraOptions &o = *m_loraOptions;
+    nlohmann::json config = {
+        {"peft_type", "LORA"},
+        {"task_type", "CAUSAL_LM"},
+        {"base_model_name_or_path", o.baseModelPath},
+        {"r", o.r},
+        {"lora_alpha", o.alpha},
+        {"lora_dropout", o.dropout},
+        {"use_rslora", o.useRslora},
+        {"use_dora", false},
+        {"target_modules", o.targetModules},
+        {"bias", "none"},
+        // PEFT sets it for GPT-2's Conv1D; it affects merging only, not the key layout.
+        {"fan_in_fan_out", m_config.architecture == Architecture::Gpt2},
+        {"inference_mode", true},
+        {"init_lora_weights", true},
+        {"modules_to_save", nullptr},
+        {"layers_to_transform", nullptr},
+        {"layers_pattern", nullptr},
+        {"rank_pattern", nlohmann::json::object()},
+        {"alpha_pattern", nlohmann::json::object()},
+        {"revision", nullptr},
+    };
+    writeFileAtomically((fs::path(dir) / "adapter_config.json").string(), config.dump(2) + "\n");
+}
+
+void CausalLM::loadLora(const std::string &dir)
+{
+    const std::string configPath = (fs::path(dir) / "adapter_config.json").string();
+    const nlohmann::json j = readJsonFile(configPath);
+    if (optString(j, "peft_type", configPath).value_or("LORA") != "LORA")
+        throw FormatError(configPath + ": peft_type is not LORA");
+    LoraOptions o;
+    o.r = optInt(j, "r", configPath).value_or(8);
+    o.alpha = optNumber(j, "lora_alpha", configPath).value_or(8.0);
+    o.dropout = optNumber(j, "lora_dropout", configPath).value_or(0.0);
+    o.useRslora = optBool(j, "use_rslora", configPath).value_or(false);
+    o.baseModelPath = optString(j, "base_model_name_or_path", configPath).value_or("");
+    if (optBool(j, "use_dora", configPath).value_or(false))
+        throw FormatError(configPath + ": DoRA adapters are not supported");
+    const auto targets = j.find("target_modules");
+    if (targets == j.end() || !(targets->is_array() || targets->is_string()))
+        throw FormatError(configPath + ": \"target_modules\" must be a list of module names");
+    o.targetModules.clear();
+    if (targets->is_string())
+        o.targetModules.push_back(targets->get<std::string>());
+    else
+        for (const auto &t : *targets)
+            o.targetModules.push_back(t.get<std::string>());
+
+    const std::string weightsPath = (fs::path(dir) / "adapter_model.safetensors").string();
+    const auto file = SafetensorsFile::open(weightsPath);
+    addLora(o, 0);
+    try {
+        copyLoraWeights(*file, o.r);
+    } catch (...) {
+        // Leave the model as it was: no half-loaded adapters.
+        forEachProjection([](Projection &p) {
+            for (auto &l : p.lora)
+                l.reset();
+        });
+        m_loraOptions.reset();
+        throw;
+    }
+}
+
+void CausalLM::copyLoraWeights(const SafetensorsFile &file, std::int64_t r)
+{
+    const std::string &weightsPath = file.path();
+    std::set<std::string> expected;
+    at::NoGradGuard noGrad;
+    for (auto &[name, t] : loraStateDict()) {
+        expected.insert(name);
+        // PEFT files may keep the adapter name ("lora_A.default.weight") when saved by hand.
+        std::string stored = name;
+        if (!file.contains(stored)) {
+            std::string alt = name;
+            alt.replace(alt.rfind(".weight"), 7, ".default.weight");
+            if (file.contains(alt))
+                stored = alt;
+            else
+                throw FormatError(weightsPath + ": tensor \"" + name + "\" is missing (adapter_config.json targets "
+                                  + "that module)");
+        }
+        const at::Tensor src = file.tensor(stored);
+        if (src.sizes() != t.sizes())
+            throw FormatError(weightsPath + ": tensor \"" + stored + "\" does not have the shape r="
+                              + std::to_string(r) + " and this model imply");
+        t.copy_(src);
+        expected.insert(stored);
+    }
+    for (const auto &name : file.names())
+        if (!expected.count(name))
+            throw FormatError(weightsPath + ": unexpected tensor \"" + name + "\" for this model and adapter_config.json");
+}
+
+} // namespace awb

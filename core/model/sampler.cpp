@@ -1,0 +1,238 @@
+#include "model/sampler.h"
+
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace awb {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Draws one token per row of `logits` [N, V] (fp32, CPU). Returns the tokens and
+// their log-probabilities under the temperature-scaled distribution.
+std::pair<at::Tensor, at::Tensor> pick(const at::Tensor &logits, const SamplingOptions &o, at::Generator &gen)
+{
+    const bool greedy = o.greedy || o.temperature <= 0.0;
+    const at::Tensor scaled = (greedy || o.temperature == 1.0) ? logits : logits / o.temperature;
+    const at::Tensor logp = at::log_softmax(scaled, -1);
+    at::Tensor tokens;
+    if (greedy) {
+        tokens = scaled.argmax(-1);
+    } else {
+        at::Tensor filtered = scaled;
+        const std::int64_t vocab = scaled.size(-1);
+        if (o.topK > 0 && o.topK < vocab) {
+            const at::Tensor kth = std::get<0>(at::topk(scaled, o.topK, -1)).select(-1, o.topK - 1).unsqueeze(-1);
+            filtered = filtered.masked_fill(filtered < kth, -std::numeric_limits<float>::infinity());
+        }
+        if (o.topP < 1.0) {
+            const auto sorted = at::sort(filtered, -1, /*descending=*/true);
+            const at::Tensor values = std::get<0>(sorted), index = std::get<1>(sorted);
+            const at::Tensor probs = at::softmax(values, -1);
+            // Drop a token once the tokens before it already hold top_p of the mass;
+            // the most likely token always stays.
+            at::Tensor drop = (at::cumsum(probs, -1) - probs) >= o.topP;
+            drop.select(-1, 0).fill_(false);
+            const at::Tensor kept = values.masked_fill(drop, -std::numeric_limits<float>::infinity());
+            filtered = at::empty_like(filtered).scatter_(-1, index, kept);
+        }
+        tokens = at::multinomial(at::softmax(filtered, -1), 1, false, gen).squeeze(1);
+    }
+    const at::Tensor lp = logp.gather(-1, tokens.unsqueeze(1)).squeeze(1);
+    return {tokens, lp};
+}
+
+} // namespace
+
+const char *finishReasonName(FinishReason reason)
+{
+    switch (reason) {
+    case FinishReason::Length: return "length";
+    case FinishReason::Eos: return "eos";
+    case FinishReason::Stop: return "stop";
+    case FinishReason::Cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::int32_t>> &prompts,
+                          const SamplingOptions &o, const TokenDecoder &decoder, const std::function<bool()> &shouldStop)
+{
+    if (prompts.empty())
+        throw Error("generate: no prompts");
+    if (o.numSamples < 1)
+        throw Error("generate: the number of samples per prompt must be at least 1");
+    if (o.maxNewTokens < 0)
+        throw Error("generate: max_new_tokens must not be negative");
+    if (!o.stopStrings.empty() && !decoder)
+        throw Error("generate: stop strings need a tokenizer to decode with");
+    const ModelConfig &c = model.config();
+    const std::int64_t B = static_cast<std::int64_t>(prompts.size()), G = o.numSamples;
+    std::int64_t longest = 0;
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+        const auto len = static_cast<std::int64_t>(prompts[i].size());
+        if (len == 0)
+            throw Error("generate: prompt " + std::to_string(i) + " is empty");
+        if (len >= c.maxPositionEmbeddings)
+            throw Error("generate: prompt " + std::to_string(i) + " has " + std::to_string(len)
+                        + " tokens; the model's context is " + std::to_string(c.maxPositionEmbeddings));
+        longest = std::max(longest, len);
+    }
+    const std::int64_t maxNew = std::min(o.maxNewTokens, c.maxPositionEmbeddings - longest);
+
+    at::NoGradGuard noGrad;
+    const bool wasTraining = model.training();
+    model.setTraining(false);
+    struct RestoreTraining
+    {
+        CausalLM &m;
+        bool t;
+        ~RestoreTraining() { m.setTraining(t); }
+    } restore{model, wasTraining};
+
+    // Left-pad into [B, longest]; positions count real tokens only, as transformers does.
+    at::Tensor ids = at::full({B, longest}, o.padTokenId, at::kLong);
+    at::Tensor valid = at::zeros({B, longest}, at::kBool);
+    at::Tensor positions = at::zeros({B, longest}, at::kLong);
+    std::vector<std::int64_t> lengths(B);
+    GenerationResult result;
+    {
+        auto idsA = ids.accessor<std::int64_t, 2>();
+        auto validA = valid.accessor<bool, 2>();
+        auto posA = positions.accessor<std::int64_t, 2>();
+        for (std::int64_t b = 0; b < B; ++b) {
+            const auto &p = prompts[b];
+            const std::int64_t len = static_cast<std::int64_t>(p.size()), pad = longest - len;
+            lengths[b] = len;
+            result.promptTokens += len;
+            for (std::int64_t t = 0; t < len; ++t) {
+                idsA[b][pad + t] = p[t];
+                validA[b][pad + t] = true;
+                posA[b][pad + t] = t;
+            }
+        }
+    }
+
+    const auto t0 = Clock::now();
+    KvCache cache = model.makeCache(B, longest + maxNew);
+    const at::Tensor hidden = model.forward(ids, positions, &cache, valid);
+    at::Tensor logits = model.logits(hidden.select(1, longest - 1));   // [B, V]
+    result.prefillSeconds = secondsSince(t0);
+
+    // One row per sample: prompt b's cache copied G times.
+    const std::int64_t N = B * G;
+    std::vector<std::int64_t> nextPos(N);
+    for (std::int64_t r = 0; r < N; ++r)
+        nextPos[r] = lengths[r / G];
+    if (G > 1) {
+        const at::Tensor expand = at::arange(B, at::kLong).repeat_interleave(G);
+        cache.selectRows(expand);
+        logits = logits.index_select(0, expand.to(logits.device()));
+    }
+    result.peakCacheBytes = cache.bytes();
+
+    result.sequences.resize(N);
+    std::vector<std::int64_t> rowSeq(N);   // batch row -> sequence
+    std::vector<bool> rowActive(N, true);
+    for (std::int64_t r = 0; r < N; ++r) {
+        result.sequences[r].promptIndex = r / G;
+        rowSeq[r] = r;
+    }
+    at::Generator gen = at::detail::createCPUGenerator(o.seed);
+    const auto t1 = Clock::now();
+    const c10::Device device = model.device();
+
+    for (std::int64_t step = 0; step < maxNew; ++step) {
+        if (shouldStop && shouldStop()) {
+            for (std::size_t r = 0; r < rowSeq.size(); ++r)
+                if (rowActive[r])
+                    result.sequences[rowSeq[r]].finish = FinishReason::Cancelled;
+            break;
+        }
+        const auto [tokens, logprobs] = pick(logits.to(at::kCPU), o, gen);
+        const auto tokA = tokens.accessor<std::int64_t, 1>();
+        const auto lpA = logprobs.accessor<float, 1>();
+        const std::int64_t rows = static_cast<std::int64_t>(rowSeq.size());
+        std::vector<std::int64_t> keep;
+        for (std::int64_t r = 0; r < rows; ++r) {
+            if (!rowActive[r])
+                continue;
+            SampledSequence &s = result.sequences[rowSeq[r]];
+            const auto token = static_cast<std::int32_t>(tokA[r]);
+            s.tokens.push_back(token);
+            s.logprobs.push_back(lpA[r]);
+            ++result.generatedTokens;
+            bool done = false;
+            if (std::find(o.eosTokenIds.begin(), o.eosTokenIds.end(), token) != o.eosTokenIds.end()) {
+                s.finish = FinishReason::Eos;
+                done = true;
+            } else if (!o.stopStrings.empty()) {
+                const std::string text = decoder(s.tokens);
+                for (const auto &stop : o.stopStrings)
+                    if (!stop.empty() && text.find(stop) != std::string::npos) {
+                        s.finish = FinishReason::Stop;
+                        done = true;
+                    }
+            }
+            if (done)
+                rowActive[r] = false;
+            else
+                keep.push_back(r);
+        }
+        if (keep.empty() || step + 1 == maxNew)
+            break;
+
+        // Drop finished rows once they are a quarter of the batch: the copy of the
+        // cache costs less than running them for the remaining steps.
+        std::vector<std::int64_t> rowsNow;
+        if (static_cast<double>(keep.size()) <= 0.75 * static_cast<double>(rows)) {
+            const at::Tensor index = at::tensor(keep, at::kLong);
+            cache.selectRows(index);
+            std::vector<std::int64_t> newSeq, newPos;
+            for (auto r : keep) {
+                newSeq.push_back(rowSeq[r]);
+                newPos.push_back(nextPos[r]);
+            }
+            rowSeq = std::move(newSeq);
+            nextPos = std::move(newPos);
+            rowActive.assign(rowSeq.size(), true);
+            rowsNow = keep;
+        } else {
+            for (std::int64_t r = 0; r < rows; ++r)
+                rowsNow.push_back(r);
+        }
+        const std::int64_t n = static_cast<std::int64_t>(rowsNow.size());
+        at::Tensor stepIds = at::empty({n, 1}, at::kLong), stepPos = at::empty({n, 1}, at::kLong);
+        at::Tensor stepValid = at::empty({n, 1}, at::kBool);
+        {
+            auto idA = stepIds.accessor<std::int64_t, 2>();
+            auto posA = stepPos.accessor<std::int64_t, 2>();
+            auto vA = stepValid.accessor<bool, 2>();
+            for (std::int64_t i = 0; i < n; ++i) {
+                const std::int64_t oldRow = rowsNow[i];
+                const bool active = rowActive[i];
+                idA[i][0] = active ? tokA[oldRow] : o.padTokenId;
+                vA[i][0] = active;
+                posA[i][0] = nextPos[i];
+                nextPos[i] += 1;
+            }
+        }
+        const at::Tensor h = model.forward(stepIds.to(device), stepPos.to(device), &cache, stepValid.to(device));
+        logits = model.logits(h.select(1, 0));
+        result.peakCacheBytes = std::max(result.peakCacheBytes, cache.bytes());
+    }
+    result.decodeSeconds = secondsSince(t1);
+    return result;
+}
+
+} // namespace awb
