@@ -25,9 +25,15 @@ struct Runtime
     int threads = 1;
 };
 
-// Validates the options and applies the thread count (at::set_num_threads).
+// Validates the options and applies the thread count: to OpenBLAS's pool when
+// OpenBLAS is the BLAS (LibTorch's own pool then gets one thread, see the .cpp),
+// else to at::set_num_threads.
 // Throws Error with the offending value, e.g. a CUDA device on a CPU-only build.
 Runtime applyRuntime(const RuntimeOptions &options);
+
+// Sets OpenBLAS's own thread pool when OpenBLAS is the BLAS in use; returns the
+// count set, or 0 when the BLAS has no such control.
+int setBlasThreads(int threads);
 
 // The number of cores the scheduler lets this process use.
 int availableCores();
