@@ -24,6 +24,15 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# The tokenizer tests compare with a reference that runs on node (tests/tokenizer,
+# installed from npm by the ctest fixture). Machines of this kind come with node,
+# often not from Debian, so Debian's nodejs and npm are added only when missing.
+if ! command -v node >/dev/null; then
+  missing+=(nodejs npm)
+elif ! command -v npm >/dev/null; then
+  missing+=(npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages are installed"
   exit 0
