@@ -151,6 +151,7 @@ private:
     void buildRope();
     void validateIds(const at::Tensor &ids) const;
     void copyLoraWeights(const SafetensorsFile &file, std::int64_t r);
+    void addLoraDelta(double sign);   // W += sign * scaling * B A for every adapter
     at::Tensor norm(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b) const;
     at::Tensor applyRope(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin) const;
     at::Tensor attention(const TransformerLayer &layer, std::size_t index, const at::Tensor &x,

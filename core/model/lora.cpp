@@ -101,20 +101,25 @@ void CausalLM::setAdaptersEnabled(bool enabled)
     m_adaptersOn = enabled;
 }
 
-void CausalLM::mergeLora()
+void CausalLM::addLoraDelta(double sign)
 {
-    if (m_loraMerged || !hasLora())
-        return;
     at::NoGradGuard noGrad;
-    forEachProjection([](Projection &p) {
+    forEachProjection([sign](Projection &p) {
         std::int64_t offset = 0;
         for (std::size_t k = 0; k < p.outSizes.size(); ++k) {
             if (p.lora[k])
                 p.weight.narrow(0, offset, p.outSizes[k])
-                    .add_(at::matmul(p.lora[k]->b, p.lora[k]->a).mul_(p.lora[k]->scaling));
+                    .add_(at::matmul(p.lora[k]->b, p.lora[k]->a).mul_(sign * p.lora[k]->scaling));
             offset += p.outSizes[k];
         }
     });
+}
+
+void CausalLM::mergeLora()
+{
+    if (m_loraMerged || !hasLora())
+        return;
+    addLoraDelta(1.0);
     m_loraMerged = true;
 }
 
@@ -122,16 +127,7 @@ void CausalLM::unmergeLora()
 {
     if (!m_loraMerged)
         return;
-    at::NoGradGuard noGrad;
-    forEachProjection([](Projection &p) {
-        std::int64_t offset = 0;
-        for (std::size_t k = 0; k < p.outSizes.size(); ++k) {
-            if (p.lora[k])
-                p.weight.narrow(0, offset, p.outSizes[k])
-                    .sub_(at::matmul(p.lora[k]->b, p.lora[k]->a).mul_(p.lora[k]->scaling));
-            offset += p.outSizes[k];
-        }
-    });
+    addLoraDelta(-1.0);
     m_loraMerged = false;
 }
 
