@@ -9,7 +9,8 @@ corpus is committed; rerun this only to change it:
 Sections: hand-written lines covering prose, code, numbers, white space runs,
 scripts (CJK, Arabic, Devanagari, Thai, ...), emoji sequences (ZWJ, skin
 tones, flags, keycaps), decomposed accents, contractions in every case,
-literal special tokens; systematic variants of them (case, NFD, white space,
+literal special tokens; a few very long lines (single pre-tokens of thousands
+of characters); systematic variants of them (case, NFD, white space,
 pairs); seeded random mixtures of characters assigned in Unicode 14 (the
 version of Debian 12's PCRE2 and Python 3.11); and the first human turn of
 hh-rlhf harmless-test conversations.
@@ -327,6 +328,23 @@ def random_mixtures(rng, n):
     return out
 
 
+def long_lines():
+    """A few long pre-tokens: BPE on thousands of symbols, never cached."""
+    rng = random.Random(7)
+    b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    cjk = "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坏兴切"
+    return [
+        "".join(rng.choice(b64) for _ in range(4000)),
+        "".join(rng.choice(cjk) for _ in range(2000)),
+        " " * 1000 + "word" + "\t" * 300 + "\n" * 300 + "end",
+        "".join(rng.choice("😀😃🎉👍🏽❤️🇺🇸✨🔥💯") for _ in range(1500)),
+        "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft" * 20,
+        "ab" * 3000,
+        "1234567890" * 300,
+        "".join(rng.choice(["'s", "'S", "'", "s", "'ll", "x"]) for _ in range(2000)),
+    ]
+
+
 def hh_prompts(path, limit):
     out = []
     with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -355,6 +373,7 @@ def main():
     lines += sentences(rng, 500)
     lines += random_mixtures(rng, 400)
     lines += hh_prompts(args.hh, args.hh_count)
+    lines += long_lines()
 
     seen = set()
     unique = []
