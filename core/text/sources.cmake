@@ -9,6 +9,7 @@ target_sources(awb_core PRIVATE
     text/pre_tokenizer.cpp
     text/token_stream_decoder.cpp
     text/tokenizer.cpp
+    text/tokenizer_load.cpp
     text/utf8.cpp
 )
 
