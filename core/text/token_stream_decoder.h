@@ -5,7 +5,9 @@
 // complete UTF-8 and holds back the bytes of a character that is still
 // incomplete; bytes that can never become valid UTF-8 come out as U+FFFD.
 // The concatenated output of push() and finish() is valid UTF-8 and, for a
-// sequence that decodes to valid UTF-8, equal to Tokenizer::decode(ids).
+// sequence that decodes to valid UTF-8, equal to Tokenizer::decode(ids)
+// (except for a tokenizer.json without a decoder, whose decode() puts spaces
+// between tokens; the stream does not).
 //
 // One object per stream, used by one thread at a time. It holds its own copy
 // of the tokenizer (a shared pointer), so it may outlive the one it came from.
