@@ -1,5 +1,6 @@
 #include "text/normalizer.h"
 
+#include "text/utf8.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -83,6 +84,18 @@ std::string Normalizer::apply(Form form, std::string_view text)
     if (isAscii(text))
         return std::string(text);
     const UNormalizer2 *norm = instance(form);
+    // So is text whose every character is inert (unchanged, and composing with
+    // nothing): curly quotes, CJK, emoji... Cheaper than the UTF-16 round trip.
+    bool inert = true;
+    for (std::size_t i = 0; i < text.size() && inert;) {
+        const std::size_t n = utf8::sequenceLength(text, i);
+        if (n == 0)
+            break;   // not valid UTF-8: let ICU report it
+        inert = n == 1 || unorm2_isInert(norm, static_cast<UChar32>(utf8::decodeAt(text, i, n)));
+        i += n;
+    }
+    if (inert && utf8::isValid(text))
+        return std::string(text);
 
     UErrorCode status = U_ZERO_ERROR;
     int32_t len16 = 0;
