@@ -11,7 +11,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread libsqlite3-dev nlohmann-json3-dev libpcre2-dev libicu-dev
   libcli11-dev libbenchmark-dev
   # GUI: Qt 6 widgets, tools and translations, QCustomPlot's Qt 6 build
-  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6svg6-dev
+  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   libqcustomplot-dev
   # running the GUI without a display, and screenshots of it
   xvfb xauth imagemagick
