@@ -25,8 +25,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_welcome->setMargin(24);
     m_welcome->setText(tr("<h2>Alignment Workbench</h2>"
                           "<p>Multi-objective GRPO against a multi-aspect reward model.</p>"
-                          "<p>This build has the foundation only: model files can be inspected "
-                          "with <tt>awb inspect</tt>. Training views arrive in later releases.</p>"));
+                          "<p>In this build, models are loaded, tokenized and sampled from the "
+                          "<tt>awb</tt> command line (<tt>awb --help</tt>); the training views "
+                          "arrive in later releases.</p>"));
     setCentralWidget(m_welcome);
 
     m_computeLabel = new QLabel(this);
