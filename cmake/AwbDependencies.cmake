@@ -10,6 +10,7 @@ find_package(Torch REQUIRED)
 separate_arguments(AWB_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 
 find_package(SQLite3 REQUIRED)                   # libsqlite3-dev
+find_package(ZLIB REQUIRED)                      # zlib1g-dev: gzip-compressed prompt sets
 find_package(nlohmann_json 3.10 REQUIRED)        # nlohmann-json3-dev
 find_package(CLI11 REQUIRED)                     # libcli11-dev
 find_package(PkgConfig REQUIRED)                 # pkg-config

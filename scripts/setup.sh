@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang
   # core: LibTorch (CPU), a threaded BLAS for it, SQLite, JSON, regex, CLI parsing, benchmarks
   libtorch-dev libopenblas0-pthread libsqlite3-dev nlohmann-json3-dev libpcre2-dev libicu-dev
-  libcli11-dev libbenchmark-dev
+  libcli11-dev libbenchmark-dev zlib1g-dev
   # GUI: Qt 6 widgets, tools and translations, QCustomPlot's Qt 6 build
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   libqcustomplot-dev

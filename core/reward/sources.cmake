@@ -1,0 +1,3 @@
+# core/reward: aspect schema, multi-aspect reward model.
+target_sources(awb_core PRIVATE
+)

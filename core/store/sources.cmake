@@ -1,0 +1,3 @@
+# core/store: SQLite experiment store.
+target_sources(awb_core PRIVATE
+)

@@ -1,0 +1,3 @@
+# core/train: GRPO: advantages, losses, optimiser, trainer.
+target_sources(awb_core PRIVATE
+)
