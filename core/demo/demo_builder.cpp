@@ -1,0 +1,359 @@
+#include "demo/demo_builder.h"
+
+#include "data/demo_corpus.h"
+#include "data/gold_judge.h"
+#include "data/prompt_import.h"
+#include "io/atomic_file.h"
+#include "io/json_util.h"
+#include "model/causal_lm.h"
+#include "model/lora.h"
+#include "reward/reward_model.h"
+#include "text/bpe_trainer.h"
+#include "text/tokenizer.h"
+#include "train/grpo_options.h"
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace awb {
+
+namespace {
+
+// Cancellation unwinds through the same path as an error, so the half-built
+// folder is removed either way.
+class Stopped : public Error
+{
+public:
+    Stopped() : Error("demo-init: cancelled") {}
+};
+
+std::string chatText(const Tokenizer &tok, const std::string &prompt, const std::string &response)
+{
+    return tok.applyChatTemplate({{"user", prompt}, {"assistant", response}}, false);
+}
+
+std::string fixed(double v, int digits = 4)
+{
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(digits);
+    s << v;
+    return s.str();
+}
+
+} // namespace
+
+DemoBuildOptions demoBuildDefaults()
+{
+    DemoBuildOptions o;
+    o.pretrain.epochs = 2;
+    o.pretrain.batchSize = 32;
+    o.pretrain.learningRate = 2e-3;
+    o.pretrain.weightDecay = 0.01;
+    o.pretrain.warmupRatio = 0.03;
+    o.reward.backboneMode = "lora";
+    o.reward.learningRate = 1e-3;
+    o.reward.headLearningRate = 3e-3;
+    o.reward.epochs = 4;
+    o.reward.batchSize = 32;
+    o.reward.maxLength = 128;
+    o.reward.validationFraction = 0.15;
+    o.reward.patience = 2;
+    o.reward.lora.r = 8;
+    o.reward.lora.alpha = 16;
+    o.reward.lora.dropout = 0.0;
+    return o;
+}
+
+DemoBuildOptions demoBuildSmall()
+{
+    DemoBuildOptions o = demoBuildDefaults();
+    o.corpusExamples = 1500;
+    o.vocabSize = 600;
+    o.hiddenSize = 64;
+    o.layers = 2;
+    o.heads = 2;
+    o.kvHeads = 1;
+    o.intermediateSize = 160;
+    o.pretrain.epochs = 2;
+    o.pretrain.learningRate = 3e-3;
+    o.labelledExamples = 600;
+    o.reward.epochs = 3;
+    return o;
+}
+
+DemoBuildReport buildDemo(const std::string &outDir, const DemoBuildOptions &o,
+                          const std::function<void(const std::string &)> &logFn,
+                          const std::function<bool()> &shouldStop)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    auto log = [&](const std::string &line) {
+        if (logFn)
+            logFn(line);
+    };
+    auto checkStop = [&] {
+        if (shouldStop && shouldStop())
+            throw Stopped();
+    };
+    const fs::path out = fs::absolute(outDir);
+    const fs::path tmp = out.string() + ".tmp";
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    fs::create_directories(tmp / "policy", ec);
+    if (ec)
+        throw IoError(tmp.string() + ": cannot create the folder: " + ec.message());
+    DemoBuildReport report;
+    nlohmann::json &q = report.quality;
+
+    try {
+        // 1. The corpus: every style, its own gold standard.
+        DemoCorpusOptions co;
+        co.seed = o.seed;
+        co.examples = o.corpusExamples;
+        const std::vector<DemoExample> corpus = generateDemoCorpus(co);
+        std::map<std::string, std::int64_t> styles;
+        for (const auto &e : corpus)
+            ++styles[e.style];
+        q["corpus"] = {{"examples", corpus.size()}, {"styles", styles}};
+        log("corpus: " + std::to_string(corpus.size()) + " examples in " + std::to_string(styles.size()) + " styles");
+        checkStop();
+
+        // 2. The tokenizer, trained on the chat-formatted corpus.
+        std::vector<std::string> texts;
+        for (const auto &e : corpus) {
+            texts.push_back(e.prompt);
+            texts.push_back(e.response);
+        }
+        BpeTrainerOptions bo;
+        bo.vocabSize = o.vocabSize;
+        const BpeTrainerResult bpe = trainBpeTokenizer(texts, bo);
+        writeTokenizerFiles(bpe, (tmp / "policy").string());
+        const Tokenizer tok = Tokenizer::load((tmp / "policy").string());
+        std::int64_t bytes = 0, tokens = 0;
+        std::vector<std::vector<std::int32_t>> sequences;
+        for (const auto &e : corpus) {
+            const std::string text = chatText(tok, e.prompt, e.response);
+            sequences.push_back(tok.encode(text, false));
+            bytes += static_cast<std::int64_t>(text.size());
+            tokens += static_cast<std::int64_t>(sequences.back().size());
+        }
+        q["tokenizer"] = {{"vocab_size", tok.vocabSize()}, {"bytes_per_token", static_cast<double>(bytes) / tokens}};
+        log("tokenizer: " + std::to_string(tok.vocabSize()) + " tokens, " +
+            fixed(static_cast<double>(bytes) / static_cast<double>(tokens), 2) + " bytes per token");
+        checkStop();
+
+        // 3. The policy, pretrained on all styles (so it starts out unaligned).
+        ModelConfig mc;
+        mc.architecture = Architecture::Llama;
+        mc.modelType = "llama";
+        mc.vocabSize = tok.vocabSize();
+        mc.hiddenSize = o.hiddenSize;
+        mc.numLayers = o.layers;
+        mc.numHeads = o.heads;
+        mc.numKvHeads = o.kvHeads;
+        mc.headDim = o.hiddenSize / o.heads;
+        mc.intermediateSize = o.intermediateSize;
+        mc.maxPositionEmbeddings = o.contextLength;
+        mc.tieWordEmbeddings = true;
+        if (const auto eos = tok.eosId())
+            mc.eosTokenIds = {*eos};
+        if (const auto bos = tok.bosId())
+            mc.bosTokenIds = {*bos};
+        mc.padTokenId = tok.padId();
+        std::unique_ptr<CausalLM> policy = CausalLM::create(mc, o.seed, {});
+        policy->setBaseTrainable(true);
+        // The last 5% of the sequences measure held-out loss.
+        const std::size_t heldOut = std::max<std::size_t>(1, sequences.size() / 20);
+        const std::vector<std::vector<std::int32_t>> train(sequences.begin(), sequences.end() - static_cast<std::ptrdiff_t>(heldOut));
+        const std::vector<std::vector<std::int32_t>> valid(sequences.end() - static_cast<std::ptrdiff_t>(heldOut), sequences.end());
+        const double initialLoss = evaluateCausalLM(*policy, valid);
+        log("policy: " + std::to_string(policy->parameterCount()) + " parameters; held-out loss " + fixed(initialLoss) +
+            " nats before pretraining");
+        std::int64_t lastShown = -1;
+        const LmTrainReport pre = trainCausalLM(
+            *policy, train, o.pretrain,
+            [&](std::int64_t step, std::int64_t total, double loss) {
+                if (step * 20 / total != lastShown) {
+                    lastShown = step * 20 / total;
+                    log("pretraining: step " + std::to_string(step) + "/" + std::to_string(total) + ", loss " + fixed(loss));
+                }
+            },
+            shouldStop);
+        checkStop();
+        const double finalLoss = evaluateCausalLM(*policy, valid);
+        q["pretrain"] = {{"parameters", policy->parameterCount()}, {"tokens", pre.tokens}, {"seconds", pre.seconds},
+                         {"initial_heldout_loss", initialLoss}, {"heldout_loss", finalLoss},
+                         {"epoch_loss", pre.epochLoss}};
+        log("pretraining: held-out loss " + fixed(finalLoss) + " nats after " + std::to_string(pre.steps) + " steps (" +
+            fixed(pre.seconds, 0) + " s)");
+        policy->save((tmp / "policy").string());
+        checkStop();
+
+        // 4. The reward model: LoRA on the policy plus a head, on noisy labels
+        //    of an independent corpus sample.
+        DemoCorpusOptions lo;
+        lo.seed = o.seed ^ 0x5EEDu;
+        lo.examples = o.labelledExamples;
+        const std::vector<DemoExample> labelled = generateDemoCorpus(lo);
+        const auto &aspectNames = demoAspects();
+        std::mt19937_64 rng(o.seed + 17);
+        std::vector<RewardExample> examples;
+        std::ostringstream labelsJsonl;
+        for (const auto &e : labelled) {
+            const auto noisy = noisyLabel(e.gold, rng, o.labelNoise);
+            RewardExample ex{e.prompt, e.response, {}};
+            nlohmann::json labels = nlohmann::json::object();
+            for (const auto &name : aspectNames) {
+                const double u = static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0);
+                if (u < o.missingLabelFraction) {
+                    ex.targets.emplace_back(std::nullopt);
+                } else {
+                    ex.targets.emplace_back(noisy.at(name));
+                    labels[name] = noisy.at(name);
+                }
+            }
+            examples.push_back(std::move(ex));
+            labelsJsonl << nlohmann::json{{"prompt", e.prompt}, {"response", e.response}, {"labels", labels}}.dump() << "\n";
+        }
+        writeFileAtomically((tmp / "labels.jsonl").string(), labelsJsonl.str());
+        AspectSchema schema = AspectSchema::defaults();
+        std::unique_ptr<CausalLM> backbone = CausalLM::load((tmp / "policy").string());
+        LoraOptions lora = o.reward.lora;
+        lora.baseModelPath = (tmp / "policy").string();
+        backbone->addLora(lora, o.seed + 3);
+        auto rm = RewardModel::create(std::move(backbone), Tokenizer::load((tmp / "policy").string()), schema, o.seed + 5);
+        log("reward model: training on " + std::to_string(examples.size()) + " noisy labelled examples");
+        const RewardTrainReport rr = trainRewardModel(
+            *rm, examples, o.reward,
+            [&](std::int64_t epoch, std::int64_t batch, std::int64_t batches, double loss) {
+                if (batch == batches)
+                    log("reward model: epoch " + std::to_string(epoch) + " done, last batch loss " + fixed(loss));
+            },
+            shouldStop);
+        checkStop();
+        RewardModelInfo info = rm->info();
+        info.backboneKind = "lora";
+        info.metrics = rr.validation;
+        info.trainingOptions = rewardTrainOptionsToJson(o.reward);
+        for (const auto &ex : examples)
+            for (const auto &t : ex.targets)
+                info.labelCount += t ? 1 : 0;
+        rm->setInfo(info);
+        rm->save((tmp / "reward_model").string());
+        // Point the adapters at the policy by a relative path, so the demo can move.
+        const std::string metaPath = (tmp / "reward_model" / "reward_model.json").string();
+        nlohmann::json meta = readJsonFile(metaPath);
+        meta["backbone"]["base_model"] = "../policy";
+        writeFileAtomically(metaPath, meta.dump(2) + "\n");
+        const std::string adapterPath = (tmp / "reward_model" / "adapter_config.json").string();
+        nlohmann::json adapter = readJsonFile(adapterPath);
+        adapter["base_model_name_or_path"] = "../policy";
+        writeFileAtomically(adapterPath, adapter.dump(2) + "\n");
+
+        // Agreement of the reward model with the gold judge on fresh samples:
+        // what the proxy reward is worth.
+        DemoCorpusOptions fo;
+        fo.seed = o.seed ^ 0xF00Du;
+        fo.examples = 400;
+        const auto fresh = generateDemoCorpus(fo);
+        std::vector<std::string> fp, fr;
+        for (const auto &e : fresh) {
+            fp.push_back(e.prompt);
+            fr.push_back(e.response);
+        }
+        const auto scores = rm->score(fp, fr, 32, 128);
+        nlohmann::json rmq = nlohmann::json::object();
+        for (std::size_t k = 0; k < aspectNames.size(); ++k) {
+            std::vector<double> pred, gold;
+            double se = 0;
+            for (std::size_t i = 0; i < fresh.size(); ++i) {
+                pred.push_back(scores[i][k]);
+                gold.push_back(fresh[i].gold.at(aspectNames[k]));
+                se += (pred.back() - gold.back()) * (pred.back() - gold.back());
+            }
+            rmq[aspectNames[k]] = {{"rmse_vs_gold", std::sqrt(se / static_cast<double>(fresh.size()))},
+                                   {"pearson_vs_gold", pearson(pred, gold)},
+                                   {"validation_rmse", rr.validation[k].rmse},
+                                   {"validation_pearson", rr.validation[k].pearson}};
+            log("reward model: " + aspectNames[k] + " RMSE vs gold " + fixed(rmq[aspectNames[k]]["rmse_vs_gold"].get<double>()) +
+                ", Pearson " + fixed(rmq[aspectNames[k]]["pearson_vs_gold"].get<double>()));
+        }
+        q["reward_model"] = rmq;
+        q["reward_model_seconds"] = rr.seconds;
+
+        // 5. The prompts, with a held-out split.
+        std::ostringstream promptsJsonl;
+        std::int64_t count = 0;
+        for (bool adversarial : {false, true}) {
+            for (const auto &p : demoPromptList(adversarial)) {
+                // The same split importPrompts() computes with heldOutFraction 0.1.
+                promptsJsonl << nlohmann::json{{"prompt", p}, {"adversarial", adversarial}, {"split", promptSplitFor(p, 0.1)}}.dump()
+                             << "\n";
+                ++count;
+            }
+        }
+        writeFileAtomically((tmp / "prompts.jsonl").string(), promptsJsonl.str());
+        q["prompts"] = count;
+
+        // 6. The manifest with the GRPO set-up `awb train --demo` runs.
+        GrpoOptions g;
+        g.model = "policy";
+        g.rewardModel = "reward_model";
+        g.prompts = "prompts.jsonl";
+        g.maxSteps = 60;
+        g.promptsPerStep = 8;
+        g.numGenerations = 8;
+        g.maxPromptLength = 64;
+        g.maxCompletionLength = 48;
+        g.learningRate = 3e-5;
+        g.lrSchedulerType = "constant_with_warmup";
+        g.warmupRatio = 0.0;
+        g.saveSteps = 20;
+        nlohmann::json manifest;
+        manifest["format"] = "awb-demo";
+        manifest["format_version"] = 1;
+        manifest["seed"] = o.seed;
+        manifest["aspects"] = aspectNames;
+        manifest["grpo"] = grpoOptionsToJson(g);
+        manifest["quality"] = q;
+        writeFileAtomically((tmp / "demo.json").string(), manifest.dump(2) + "\n");
+    } catch (...) {
+        fs::remove_all(tmp, ec);
+        throw;
+    }
+    fs::remove_all(out, ec);
+    fs::rename(tmp, out, ec);
+    if (ec)
+        throw IoError(out.string() + ": cannot move the demo into place: " + ec.message());
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+}
+
+std::string findDemoDir()
+{
+    std::vector<fs::path> candidates;
+    if (const char *env = std::getenv("AWB_DEMO_DIR"); env && *env)
+        candidates.emplace_back(env);
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        candidates.push_back(exe.parent_path().parent_path() / "share" / "alignment-workbench" / "demo");
+#ifdef AWB_DEMO_SOURCE_DIR
+    candidates.emplace_back(AWB_DEMO_SOURCE_DIR);
+#endif
+    for (const auto &c : candidates)
+        if (fs::is_regular_file(c / "demo.json", ec))
+            return c.string();
+    return {};
+}
+
+} // namespace awb

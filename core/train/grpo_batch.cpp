@@ -1,0 +1,131 @@
+#include "train/grpo_batch.h"
+
+#include "io/model_config.h"
+#include "model/causal_lm.h"
+#include "text/tokenizer.h"
+#include "train/grpo_loss.h"
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+
+namespace awb {
+
+at::Tensor GenerationBatch::scoresTensor() const
+{
+    const auto N = static_cast<std::int64_t>(completions.size());
+    const auto K = N == 0 ? std::int64_t(0) : static_cast<std::int64_t>(completions.front().scores.size());
+    at::Tensor out = at::empty({N, K}, at::kDouble);
+    double *p = out.data_ptr<double>();
+    for (const auto &c : completions) {
+        if (static_cast<std::int64_t>(c.scores.size()) != K)
+            throw Error("GRPO: completions were scored with different numbers of aspects");
+        p = std::copy(c.scores.begin(), c.scores.end(), p);
+    }
+    return out;
+}
+
+void GenerationBatch::replaceGroup(std::size_t g, const GenerationBatch &other, std::size_t e)
+{
+    const auto n = static_cast<std::size_t>(G);
+    promptIndex[g] = other.promptIndex[e];
+    for (std::size_t i = 0; i < n; ++i)
+        completions[g * n + i] = other.completions[e * n + i];
+}
+
+PackedMicroBatch GenerationBatch::pack(std::int64_t begin, std::int64_t end, std::int64_t padId, bool maskTruncated,
+                                       c10::Device device) const
+{
+    PackedMicroBatch m;
+    m.start = begin;
+    m.rows = end - begin;
+    for (std::int64_t r = begin; r < end; ++r) {
+        const auto &c = completions[static_cast<std::size_t>(r)];
+        m.promptWidth = std::max<std::int64_t>(m.promptWidth, static_cast<std::int64_t>(c.prompt->size()));
+        m.completionWidth = std::max<std::int64_t>(m.completionWidth, static_cast<std::int64_t>(c.tokens.size()));
+    }
+    m.completionWidth = std::max<std::int64_t>(m.completionWidth, 1);
+    const std::int64_t W = m.promptWidth + m.completionWidth;
+    at::Tensor ids = at::full({m.rows, W}, padId, at::kLong);
+    at::Tensor pos = at::zeros({m.rows, W}, at::kLong);
+    at::Tensor valid = at::zeros({m.rows, W}, at::kBool);
+    at::Tensor targets = at::full({m.rows, m.completionWidth}, padId, at::kLong);
+    at::Tensor mask = at::zeros({m.rows, m.completionWidth}, at::kFloat);
+    auto idA = ids.accessor<std::int64_t, 2>();
+    auto posA = pos.accessor<std::int64_t, 2>();
+    auto validA = valid.accessor<bool, 2>();
+    auto tgtA = targets.accessor<std::int64_t, 2>();
+    auto maskA = mask.accessor<float, 2>();
+    for (std::int64_t r = 0; r < m.rows; ++r) {
+        const auto &c = completions[static_cast<std::size_t>(begin + r)];
+        const auto P = static_cast<std::int64_t>(c.prompt->size());
+        const auto T = static_cast<std::int64_t>(c.tokens.size());
+        const std::int64_t left = m.promptWidth - P;
+        for (std::int64_t j = 0; j < P; ++j) {
+            idA[r][left + j] = (*c.prompt)[static_cast<std::size_t>(j)];
+            posA[r][left + j] = j;
+            validA[r][left + j] = true;
+        }
+        const bool counts = !(maskTruncated && c.truncated);
+        for (std::int64_t j = 0; j < T; ++j) {
+            idA[r][m.promptWidth + j] = c.tokens[static_cast<std::size_t>(j)];
+            posA[r][m.promptWidth + j] = P + j;
+            validA[r][m.promptWidth + j] = true;
+            tgtA[r][j] = c.tokens[static_cast<std::size_t>(j)];
+            maskA[r][j] = counts ? 1.0f : 0.0f;
+        }
+        m.countedTokens += static_cast<double>(T);
+    }
+    m.ids = ids.to(device);
+    m.positions = pos.to(device);
+    m.valid = valid.to(device);
+    m.targets = targets.to(device);
+    m.mask = mask.to(device);
+    return m;
+}
+
+at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, double temperature, at::Tensor *entropy)
+{
+    // Only the hidden states that predict completion tokens go through the
+    // LM head: column promptWidth - 1 predicts the first completion token.
+    const at::Tensor hidden = model.forward(batch.ids, batch.positions, nullptr, batch.valid);
+    const at::Tensor h = hidden.narrow(1, batch.promptWidth - 1, batch.completionWidth);
+    const at::Tensor logits = model.logits(h);
+    if (entropy)
+        *entropy = entropyFromLogits(logits, temperature);
+    return selectiveLogSoftmax(logits, batch.targets, temperature);
+}
+
+std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelConfig &config)
+{
+    std::vector<std::int64_t> ids(config.eosTokenIds.begin(), config.eosTokenIds.end());
+    if (const auto eos = tokenizer.eosId())
+        ids.push_back(*eos);
+    for (const char *marker : {"<|im_end|>", "<|eot_id|>", "<|end|>"}) {
+        const auto id = tokenizer.tokenToId(marker);
+        if (id && tokenizer.isSpecial(*id))
+            ids.push_back(*id);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+std::vector<std::int32_t> encodePrompt(const Tokenizer &tokenizer, const std::string &prompt, bool chatTemplate,
+                                       std::int64_t maxLength)
+{
+    std::vector<std::int32_t> ids;
+    const auto kind = tokenizer.chatTemplate().kind();
+    if (chatTemplate && kind != ChatTemplateKind::None && kind != ChatTemplateKind::Unknown)
+        ids = tokenizer.encode(tokenizer.applyChatTemplate({{"user", prompt}}, true), false);
+    else
+        ids = tokenizer.encode(prompt, true);
+    if (ids.empty())
+        throw Error("GRPO: the prompt \"" + prompt.substr(0, 40) + "\" encodes to no tokens");
+    if (static_cast<std::int64_t>(ids.size()) > maxLength)
+        ids.erase(ids.begin(), ids.end() - maxLength);
+    return ids;
+}
+
+} // namespace awb

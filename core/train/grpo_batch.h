@@ -1,0 +1,77 @@
+#pragma once
+// The data of one GRPO generation batch, between the sampler and the loss:
+// the completions of B groups of G, their scores, and micro-batches packed as
+// [prompt | completion] rows for the policy's forward pass.
+// Used by GrpoTrainer on its thread only. Core-only header (ATen).
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace awb {
+
+class CausalLM;
+class Tokenizer;
+struct ModelConfig;
+
+struct GeneratedCompletion
+{
+    const std::vector<std::int32_t> *prompt = nullptr;   // the prompt's ids (owned by the trainer)
+    std::vector<std::int32_t> tokens;                     // generated ids, EOS included when emitted
+    std::string text;                                     // decoded without special tokens
+    std::string finish;                                   // finishReasonName()
+    bool truncated = false;                               // ended without EOS
+    std::vector<double> scores;                           // K reward-model scores
+    std::vector<double> gold;                             // K gold scores or empty
+};
+
+// Rows [start, start + rows) of a batch, packed for one forward pass: every
+// row is left-padded prompt then right-padded completion, so all completions
+// start at column promptWidth.
+struct PackedMicroBatch
+{
+    std::int64_t start = 0, rows = 0;
+    std::int64_t promptWidth = 0, completionWidth = 0;
+    at::Tensor ids;          // [rows, promptWidth + completionWidth] int64
+    at::Tensor positions;    // [rows, ...] int64, 0 at each row's first real token
+    at::Tensor valid;        // [rows, ...] bool, false on padding
+    at::Tensor targets;      // [rows, completionWidth] int64: the completion tokens (pad beyond)
+    at::Tensor mask;         // [rows, completionWidth] float: 1 for tokens that count in the loss
+    double countedTokens = 0;  // completion tokens before mask_truncated_completions (TRL's num_items_in_batch)
+    at::Tensor oldLogps, refLogps;   // filled by the trainer when needed
+};
+
+struct GenerationBatch
+{
+    std::vector<std::int64_t> promptIndex;   // B prompts
+    std::int64_t G = 1;
+    std::vector<GeneratedCompletion> completions;   // B * G, prompt-major
+    std::int64_t generatedTokens = 0;
+    bool cancelled = false;
+
+    at::Tensor scoresTensor() const;   // [B*G, K] float64 on the CPU
+    // Replaces group g with group e of `other` (dynamic sampling).
+    void replaceGroup(std::size_t g, const GenerationBatch &other, std::size_t e);
+    PackedMicroBatch pack(std::int64_t begin, std::int64_t end, std::int64_t padId, bool maskTruncated,
+                          c10::Device device) const;
+};
+
+// Per-token log-probabilities [rows, completionWidth] of the completion tokens
+// under softmax(logits / temperature); with `entropy`, also the per-token
+// entropy (no grad). Grad flows when grad mode is on.
+at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, double temperature, at::Tensor *entropy);
+
+// The ids that end an assistant turn: config.json's and the tokenizer's EOS,
+// plus the chat template's end-of-turn token (<|im_end|>, <|eot_id|>, <|end|>).
+std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelConfig &config);
+
+// A prompt as the policy sees it: a user turn in the chat template with the
+// generation prompt (when asked and the tokenizer has a template), tokenized,
+// keeping the last maxLength tokens.
+std::vector<std::int32_t> encodePrompt(const Tokenizer &tokenizer, const std::string &prompt, bool chatTemplate,
+                                       std::int64_t maxLength);
+
+} // namespace awb

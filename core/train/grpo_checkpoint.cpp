@@ -1,0 +1,158 @@
+#include "train/grpo_checkpoint.h"
+
+#include "io/atomic_file.h"
+#include "io/json_util.h"
+#include "io/safetensors.h"
+#include "model/causal_lm.h"
+#include "train/adamw.h"
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+
+namespace fs = std::filesystem;
+
+namespace awb {
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+std::int64_t stepOfFolder(const std::string &name)
+{
+    static const std::regex re("checkpoint-([0-9]+)");
+    std::smatch m;
+    if (!std::regex_match(name, m, re))
+        return -1;
+    return std::stoll(m[1].str());
+}
+
+} // namespace
+
+std::string checkpointFolder(const std::string &dir, std::int64_t step)
+{
+    return (fs::path(dir) / ("checkpoint-" + std::to_string(step))).string();
+}
+
+std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, const AdamW &optimizer,
+                            const CheckpointState &state, const std::string &tokenizerDir)
+{
+    const std::string finalDir = checkpointFolder(dir, state.step);
+    const fs::path tmp = fs::path(dir) / (".checkpoint-" + std::to_string(state.step) + ".tmp");
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    fs::create_directories(tmp / "policy", ec);
+    if (ec)
+        throw IoError(tmp.string() + ": cannot create the checkpoint folder: " + ec.message());
+    if (policy.hasLora())
+        policy.saveLora((tmp / "policy").string());
+    else
+        policy.save((tmp / "policy").string(), 0, false);
+    const std::string tokDir = tokenizerDir.empty() ? state.options.value("model", std::string()) : tokenizerDir;
+    for (const char *name : {"tokenizer.json", "tokenizer_config.json"}) {
+        const fs::path src = fs::path(tokDir) / name;
+        if (!tokDir.empty() && fs::exists(src))
+            writeFileAtomically((tmp / "policy" / name).string(), readWholeFile(src.string()));
+    }
+    saveSafetensors((tmp / "optimizer.safetensors").string(), optimizer.stateDict(), {{"format", "pt"}});
+    nlohmann::json j;
+    j["format"] = "awb-grpo-checkpoint";
+    j["format_version"] = kFormatVersion;
+    j["step"] = state.step;
+    j["optimizer_steps"] = state.optimizerSteps;
+    j["options"] = state.options;
+    j["weights"] = state.weights;
+    j["aggregation"] = state.aggregation;
+    j["reward_model_version"] = state.rewardModelVersion;
+    j["reward_model_path"] = state.rewardModelPath;
+    j["lora"] = policy.hasLora();
+    writeFileAtomically((tmp / "trainer_state.json").string(), j.dump(2) + "\n");
+    fs::remove_all(finalDir, ec);
+    fs::rename(tmp, finalDir, ec);
+    if (ec)
+        throw IoError(finalDir + ": cannot move the checkpoint into place: " + ec.message());
+    return finalDir;
+}
+
+nlohmann::json readCheckpointStateJson(const std::string &checkpoint)
+{
+    const std::string path = (fs::path(checkpoint) / "trainer_state.json").string();
+    nlohmann::json j = readJsonFile(path);
+    if (!j.is_object() || j.value("format", std::string()) != "awb-grpo-checkpoint")
+        throw FormatError(path + ": not a GRPO checkpoint (format is not \"awb-grpo-checkpoint\")");
+    if (j.value("format_version", 0) > kFormatVersion)
+        throw FormatError(path + ": written by a newer version (format_version " +
+                          std::to_string(j.value("format_version", 0)) + ")");
+    return j;
+}
+
+CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, AdamW &optimizer)
+{
+    const nlohmann::json j = readCheckpointStateJson(checkpoint);
+    const std::string label = (fs::path(checkpoint) / "trainer_state.json").string();
+    CheckpointState s;
+    s.step = optInt(j, "step", label).value_or(0);
+    s.optimizerSteps = optInt(j, "optimizer_steps", label).value_or(0);
+    s.options = j.value("options", nlohmann::json::object());
+    if (j.contains("weights") && j["weights"].is_object())
+        for (const auto &[k, v] : j["weights"].items())
+            s.weights[k] = v.get<double>();
+    s.aggregation = j.value("aggregation", std::string());
+    s.rewardModelVersion = j.value("reward_model_version", std::int64_t(0));
+    s.rewardModelPath = j.value("reward_model_path", std::string());
+    const bool lora = j.value("lora", false);
+    if (lora != policy.hasLora())
+        throw FormatError(label + ": the checkpoint was trained " + (lora ? "with" : "without") +
+                          " LoRA, the run is set up " + (policy.hasLora() ? "with" : "without"));
+
+    const std::string policyDir = (fs::path(checkpoint) / "policy").string();
+    if (lora) {
+        policy.loadLora(policyDir);
+    } else {
+        const Checkpoint weights = Checkpoint::open(policyDir);
+        at::NoGradGuard noGrad;
+        for (auto &[name, live] : policy.stateDict(false)) {
+            if (!weights.contains(name))
+                throw FormatError(weights.files().front() + ": tensor \"" + name + "\" is missing from the checkpoint");
+            const at::Tensor t = weights.tensor(name);
+            if (t.sizes() != live.sizes())
+                throw FormatError(weights.fileOf(name) + ": tensor \"" + name + "\" has the wrong shape");
+            live.copy_(t);
+        }
+    }
+    const auto opt = SafetensorsFile::open((fs::path(checkpoint) / "optimizer.safetensors").string());
+    NamedTensors state;
+    for (const auto &name : opt->names())
+        state.emplace_back(name, opt->tensor(name));
+    optimizer.loadStateDict(state);
+    return s;
+}
+
+std::vector<std::string> listCheckpoints(const std::string &dir)
+{
+    std::vector<std::pair<std::int64_t, std::string>> found;
+    std::error_code ec;
+    if (dir.empty() || !fs::is_directory(dir, ec))
+        return {};
+    for (const auto &entry : fs::directory_iterator(dir, ec)) {
+        const std::int64_t step = stepOfFolder(entry.path().filename().string());
+        if (step >= 0 && entry.is_directory() && fs::exists(entry.path() / "trainer_state.json"))
+            found.emplace_back(step, entry.path().string());
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> out;
+    for (auto &f : found)
+        out.push_back(f.second);
+    return out;
+}
+
+void removeCheckpoint(const std::string &checkpoint)
+{
+    std::error_code ec;
+    fs::remove_all(checkpoint, ec);   // an old checkpoint that will not go away is not worth failing a run for
+}
+
+} // namespace awb

@@ -1,0 +1,53 @@
+#pragma once
+// GRPO checkpoints: what a stopped run needs to continue exactly.
+//
+//   <dir>/checkpoint-<step>/          (TRL's folder name)
+//     policy/                         config.json + model.safetensors (full fine-tuning, the exact
+//                                     fp32 weights, unmerged) or adapter_config.json +
+//                                     adapter_model.safetensors (LoRA, PEFT layout);
+//                                     tokenizer files copied in, so the folder loads as a model
+//     optimizer.safetensors           AdamW's state (AdamW::stateDict)
+//     trainer_state.json              step, optimiser steps, the options, the weights and
+//                                     aggregation in force, the reward model's version and path
+//
+// A checkpoint is written into a hidden temporary folder and renamed into
+// place, so a crash mid-write never leaves a half checkpoint under the real name.
+// Trainer thread only. Core-only header.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace awb {
+
+class AdamW;
+class CausalLM;
+
+struct CheckpointState
+{
+    std::int64_t step = 0;
+    std::int64_t optimizerSteps = 0;
+    nlohmann::json options;                        // grpoOptionsToJson
+    std::map<std::string, double> weights;         // live weights at the checkpoint
+    std::string aggregation;                       // live aggregation ("" = the option)
+    std::int64_t rewardModelVersion = 0;
+    std::string rewardModelPath;
+};
+
+std::string checkpointFolder(const std::string &dir, std::int64_t step);
+// Writes checkpoint-<state.step> under dir; returns its path. Throws IoError naming the file.
+std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, const AdamW &optimizer,
+                            const CheckpointState &state, const std::string &tokenizerDir = {});
+// Loads weights and optimiser state into `policy` and `optimizer` (which must be
+// set up as for the run: same model, same LoRA options). Throws FormatError
+// naming the file when the checkpoint does not match.
+CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, AdamW &optimizer);
+nlohmann::json readCheckpointStateJson(const std::string &checkpoint);
+// checkpoint-<n> folders under dir, oldest (smallest n) first.
+std::vector<std::string> listCheckpoints(const std::string &dir);
+void removeCheckpoint(const std::string &checkpoint);
+
+} // namespace awb

@@ -1,0 +1,140 @@
+#pragma once
+// Every knob of a GRPO run, with its default, in one place. The JSON config
+// (`awb train --config`), the CLI flags and the GUI's run form are all
+// generated from visitGrpoOptions(), so a knob added here appears everywhere.
+// Names follow Hugging Face TRL's GRPOConfig where TRL has the knob, so
+// researchers recognise them; knobs TRL does not have are marked "awb".
+//
+// Plain data; copy freely. No torch, no Qt.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace awb {
+
+struct GrpoOptions
+{
+    // --- inputs ---
+    std::string model;                       // policy: Hugging Face model folder (config.json, safetensors, tokenizer.json)
+    std::string rewardModel;                 // awb: reward-model folder; empty = the store's latest version
+    std::string prompts;                     // awb: prompt file (JSONL, CSV, HH-RLHF; .gz allowed); empty = the store's prompts
+    std::string promptField = "prompt";      // awb: JSONL key or CSV column holding the prompt
+    bool useChatTemplate = true;             // awb: wrap prompts as a user turn in the policy's chat template
+
+    // --- the step ---
+    std::int64_t maxSteps = 100;             // max_steps
+    std::int64_t promptsPerStep = 8;         // awb: B, distinct prompts per step (TRL: generation batch / num_generations)
+    std::int64_t numGenerations = 8;         // num_generations: G completions per prompt
+    std::int64_t maxPromptLength = 256;      // max_prompt_length: longer prompts keep their last tokens
+    std::int64_t maxCompletionLength = 256;  // max_completion_length
+    double temperature = 1.0;                // temperature (also divides the logits in the loss, as TRL does)
+    double topP = 1.0;                       // top_p
+    std::int64_t topK = 0;                   // top_k, 0 = off
+    std::int64_t numIterations = 1;          // num_iterations: mu, optimiser steps on each generation batch
+    std::int64_t miniBatchSize = 8;          // awb: completions per forward/backward micro-batch (memory only; gradients accumulate over the batch)
+    bool maskTruncatedCompletions = false;   // mask_truncated_completions: completions without EOS count for nothing
+    bool dynamicSampling = false;            // awb (DAPO): replace groups whose rewards are all equal by fresh prompts
+    std::int64_t dynamicSamplingMaxRounds = 2; // awb: how many extra generation rounds dynamic sampling may spend
+
+    // --- the objective ---
+    double epsilon = 0.2;                    // epsilon: lower clip
+    double epsilonHigh = -1.0;               // epsilon_high: upper clip; negative = same as epsilon (TRL's None)
+    double beta = 0.04;                      // beta: KL coefficient (k3 estimator); 0 disables the reference model
+    std::string lossType = "dapo";           // loss_type: grpo | bnpo | dr_grpo | dapo
+    std::string scaleRewards = "group";      // scale_rewards: group | batch | none
+    std::string multiObjectiveAggregation = "sum_then_normalize"; // multi_objective_aggregation: sum_then_normalize | normalize_then_sum
+    std::map<std::string, double> aspectWeights; // reward_weights by aspect name; aspects not named weigh 1
+
+    // --- the optimiser ---
+    double learningRate = 1e-6;              // learning_rate (TRL's GRPO default)
+    double adamBeta1 = 0.9;                  // adam_beta1
+    double adamBeta2 = 0.999;                // adam_beta2
+    double adamEpsilon = 1e-8;               // adam_epsilon
+    double weightDecay = 0.0;                // weight_decay
+    double maxGradNorm = 1.0;                // max_grad_norm; 0 = no clipping
+    std::string lrSchedulerType = "cosine";  // lr_scheduler_type: constant | constant_with_warmup | linear | cosine
+    double warmupRatio = 0.05;               // warmup_ratio of max_steps (optimiser steps = max_steps * num_iterations)
+
+    // --- parameter-efficient training ---
+    bool useLora = false;                    // awb: train LoRA adapters; the reference is the base with adapters off
+    std::int64_t loraR = 16;                 // r
+    double loraAlpha = 32.0;                 // lora_alpha
+    double loraDropout = 0.05;               // lora_dropout
+    std::string loraTargetModules = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"; // target_modules, comma-separated
+
+    // --- bookkeeping ---
+    std::uint64_t seed = 42;                 // seed: prompt order, sampling, dropout all derive from it and the step
+    std::int64_t saveSteps = 20;             // save_steps: a checkpoint every N steps (and always at stop); 0 = only at stop
+    std::int64_t saveTotalLimit = 2;         // save_total_limit: older checkpoints are deleted; 0 = keep all
+    std::int64_t rewardBatchSize = 32;       // awb: completions per reward-model forward
+    std::string runName;                     // awb: shown in the store and the GUI; empty = a name from the time
+
+    // Derived: epsilon_high with the TRL default applied.
+    double effectiveEpsilonHigh() const { return epsilonHigh < 0 ? epsilon : epsilonHigh; }
+    std::vector<std::string> loraTargets() const;
+};
+
+// Describes one scalar knob to a visitor: JSON key (TRL name), a one-line help.
+// The visitor is called as v(key, field&, help) for std::int64_t, std::uint64_t,
+// double, bool and std::string fields, in declaration order. aspectWeights is
+// not visited (it is a map; JSON "aspect_weights").
+template <class Visitor>
+void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
+{
+    v("model", o.model, "Policy model folder (config.json, safetensors, tokenizer.json)");
+    v("reward_model", o.rewardModel, "Reward-model folder; empty: the workspace's latest version");
+    v("prompts", o.prompts, "Prompt file (JSONL, CSV or HH-RLHF, optionally .gz); empty: the workspace's prompts");
+    v("prompt_field", o.promptField, "JSONL key or CSV column that holds the prompt");
+    v("use_chat_template", o.useChatTemplate, "Wrap each prompt as a user turn in the policy's chat template");
+    v("max_steps", o.maxSteps, "GRPO steps to run");
+    v("prompts_per_step", o.promptsPerStep, "Distinct prompts per step (B)");
+    v("num_generations", o.numGenerations, "Completions per prompt (G)");
+    v("max_prompt_length", o.maxPromptLength, "Prompt tokens kept (the last ones)");
+    v("max_completion_length", o.maxCompletionLength, "Tokens generated per completion at most");
+    v("temperature", o.temperature, "Sampling temperature");
+    v("top_p", o.topP, "Nucleus sampling mass");
+    v("top_k", o.topK, "Keep the k most likely tokens; 0 keeps all");
+    v("num_iterations", o.numIterations, "Optimiser steps per generation batch (mu)");
+    v("mini_batch_size", o.miniBatchSize, "Completions per forward/backward pass (memory only)");
+    v("mask_truncated_completions", o.maskTruncatedCompletions, "Give no weight to completions cut off before EOS");
+    v("dynamic_sampling", o.dynamicSampling, "Replace groups whose rewards are all equal by fresh prompts");
+    v("dynamic_sampling_max_rounds", o.dynamicSamplingMaxRounds, "Extra generation rounds dynamic sampling may spend");
+    v("epsilon", o.epsilon, "Lower clipping range of the ratio");
+    v("epsilon_high", o.epsilonHigh, "Upper clipping range; negative: same as epsilon");
+    v("beta", o.beta, "KL coefficient to the reference model; 0: no reference");
+    v("loss_type", o.lossType, "grpo, bnpo, dr_grpo or dapo");
+    v("scale_rewards", o.scaleRewards, "group, batch or none");
+    v("multi_objective_aggregation", o.multiObjectiveAggregation, "sum_then_normalize or normalize_then_sum");
+    v("learning_rate", o.learningRate, "AdamW learning rate");
+    v("adam_beta1", o.adamBeta1, "AdamW beta1");
+    v("adam_beta2", o.adamBeta2, "AdamW beta2");
+    v("adam_epsilon", o.adamEpsilon, "AdamW epsilon");
+    v("weight_decay", o.weightDecay, "AdamW decoupled weight decay");
+    v("max_grad_norm", o.maxGradNorm, "Gradient-norm clipping; 0: off");
+    v("lr_scheduler_type", o.lrSchedulerType, "constant, constant_with_warmup, linear or cosine");
+    v("warmup_ratio", o.warmupRatio, "Fraction of the optimiser steps spent warming up");
+    v("use_lora", o.useLora, "Train LoRA adapters instead of all weights");
+    v("lora_r", o.loraR, "LoRA rank");
+    v("lora_alpha", o.loraAlpha, "LoRA alpha");
+    v("lora_dropout", o.loraDropout, "LoRA dropout");
+    v("lora_target_modules", o.loraTargetModules, "Comma-separated module names that get adapters");
+    v("seed", o.seed, "Seed of prompt order, sampling and dropout");
+    v("save_steps", o.saveSteps, "Checkpoint every N steps (and at stop); 0: only at stop");
+    v("save_total_limit", o.saveTotalLimit, "Checkpoints kept; 0: all");
+    v("reward_batch_size", o.rewardBatchSize, "Completions per reward-model forward pass");
+    v("run_name", o.runName, "Name of the run in the workspace");
+}
+
+// Checks ranges and choices; throws Error naming the field and the value.
+void validateGrpoOptions(const GrpoOptions &options);
+
+// JSON with the TRL key names. fromJson starts from `base` (normally the
+// defaults) and rejects unknown keys and wrong types, naming `label` (the file).
+nlohmann::json grpoOptionsToJson(const GrpoOptions &options);
+GrpoOptions grpoOptionsFromJson(const nlohmann::json &json, const std::string &label, GrpoOptions base = {});
+
+} // namespace awb

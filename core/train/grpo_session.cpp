@@ -1,0 +1,327 @@
+#include "train/grpo_session.h"
+
+#include "data/gold_judge.h"
+#include "data/prompt_import.h"
+#include "demo/demo_builder.h"
+#include "io/json_util.h"
+#include "reward/reward_model.h"
+#include "store/store.h"
+#include "train/training_controls.h"
+#include "util/error.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace awb {
+
+namespace {
+
+std::string absoluteFrom(const std::string &base, const std::string &path)
+{
+    if (path.empty())
+        return path;
+    fs::path p(path);
+    if (p.is_relative())
+        p = fs::path(base) / p;
+    return fs::absolute(p).lexically_normal().string();
+}
+
+std::map<std::string, double> toMap(const std::vector<std::string> &names, const std::vector<double> &values)
+{
+    std::map<std::string, double> out;
+    for (std::size_t k = 0; k < names.size() && k < values.size(); ++k)
+        out[names[k]] = values[k];
+    return out;
+}
+
+} // namespace
+
+GrpoOptions demoGrpoOptions(const std::string &demoDir)
+{
+    const std::string manifest = (fs::path(demoDir) / "demo.json").string();
+    const nlohmann::json j = readJsonFile(manifest);
+    if (!j.contains("grpo"))
+        throw FormatError(manifest + ": no \"grpo\" section");
+    GrpoOptions o = grpoOptionsFromJson(j["grpo"], manifest);
+    o.model = absoluteFrom(demoDir, o.model);
+    o.rewardModel = absoluteFrom(demoDir, o.rewardModel);
+    o.prompts = absoluteFrom(demoDir, o.prompts);
+    return o;
+}
+
+struct GrpoSession::Impl : TrainingSink
+{
+    GrpoSessionOptions so;
+    TrainingControls &controls;
+    TrainingSink &outer;
+    std::unique_ptr<Store> store;
+    GrpoOptions options;
+    std::int64_t runId = 0;
+    std::int64_t startStep = 0;
+    std::vector<std::string> aspects;
+    std::vector<std::optional<std::int64_t>> promptIds;
+    std::string checkpointDir;
+    std::unique_ptr<GrpoTrainer> trainer;
+    std::map<std::string, double> lastWeights;
+    std::string lastAggregation;
+    std::int64_t lastRewardModel = -1;
+
+    Impl(const GrpoSessionOptions &o, TrainingControls &c, TrainingSink &s) : so(o), controls(c), outer(s) {}
+
+    void onStep(const StepReport &r) override
+    {
+        StepRecord rec;
+        rec.runId = runId;
+        rec.step = r.step;
+        rec.metrics = r.metrics;
+        rec.weights = r.weights;
+        rec.aggregation = r.aggregation;
+        rec.rewardModelVersion = r.rewardModelVersion;
+        for (const auto &smp : r.samples) {
+            SampleRecord s;
+            s.runId = runId;
+            s.step = r.step;
+            s.promptId = promptIds[static_cast<std::size_t>(smp.promptIndex)];
+            s.prompt = smp.prompt;
+            s.completion = smp.completion;
+            s.group = smp.group;
+            s.indexInGroup = smp.indexInGroup;
+            s.completionTokens = smp.completionTokens;
+            s.finish = smp.finish;
+            s.scores = toMap(r.aspects, smp.scores);
+            s.gold = toMap(r.aspects, smp.gold);
+            s.reward = smp.reward;
+            s.advantage = smp.advantage;
+            s.rewardModelVersion = r.rewardModelVersion;
+            rec.samples.push_back(std::move(s));
+        }
+        store->writeStep(rec);
+        // Markers for the plots: what changed at this step.
+        if (r.weights != lastWeights || r.aggregation != lastAggregation) {
+            if (!lastWeights.empty())
+                store->addEvent(runId, r.step, "weights", {{"weights", r.weights}, {"aggregation", r.aggregation}});
+            lastWeights = r.weights;
+            lastAggregation = r.aggregation;
+        }
+        if (r.rewardModelVersion != lastRewardModel) {
+            if (lastRewardModel >= 0)
+                store->addEvent(runId, r.step, "reward_model", {{"version", r.rewardModelVersion}});
+            lastRewardModel = r.rewardModelVersion;
+        }
+        outer.onStep(r);
+    }
+    void onLog(const std::string &m) override { outer.onLog(m); }
+    void onPhase(std::int64_t step, const std::string &phase) override { outer.onPhase(step, phase); }
+    void onCheckpoint(std::int64_t step, const std::string &dir) override
+    {
+        store->addCheckpoint(runId, step, dir);
+        outer.onCheckpoint(step, dir);
+    }
+
+    // The reward model's version in the workspace, registering the folder if new.
+    std::int64_t versionOf(const std::string &path, const RewardModel &rm)
+    {
+        for (const auto &info : store->rewardModels())
+            if (info.path == path)
+                return info.version;
+        nlohmann::json metrics = nlohmann::json::object();
+        const auto names = rm.aspects().names();
+        for (std::size_t k = 0; k < rm.info().metrics.size() && k < names.size(); ++k) {
+            const auto &m = rm.info().metrics[k];
+            metrics[names[k]] = {{"count", m.count}, {"rmse", m.rmse}, {"pearson", m.pearson}, {"spearman", m.spearman}};
+        }
+        return store->registerRewardModel(path, rm.info().labelCount, metrics, "imported from " + path);
+    }
+
+    // Imports the prompt file into the workspace (once per file) and returns the training split.
+    std::vector<std::string> loadPrompts()
+    {
+        std::int64_t setId = 0;
+        if (!options.prompts.empty()) {
+            for (const auto &[id, name] : store->promptSets())
+                if (name == options.prompts)
+                    setId = id;
+            if (setId == 0) {
+                PromptImportOptions io;
+                io.field = options.promptField;
+                io.heldOutFraction = 0.1;
+                const PromptImportResult imported = importPrompts(options.prompts, io);
+                for (const auto &w : imported.warnings)
+                    outer.onLog(w);
+                std::vector<PromptRecord> records;
+                for (const auto &p : imported.prompts) {
+                    PromptRecord r;
+                    r.text = p.text;
+                    r.chosen = p.chosen;
+                    r.rejected = p.rejected;
+                    r.split = p.split;
+                    r.sourceId = p.sourceId;
+                    records.push_back(std::move(r));
+                }
+                setId = store->addPromptSet(options.prompts, options.prompts);
+                store->addPrompts(setId, records);
+                outer.onLog("imported " + std::to_string(records.size()) + " prompts from " + options.prompts);
+            }
+        } else {
+            const auto sets = store->promptSets();
+            if (sets.empty())
+                throw Error(store->path() + ": the workspace has no prompts; give a prompt file (\"prompts\")");
+            setId = sets.back().first;
+        }
+        std::vector<std::string> texts;
+        for (const auto &p : store->prompts(setId, "train")) {
+            texts.push_back(p.text);
+            promptIds.emplace_back(p.id);
+        }
+        if (texts.empty())
+            throw Error("prompt set " + std::to_string(setId) + " has no training prompts");
+        return texts;
+    }
+};
+
+GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &controls, TrainingSink &sink)
+    : m_impl(std::make_unique<Impl>(so, controls, sink))
+{
+    Impl &d = *m_impl;
+    if (so.db.empty())
+        throw Error("no workspace file given (--db)");
+    d.store = std::make_unique<Store>(Store::open(so.db));
+    const std::string dbAbs = fs::absolute(so.db).lexically_normal().string();
+
+    std::string demoDir;
+    if (so.demo) {
+        demoDir = so.demoDir.empty() ? findDemoDir() : so.demoDir;
+        if (demoDir.empty())
+            throw Error("the demo was not found: set AWB_DEMO_DIR or run `awb demo-init --out resources/demo`");
+    }
+    bool isDemo = so.demo;
+    std::string resumeFrom;
+    if (so.resume) {
+        const auto runs = d.store->runs();
+        if (runs.empty())
+            throw Error(so.db + ": there is no run to resume");
+        const auto run = so.resumeRunId ? d.store->run(so.resumeRunId) : std::optional<Store::RunInfo>(runs.back());
+        if (!run)
+            throw Error(so.db + ": there is no run " + std::to_string(so.resumeRunId));
+        d.runId = run->id;
+        nlohmann::json stored = run->config;
+        isDemo = stored.value("demo", false);
+        stored.erase("demo");
+        d.options = grpoOptionsFromJson(stored, so.db + ": run " + std::to_string(d.runId) + " config");
+        d.checkpointDir = dbAbs + ".runs/run-" + std::to_string(d.runId);
+        resumeFrom = GrpoTrainer::latestCheckpoint(d.checkpointDir);
+        if (resumeFrom.empty())
+            throw Error(so.db + ": run " + std::to_string(d.runId) + " has no checkpoint under " + d.checkpointDir);
+    } else {
+        d.options = so.demo ? demoGrpoOptions(demoDir) : GrpoOptions{};
+        d.options = grpoOptionsFromJson(so.config, "--config", d.options);
+    }
+    d.options = grpoOptionsFromJson(so.overrides, "the command line", d.options);
+    if (!so.demo && !so.resume) {
+        const std::string cwd = fs::current_path().string();
+        d.options.model = absoluteFrom(cwd, d.options.model);
+        d.options.rewardModel = absoluteFrom(cwd, d.options.rewardModel);
+        d.options.prompts = absoluteFrom(cwd, d.options.prompts);
+    }
+    if (d.options.model.empty())
+        throw Error("no policy model given (\"model\" / --model)");
+    validateGrpoOptions(d.options);
+
+    GrpoTrainerSetup setup;
+    setup.runtime = applyRuntime(so.runtime);
+    CausalLM::LoadOptions lo;
+    lo.device = setup.runtime.device;
+    lo.dtype = setup.runtime.dtype;
+
+    // The reward model: on resume the version the checkpoint used; else the
+    // named folder, else the workspace's latest version.
+    std::string rmPath = d.options.rewardModel;
+    std::int64_t rmVersion = 0;
+    if (!resumeFrom.empty()) {
+        const nlohmann::json st = GrpoTrainer::readCheckpointState(resumeFrom);
+        rmVersion = st.value("reward_model_version", std::int64_t(0));
+        if (const auto info = d.store->rewardModel(rmVersion))
+            rmPath = info->path;
+        else
+            rmPath = st.value("reward_model_path", rmPath);
+    } else if (rmPath.empty()) {
+        const auto versions = d.store->rewardModels();
+        if (versions.empty())
+            throw Error(so.db + ": the workspace has no reward model; give one (\"reward_model\" / --reward-model)");
+        rmPath = versions.back().path;
+        rmVersion = versions.back().version;
+    }
+    auto rm = std::shared_ptr<RewardModel>(RewardModel::load(rmPath, lo));
+    if (rmVersion == 0)
+        rmVersion = d.versionOf(rmPath, *rm);
+    d.aspects = rm->aspects().names();
+    setup.rewardModel = rm;
+    setup.rewardModelVersion = rmVersion;
+    setup.rewardModelPath = rmPath;
+    if (isDemo) {
+        auto judge = std::make_shared<GoldJudge>();
+        setup.goldScorer = [judge](const std::string &p, const std::string &c) { return judge->score(p, c); };
+    }
+    setup.prompts = d.loadPrompts();
+
+    if (!so.resume) {
+        nlohmann::json config = grpoOptionsToJson(d.options);
+        config["demo"] = isDemo;
+        std::string name = d.options.runName;
+        if (name.empty()) {
+            const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+            char buf[32];
+            std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
+            name = std::string(so.demo ? "demo " : "run ") + buf;
+        }
+        d.runId = d.store->createRun(name, config);
+        d.checkpointDir = dbAbs + ".runs/run-" + std::to_string(d.runId);
+    }
+    setup.options = d.options;
+    setup.checkpointDir = d.checkpointDir;
+    d.trainer = std::make_unique<GrpoTrainer>(std::move(setup), controls, d);
+    if (!resumeFrom.empty()) {
+        d.startStep = d.trainer->resumeFrom(resumeFrom);
+        const nlohmann::json st = GrpoTrainer::readCheckpointState(resumeFrom);
+        if (st.contains("weights") && st["weights"].is_object() && !st["weights"].empty() &&
+            controls.snapshot().weights.empty())
+            controls.setWeights(st["weights"].get<std::map<std::string, double>>());
+        if (!st.value("aggregation", std::string()).empty() && controls.snapshot().aggregation.empty())
+            controls.setAggregation(st.value("aggregation", std::string()));
+        d.store->truncateRunAfter(d.runId, d.startStep);
+        sink.onLog("resuming run " + std::to_string(d.runId) + " after step " + std::to_string(d.startStep) + " from " +
+                   resumeFrom);
+    }
+}
+
+GrpoSession::~GrpoSession() = default;
+
+std::int64_t GrpoSession::run()
+{
+    Impl &d = *m_impl;
+    d.store->setRunStatus(d.runId, "running");
+    try {
+        const std::int64_t last = d.trainer->run();
+        d.store->setRunStatus(d.runId, last >= d.options.maxSteps ? "finished" : "stopped");
+        return last;
+    } catch (...) {
+        try {
+            d.store->setRunStatus(d.runId, "failed");
+        } catch (...) {
+            // The original error matters more than the status.
+        }
+        throw;
+    }
+}
+
+std::int64_t GrpoSession::runId() const { return m_impl->runId; }
+std::int64_t GrpoSession::startStep() const { return m_impl->startStep; }
+const GrpoOptions &GrpoSession::options() const { return m_impl->options; }
+const std::vector<std::string> &GrpoSession::aspects() const { return m_impl->aspects; }
+std::string GrpoSession::checkpointDir() const { return m_impl->checkpointDir; }
+GrpoTrainer &GrpoSession::trainer() { return *m_impl->trainer; }
+
+} // namespace awb

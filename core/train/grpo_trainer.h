@@ -1,0 +1,129 @@
+#pragma once
+// GRPO (Shao et al., 2024) against a multi-aspect reward model, as in Li et
+// al. 2025 ("Multi-Objective GRPO"), with TRL's GRPOTrainer conventions.
+//
+// One step: B prompts x G completions from the policy (sampler, KV cache) ->
+// K aspect scores per completion from the reward model -> one reward with the
+// live weights -> group-relative advantages -> num_iterations optimiser steps
+// of the clipped surrogate with a k3 KL penalty to the reference (the base
+// model with LoRA adapters off, or a frozen copy for full fine-tuning) ->
+// a StepReport to the sink. Controls (weights, aggregation, reward model) are
+// read once per step; pause and stop are honoured between phases.
+//
+// Reproducibility: prompt order, sampling and dropout derive from (seed, step)
+// alone, and checkpoints hold the weights and the optimiser state, so a run
+// resumed from step n reproduces the uninterrupted run's later steps exactly
+// on CPU.
+//
+// The trainer runs on one thread (the caller's); the sink is called on it.
+// Core-only header: no Qt; torch types stay in the .cpp.
+
+#include "train/grpo_options.h"
+#include "util/runtime.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace awb {
+
+class CausalLM;
+class RewardModel;
+class TrainingControls;
+class Tokenizer;
+
+struct StepSample
+{
+    std::int64_t promptIndex = 0;              // into GrpoTrainerSetup::prompts
+    std::string prompt;                        // as given (before the chat template)
+    std::string completion;                    // decoded, special tokens skipped
+    std::int32_t group = 0;                    // group index within the step
+    std::int32_t indexInGroup = 0;
+    std::int64_t completionTokens = 0;
+    std::string finish;                        // "eos", "length", "stop"
+    std::vector<double> scores;                // per aspect, from the reward model
+    std::vector<double> gold;                  // per aspect, from the gold scorer (empty without one)
+    double reward = 0.0;
+    double advantage = 0.0;
+};
+
+struct StepReport
+{
+    std::int64_t step = 0;
+    std::int64_t maxSteps = 0;
+    std::vector<std::string> aspects;
+    std::map<std::string, double> weights;     // in force during the step
+    std::string aggregation;
+    std::int64_t rewardModelVersion = 0;
+    nlohmann::json metrics;                    // flat, TRL-style names (see metricNames in the .cpp)
+    std::map<std::string, double> aspectMeans; // reward-model scores
+    std::map<std::string, double> goldMeans;   // empty without a gold scorer
+    double goldObjective = 0.0;                // gold means combined with the weights (weighted mean)
+    std::map<std::string, double> phaseSeconds;   // generation, scoring, reference, update
+    std::vector<StepSample> samples;
+};
+
+// Observer of a run; all calls come from the training thread.
+class TrainingSink
+{
+public:
+    virtual ~TrainingSink() = default;
+    virtual void onStep(const StepReport &report) = 0;
+    virtual void onLog(const std::string &message) { (void)message; }
+    virtual void onPhase(std::int64_t step, const std::string &phase) { (void)step; (void)phase; }
+    virtual void onCheckpoint(std::int64_t step, const std::string &dir) { (void)step; (void)dir; }
+};
+
+// Scores a (prompt, completion) with the gold judge: one value per aspect name.
+using GoldScorer = std::function<std::map<std::string, double>(const std::string &prompt, const std::string &completion)>;
+
+struct GrpoTrainerSetup
+{
+    GrpoOptions options;
+    Runtime runtime;
+    std::vector<std::string> prompts;          // the training prompts (raw text)
+    std::shared_ptr<RewardModel> rewardModel;  // required
+    std::int64_t rewardModelVersion = 0;
+    std::string rewardModelPath;               // recorded in checkpoints
+    GoldScorer goldScorer;                     // optional (the demo's judge)
+    std::string checkpointDir;                 // checkpoint-<step>/ folders go here; empty = no checkpoints
+};
+
+class GrpoTrainer
+{
+public:
+    // Loads the policy (and a frozen reference for full fine-tuning with
+    // beta > 0) from options.model; throws Error naming the file on bad input.
+    GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, TrainingSink &sink);
+    ~GrpoTrainer();
+
+    // Restores weights, optimiser state and the step from a checkpoint folder
+    // written by this class. Returns the step it continues after.
+    std::int64_t resumeFrom(const std::string &checkpoint);
+    // The newest checkpoint-<n> folder under dir, or empty.
+    static std::string latestCheckpoint(const std::string &dir);
+    // What a checkpoint recorded (trainer_state.json): step, weights, aggregation, reward model.
+    static nlohmann::json readCheckpointState(const std::string &checkpoint);
+
+    // Runs steps until options.maxSteps or a stop request. Returns the last
+    // completed step. A checkpoint is written every save_steps and at the end.
+    std::int64_t run();
+    // One step (used by run() and by tests). Returns false when stopped mid-step.
+    bool runStep();
+
+    std::int64_t step() const;
+    CausalLM &policy();
+    const Tokenizer &tokenizer() const;
+    std::string saveCheckpoint();   // returns the folder
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace awb
