@@ -1,0 +1,165 @@
+#pragma once
+// The multi-aspect reward model of Li et al. (2025): a causal-LM backbone and
+// one linear regression head, score = W h + b, that maps the final hidden
+// state of the last real token of "prompt + response" to K aspect scores (one
+// per aspect of the schema, in schema order). GRPO combines the K scores into
+// one reward; annotators' labels retrain the model (reward_trainer.h).
+//
+// Head initialisation: bias at the midpoint of each aspect's range, weights
+// N(0, s^2) with s = 0.02 (max - min) / sqrt(hidden). The backbone's final
+// norm gives hidden states of RMS about 1, so a fresh model predicts the
+// midpoints plus noise of about 2% of each range: close to the predict-the-
+// mean baseline, yet with non-zero weights so that the backbone receives a
+// gradient from the first step (zero weights would cut it off).
+// Scores are not clamped to the aspect ranges (a clamp would kill the gradient
+// of confidently wrong predictions); consumers clamp when they need to.
+//
+// Saved folder (save()/load()), self-contained and Hugging Face compatible:
+//   config.json, model.safetensors   the backbone (CausalLM::save; LoRA folded
+//                                    in when the adapters are merged). Absent
+//                                    when the backbone kind is "lora":
+//   adapter_config.json,             the LoRA adapters (PEFT layout); the base
+//   adapter_model.safetensors        model is the folder named by
+//                                    reward_model.json backbone.base_model
+//                                    (absolute, or relative to this folder);
+//                                    when the backbone was built in memory and
+//                                    has no base folder, the base is written to
+//                                    the subfolder "base" and recorded as such.
+//   head.safetensors                 "score.weight" [K, hidden], "score.bias" [K], fp32
+//   aspects.json                     AspectSchema::toJson()
+//   tokenizer.json,                  copied from the tokenizer the model was built
+//   tokenizer_config.json            with, so Tokenizer::load(folder) works
+//   reward_model.json                {"format": "awb-reward-model", "format_version": 1,
+//                                     "backbone": {"kind": "full|lora|frozen", "model_type",
+//                                     "hidden_size", ["base_model"]}, "aspects": [names],
+//                                     "training": {options}, "label_count",
+//                                     "metrics": {aspect: {count, rmse, pearson, spearman}},
+//                                     "created": ISO 8601 UTC}
+//
+// Ownership: the RewardModel owns its backbone and head. One thread at a time
+// may call a RewardModel (it shares the CausalLM's rule); the training worker
+// and GRPO therefore each hold their own instance and a finished model is
+// published by folder (a new version), not by sharing the object.
+// Core-only header (ATen): app/ and widgets/ must not include it.
+
+#include "io/safetensors.h"
+#include "model/causal_lm.h"
+#include "reward/aspect_schema.h"
+#include "text/tokenizer.h"
+
+#include <ATen/core/Tensor.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace awb {
+
+// Agreement of predicted and labelled scores on one aspect. pearson/spearman
+// are NaN when undefined (fewer than two labels, or a constant side); rmse is
+// NaN when count is 0.
+struct AspectMetrics
+{
+    std::int64_t count = 0;   // labelled examples of this aspect
+    double rmse = 0;
+    double pearson = 0;
+    double spearman = 0;
+};
+
+// What reward_model.json records besides the weights. The trainer fills it in.
+struct RewardModelInfo
+{
+    std::string backboneKind = "full";     // "full" | "lora" | "frozen" as trained; save() writes
+                                           // "lora" whenever the backbone has unmerged adapters
+    nlohmann::json trainingOptions = nlohmann::json::object();   // RewardTrainOptions as JSON
+    std::vector<AspectMetrics> metrics;    // validation metrics per aspect; empty when never evaluated
+    std::int64_t labelCount = 0;           // labelled (example, aspect) entries trained on
+    std::string created;                   // ISO 8601 UTC; save() stamps the current time when empty
+};
+
+class RewardModel
+{
+public:
+    static constexpr int kFormatVersion = 1;
+
+    // A fresh head (see above) on `backbone`. `tokenizer` must come from a file
+    // (Tokenizer::load) so that save() can copy it. Throws Error for an empty
+    // schema or a tokenizer whose vocabulary exceeds the backbone's.
+    static std::unique_ptr<RewardModel> create(std::unique_ptr<CausalLM> backbone, Tokenizer tokenizer,
+                                               AspectSchema aspects, std::uint64_t seed);
+    // Reads a folder written by save(). Throws IoError/FormatError naming the
+    // file, e.g. a head whose shape contradicts aspects.json or the backbone's
+    // hidden size.
+    static std::unique_ptr<RewardModel> load(const std::string &dir, const CausalLM::LoadOptions &options);
+    static std::unique_ptr<RewardModel> load(const std::string &dir);
+    // Writes every file into "<dir>.tmp", then swaps it in for `dir` (the old
+    // folder, if any, is moved aside and deleted), so a crash never leaves a
+    // half-written model under `dir`.
+    void save(const std::string &dir) const;
+
+    const AspectSchema &aspects() const { return m_aspects; }
+    const Tokenizer &tokenizer() const { return m_tokenizer; }
+    CausalLM &backbone() { return *m_backbone; }
+    const CausalLM &backbone() const { return *m_backbone; }
+    const RewardModelInfo &info() const { return m_info; }
+    void setInfo(RewardModelInfo info) { m_info = std::move(info); }
+
+    // ids [B, T] right-padded, lengths [B] (1..T) -> scores [B, K] fp32, read at
+    // token lengths[b] - 1. Differentiable (grad mode permitting).
+    at::Tensor forward(const at::Tensor &ids, const at::Tensor &lengths);
+    // The backbone's final hidden state at the last real token, [B, hidden] fp32.
+    at::Tensor features(const at::Tensor &ids, const at::Tensor &lengths);
+    // The head alone: [B, hidden] -> [B, K].
+    at::Tensor head(const at::Tensor &features) const;
+
+    // The text a (prompt, response) pair is scored as: the tokenizer's chat
+    // template with a user and an assistant turn when it has a known one, else
+    // prompt + "\n" + response.
+    std::string formatPair(const std::string &prompt, const std::string &response) const;
+    // formatPair() tokenized (special tokens added only without a chat template,
+    // as transformers does), truncated from the left to maxLength tokens (at most
+    // the backbone's max_position_embeddings), so the response's end survives.
+    std::vector<std::int32_t> encode(const std::string &prompt, const std::string &response,
+                                     std::int64_t maxLength) const;
+    // Right-pads token sequences into ids [B, T] and lengths [B] on the backbone's device.
+    std::pair<at::Tensor, at::Tensor> collate(const std::vector<const std::vector<std::int32_t> *> &sequences) const;
+
+    // Scores K aspects per pair, under NoGrad with the backbone in eval mode,
+    // batchSize pairs at a time (sorted by length to save padding; results in
+    // input order).
+    std::vector<std::vector<float>> score(const std::vector<std::string> &prompts,
+                                          const std::vector<std::string> &responses, std::int64_t batchSize = 16,
+                                          std::int64_t maxLength = 512);
+    // The same for pre-tokenized sequences (each non-empty).
+    std::vector<std::vector<float>> scoreIds(const std::vector<std::vector<std::int32_t>> &sequences,
+                                             std::int64_t batchSize = 16);
+
+    // "score.weight" [K, hidden] and "score.bias" [K]: detached views of the live head.
+    NamedTensors headState() const;
+    // The head's leaf tensors {weight, bias} (requires_grad), for optimisers.
+    std::vector<at::Tensor> headParameters() const { return {m_weight, m_bias}; }
+    // Copies weight and bias in (shapes must match), e.g. to restore a snapshot.
+    void setHeadState(const at::Tensor &weight, const at::Tensor &bias);
+
+    ~RewardModel();
+
+private:
+    RewardModel(std::unique_ptr<CausalLM> backbone, Tokenizer tokenizer, AspectSchema aspects);
+
+    std::unique_ptr<CausalLM> m_backbone;
+    Tokenizer m_tokenizer;
+    AspectSchema m_aspects;
+    at::Tensor m_weight;   // [K, hidden] fp32, on the backbone's device
+    at::Tensor m_bias;     // [K]
+    RewardModelInfo m_info;
+    // The tokenizer's files, read once so that save() does not depend on them staying put.
+    std::string m_tokenizerJson;
+    std::string m_tokenizerConfigJson;   // empty when there was none
+    // LoRA backbones: the absolute base folder load() read, preferred over the adapters' own record.
+    std::string m_basePath;
+};
+
+} // namespace awb

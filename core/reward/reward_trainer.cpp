@@ -1,0 +1,318 @@
+#include "reward/reward_trainer.h"
+
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+#include <torch/optim/adamw.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+
+namespace awb {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Examples turned into token ids, targets [N, K] and mask [N, K] (CPU, fp32).
+struct LabelledSet
+{
+    std::vector<std::vector<std::int32_t>> ids;
+    std::vector<std::size_t> source;   // index into the caller's examples
+    at::Tensor targets;
+    at::Tensor mask;
+    std::int64_t labels = 0;
+};
+
+LabelledSet prepare(const RewardModel &model, const std::vector<RewardExample> &examples, std::int64_t maxLength,
+                    bool dropUnlabelled)
+{
+    const std::size_t k = model.aspects().size();
+    std::vector<float> targets, mask;
+    LabelledSet set;
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+        const RewardExample &e = examples[i];
+        if (e.targets.size() != k)
+            throw Error("reward examples: example " + std::to_string(i) + " has " + std::to_string(e.targets.size())
+                        + " targets but the schema has " + std::to_string(k) + " aspects");
+        std::int64_t labelled = 0;
+        for (std::size_t a = 0; a < k; ++a) {
+            if (!e.targets[a])
+                continue;
+            if (!std::isfinite(*e.targets[a]))
+                throw Error("reward examples: example " + std::to_string(i) + " has a non-finite target for aspect \""
+                            + model.aspects().at(a).name + "\"");
+            ++labelled;
+        }
+        if (labelled == 0 && dropUnlabelled)
+            continue;
+        set.labels += labelled;
+        for (std::size_t a = 0; a < k; ++a) {
+            targets.push_back(e.targets[a] ? static_cast<float>(*e.targets[a]) : 0.0f);
+            mask.push_back(e.targets[a] ? 1.0f : 0.0f);
+        }
+        set.ids.push_back(model.encode(e.prompt, e.response, maxLength));
+        set.source.push_back(i);
+    }
+    const auto n = static_cast<std::int64_t>(set.ids.size());
+    set.targets = at::tensor(targets, at::kFloat).view({n, static_cast<std::int64_t>(k)});
+    set.mask = at::tensor(mask, at::kFloat).view({n, static_cast<std::int64_t>(k)});
+    return set;
+}
+
+// Fisher-Yates with a plain modulus: std::shuffle's and std::uniform_int_distribution's outputs
+// differ between standard libraries, and the split must be the same everywhere for one seed.
+void shuffle(std::vector<std::size_t> &v, std::mt19937_64 &rng)
+{
+    for (std::size_t i = v.size(); i > 1; --i)
+        std::swap(v[i - 1], v[static_cast<std::size_t>(rng() % i)]);
+}
+
+at::Tensor indexTensor(const std::vector<std::size_t> &idx)
+{
+    std::vector<std::int64_t> v(idx.begin(), idx.end());
+    return at::tensor(v, at::kLong);
+}
+
+// Copies of the trainable tensors, kept on the CPU so that a GPU holds only one set of weights.
+class Snapshot
+{
+public:
+    explicit Snapshot(std::vector<at::Tensor> params) : m_params(std::move(params)) {}
+    void take()
+    {
+        m_saved.clear();
+        for (const auto &p : m_params)
+            m_saved.push_back(p.detach().to(at::kCPU, p.scalar_type(), false, true));
+    }
+    void restore() const
+    {
+        at::NoGradGuard noGrad;
+        for (std::size_t i = 0; i < m_params.size(); ++i)
+            m_params[i].copy_(m_saved[i]);
+    }
+
+private:
+    std::vector<at::Tensor> m_params;
+    std::vector<at::Tensor> m_saved;
+};
+
+void checkOptions(const RewardTrainOptions &o)
+{
+    if (o.backboneMode != "full" && o.backboneMode != "lora" && o.backboneMode != "frozen")
+        throw Error("reward training: backboneMode must be \"full\", \"lora\" or \"frozen\", got \"" + o.backboneMode + "\"");
+    if (!(o.learningRate > 0) || !(o.headLearningRate > 0))
+        throw Error("reward training: learningRate and headLearningRate must be positive");
+    if (!(o.weightDecay >= 0))
+        throw Error("reward training: weightDecay must not be negative");
+    if (o.epochs < 1)
+        throw Error("reward training: epochs must be at least 1, got " + std::to_string(o.epochs));
+    if (o.batchSize < 1)
+        throw Error("reward training: batchSize must be at least 1, got " + std::to_string(o.batchSize));
+    if (o.maxLength < 1)
+        throw Error("reward training: maxLength must be at least 1, got " + std::to_string(o.maxLength));
+    if (!(o.validationFraction >= 0 && o.validationFraction < 1))
+        throw Error("reward training: validationFraction must be in [0, 1)");
+}
+
+} // namespace
+
+RewardTrainReport trainRewardModel(
+    RewardModel &model, const std::vector<RewardExample> &examples, const RewardTrainOptions &options,
+    const std::function<void(std::int64_t, std::int64_t, std::int64_t, double)> &progress,
+    const std::function<bool()> &shouldStop)
+{
+    const auto started = std::chrono::steady_clock::now();
+    checkOptions(options);
+    const LabelledSet data = prepare(model, examples, options.maxLength, true);
+    const std::size_t n = data.ids.size();
+    if (n == 0)
+        throw Error("reward training: none of the " + std::to_string(examples.size()) + " examples has a label");
+
+    std::mt19937_64 rng(options.seed);
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    shuffle(order, rng);
+    std::size_t nVal = 0;
+    if (options.validationFraction > 0 && n >= 2)
+        nVal = std::clamp<std::size_t>(static_cast<std::size_t>(std::llround(options.validationFraction * static_cast<double>(n))),
+                                       1, n - 1);
+    const std::vector<std::size_t> validation(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(nVal));
+    std::vector<std::size_t> train(order.begin() + static_cast<std::ptrdiff_t>(nVal), order.end());
+
+    CausalLM &lm = model.backbone();
+    const bool frozen = options.backboneMode == "frozen";
+    std::vector<at::Tensor> backboneParams;
+    if (options.backboneMode == "lora" && !lm.hasLora())
+        lm.addLora(options.lora, options.seed);
+    lm.unmergeLora();
+    if (lm.hasLora())
+        lm.setAdaptersEnabled(true);
+    lm.setBaseTrainable(options.backboneMode == "full");
+    if (!frozen)
+        for (auto &[name, t] : lm.trainableParameters())
+            backboneParams.push_back(t);
+    const std::vector<at::Tensor> headParams = model.headParameters();
+
+    using torch::optim::AdamWOptions;
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    if (!backboneParams.empty())
+        groups.emplace_back(backboneParams,
+                            std::make_unique<AdamWOptions>(AdamWOptions(options.learningRate).weight_decay(options.weightDecay)));
+    groups.emplace_back(headParams,
+                        std::make_unique<AdamWOptions>(AdamWOptions(options.headLearningRate).weight_decay(options.weightDecay)));
+    torch::optim::AdamW optimizer(std::move(groups), AdamWOptions(options.headLearningRate).weight_decay(options.weightDecay));
+
+    std::vector<at::Tensor> all = backboneParams;
+    all.insert(all.end(), headParams.begin(), headParams.end());
+    Snapshot best(all);
+
+    const c10::Device device = lm.device();
+    // Head-only training: the backbone never changes, so its features are computed once.
+    at::Tensor cached;
+    auto batchFeatures = [&](const std::vector<std::size_t> &idx) {
+        std::vector<const std::vector<std::int32_t> *> seqs;
+        for (auto i : idx)
+            seqs.push_back(&data.ids[i]);
+        const auto [ids, lengths] = model.collate(seqs);
+        return model.features(ids, lengths);
+    };
+    auto predict = [&](const std::vector<std::size_t> &idx) {
+        if (frozen)
+            return model.head(cached.index_select(0, indexTensor(idx).to(device)));
+        return model.head(batchFeatures(idx));
+    };
+    // Batches of similar length, for evaluation passes (order of the result follows `idx`).
+    auto forEachBatch = [&](const std::vector<std::size_t> &idx, const std::function<void(const std::vector<std::size_t> &)> &fn) {
+        std::vector<std::size_t> sorted = idx;
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [&](std::size_t a, std::size_t b) { return data.ids[a].size() > data.ids[b].size(); });
+        for (std::size_t s = 0; s < sorted.size(); s += static_cast<std::size_t>(options.batchSize))
+            fn(std::vector<std::size_t>(sorted.begin() + static_cast<std::ptrdiff_t>(s),
+                                        sorted.begin() + static_cast<std::ptrdiff_t>(std::min(sorted.size(), s + static_cast<std::size_t>(options.batchSize)))));
+    };
+    auto predictAll = [&](const std::vector<std::size_t> &idx) {
+        at::NoGradGuard noGrad;
+        lm.setTraining(false);
+        at::Tensor out = at::empty({static_cast<std::int64_t>(n), static_cast<std::int64_t>(model.aspects().size())}, at::kFloat);
+        forEachBatch(idx, [&](const std::vector<std::size_t> &b) { out.index_copy_(0, indexTensor(b), predict(b).to(at::kCPU)); });
+        return out.index_select(0, indexTensor(idx));
+    };
+    auto setLoss = [&](const std::vector<std::size_t> &idx) {
+        const at::Tensor rows = indexTensor(idx);
+        return maskedMseLoss(predictAll(idx), data.targets.index_select(0, rows), data.mask.index_select(0, rows))
+            .item<double>();
+    };
+
+    if (frozen) {
+        at::NoGradGuard noGrad;
+        lm.setTraining(false);
+        cached = at::empty({static_cast<std::int64_t>(n), lm.config().hiddenSize},
+                           at::TensorOptions().dtype(at::kFloat).device(device));
+        std::vector<std::size_t> everything(n);
+        std::iota(everything.begin(), everything.end(), std::size_t{0});
+        forEachBatch(everything, [&](const std::vector<std::size_t> &b) {
+            cached.index_copy_(0, indexTensor(b).to(device), batchFeatures(b));
+        });
+    }
+
+    RewardTrainReport report;
+    report.trainExamples = static_cast<std::int64_t>(train.size());
+    report.validationExamples = static_cast<std::int64_t>(validation.size());
+    for (auto i : validation)
+        report.validationIndices.push_back(data.source[i]);
+    std::sort(report.validationIndices.begin(), report.validationIndices.end());
+    const bool hasValidation = !validation.empty();
+    report.initialValidationLoss = hasValidation ? setLoss(validation) : kNaN;
+    double bestLoss = hasValidation ? report.initialValidationLoss : std::numeric_limits<double>::infinity();
+    best.take();
+    bool dirty = false;   // weights changed since the snapshot
+    std::int64_t badEpochs = 0;
+    const auto batches = static_cast<std::int64_t>((train.size() + static_cast<std::size_t>(options.batchSize) - 1)
+                                                   / static_cast<std::size_t>(options.batchSize));
+
+    for (std::int64_t epoch = 1; epoch <= options.epochs && !report.cancelled; ++epoch) {
+        shuffle(train, rng);
+        lm.setTraining(!frozen);
+        double sumSq = 0, count = 0;
+        for (std::int64_t b = 0; b < batches; ++b) {
+            if (shouldStop && shouldStop()) {
+                report.cancelled = true;
+                break;
+            }
+            const auto first = train.begin() + b * options.batchSize;
+            const std::vector<std::size_t> idx(first, first + std::min<std::int64_t>(options.batchSize, static_cast<std::int64_t>(train.size()) - b * options.batchSize));
+            const at::Tensor rows = indexTensor(idx);
+            const at::Tensor mask = data.mask.index_select(0, rows).to(device);
+            const at::Tensor loss = maskedMseLoss(predict(idx), data.targets.index_select(0, rows).to(device), mask);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            dirty = true;
+            const double value = loss.item<double>();
+            const double labelled = mask.sum().item<double>();
+            sumSq += value * labelled;
+            count += labelled;
+            if (progress)
+                progress(epoch, b, batches, value);
+        }
+        if (report.cancelled)
+            break;
+        report.trainLoss.push_back(count > 0 ? sumSq / count : kNaN);
+        bool improved = true;   // without validation the latest epoch is the best we know
+        if (hasValidation) {
+            const double v = setLoss(validation);
+            report.validationLoss.push_back(v);
+            improved = v < bestLoss;
+            if (improved)
+                bestLoss = v;
+        }
+        if (improved) {
+            report.bestEpoch = epoch;
+            best.take();
+            dirty = false;
+            badEpochs = 0;
+        } else if (++badEpochs >= options.patience && options.patience > 0) {
+            break;
+        }
+    }
+    if (dirty)
+        best.restore();
+    lm.setTraining(false);
+    lm.setBaseTrainable(false);
+
+    if (hasValidation) {
+        const at::Tensor rows = indexTensor(validation);
+        report.validation = aspectMetrics(predictAll(validation), data.targets.index_select(0, rows),
+                                          data.mask.index_select(0, rows));
+    }
+    RewardModelInfo info;
+    info.backboneKind = options.backboneMode;
+    info.trainingOptions = rewardTrainOptionsToJson(options);
+    info.trainingOptions["best_epoch"] = report.bestEpoch;
+    info.trainingOptions["train_examples"] = report.trainExamples;
+    info.trainingOptions["validation_examples"] = report.validationExamples;
+    info.metrics = report.validation;
+    info.labelCount = data.labels;
+    model.setInfo(std::move(info));
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+std::vector<AspectMetrics> evaluateRewardModel(RewardModel &model, const std::vector<RewardExample> &examples,
+                                               std::int64_t batchSize, std::int64_t maxLength)
+{
+    const LabelledSet data = prepare(model, examples, maxLength, false);
+    const std::vector<std::vector<float>> scores = model.scoreIds(data.ids, batchSize);
+    const auto k = static_cast<std::int64_t>(model.aspects().size());
+    at::Tensor predictions = at::empty({static_cast<std::int64_t>(scores.size()), k}, at::kFloat);
+    for (std::size_t i = 0; i < scores.size(); ++i)
+        std::copy(scores[i].begin(), scores[i].end(), predictions.data_ptr<float>() + static_cast<std::int64_t>(i) * k);
+    return aspectMetrics(predictions, data.targets, data.mask);
+}
+
+} // namespace awb
