@@ -1,3 +1,8 @@
 # core/store: SQLite experiment store.
 target_sources(awb_core PRIVATE
+    store/sqlite_db.cpp
+    store/store.cpp
+    store/store_samples.cpp
+    store/store_schema.cpp
+    store/store_steps.cpp
 )
