@@ -29,3 +29,11 @@ target_compile_definitions(tst_tokenizer_reference PRIVATE
     AWB_TOKENIZER_SRC_DIR="${AWB_TOKENIZER_SRC_DIR}"
     AWB_TOKENIZER_REF_DIR="${AWB_TOKENIZER_REF_DIR}")
 set_tests_properties(core/tokenizer_reference PROPERTIES FIXTURES_REQUIRED tokenizer_reference)
+
+# core/bpe_trainer checks its trained files against @lenml/tokenizers from the
+# same fixture (tests/tokenizer/bpe_reference.js); it skips that check without node.
+awb_add_test(bpe_trainer DIR core LIBS awb_core)
+target_compile_definitions(tst_bpe_trainer PRIVATE
+    AWB_TOKENIZER_SRC_DIR="${AWB_TOKENIZER_SRC_DIR}"
+    AWB_TOKENIZER_REF_DIR="${AWB_TOKENIZER_REF_DIR}")
+set_tests_properties(core/bpe_trainer PROPERTIES FIXTURES_REQUIRED tokenizer_reference)

@@ -2,6 +2,7 @@
 target_sources(awb_core PRIVATE
     text/added_tokens.cpp
     text/bpe_model.cpp
+    text/bpe_trainer.cpp
     text/byte_level.cpp
     text/chat_template.cpp
     text/ecma_regex.cpp
