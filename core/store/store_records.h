@@ -77,8 +77,8 @@ struct SampleFilter
     std::map<std::string, std::pair<double, double>> aspectRanges;
     std::optional<bool> labelled;   // has at least one human label
     // Largest |predicted - latest human label| over the aspects that have
-    // both, first; samples without such an aspect come last. Otherwise by id
-    // (write order).
+    // both, first; samples without such an aspect come last. Ties, and the
+    // order without this flag: by run, step, then write order.
     bool orderByDisagreement = false;
     bool includeDiscarded = false;
     std::int64_t limit = 1000;    // negative: no limit

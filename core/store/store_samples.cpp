@@ -61,8 +61,9 @@ WhereClause buildWhere(const SampleFilter &f)
     if (!f.promptContains.empty())
         add("s.prompt LIKE ? ESCAPE '\\'", {"%" + likeEscaped(f.promptContains) + "%"});
     for (const auto &[aspect, range] : f.aspectRanges) {
-        // json_each rather than a JSON path: aspect names may hold any character.
-        add("EXISTS (SELECT 1 FROM json_each(s.scores_json) j WHERE j.key = ? AND j.value BETWEEN ? AND ?)",
+        // IN rather than a correlated EXISTS: the subquery runs once on the
+        // (aspect, value) index instead of once per sample.
+        add("s.id IN (SELECT sample_id FROM sample_scores WHERE aspect = ? AND value BETWEEN ? AND ?)",
             {aspect, range.first, range.second});
     }
     if (f.labelled)
@@ -96,15 +97,17 @@ std::vector<SampleRecord> Store::samples(const SampleFilter &filter) const
         std::string sql =
             "SELECT s.id, s.run_id, s.step, s.prompt_id, s.prompt, s.completion, s.group_index, s.index_in_group,"
             " s.completion_tokens, s.finish, s.scores_json, s.gold_json, s.reward, s.advantage,"
-            " s.reward_model_version, s.discarded FROM samples s"
-            + where.sql;
+            " s.reward_model_version, s.discarded FROM samples s";
         if (filter.orderByDisagreement) {
-            sql += std::string(" ORDER BY (SELECT max(abs(j.value - l.value)) FROM labels l")
-                   + " JOIN json_each(s.scores_json) j ON j.key = l.aspect WHERE l.sample_id = s.id AND "
-                   + kIsLatestLabel + ") DESC NULLS LAST, s.id";
-        } else {
-            sql += " ORDER BY s.id";
+            // Computed once over the labelled samples (few), then joined.
+            sql += std::string(" LEFT JOIN (SELECT l.sample_id AS sid, max(abs(p.value - l.value)) AS d FROM labels l")
+                   + " JOIN sample_scores p ON p.sample_id = l.sample_id AND p.aspect = l.aspect WHERE "
+                   + kIsLatestLabel + " GROUP BY l.sample_id) dis ON dis.sid = s.id";
         }
+        sql += where.sql;
+        // (run, step, id) is the order of the live-sample index, so a page needs no sort.
+        sql += filter.orderByDisagreement ? " ORDER BY dis.d DESC NULLS LAST, s.run_id, s.step, s.id"
+                                          : " ORDER BY s.run_id, s.step, s.id";
         sql += " LIMIT ? OFFSET ?";
         SqliteStatement st(db(), sql);
         const int next = bindAll(st, where.params);

@@ -105,8 +105,11 @@ CREATE TABLE checkpoints (
 )sql";
 
 // Version 2: metrics in long format for fast per-series queries (backfilled
-// from steps.metrics_json), plot events, and the `discarded` mark that lets a
-// resume keep labelled samples of the steps it drops.
+// from steps.metrics_json); predicted scores in long format with an index on
+// the value, so aspect-range filters and the disagreement order do not parse
+// JSON per sample; plot events; and the `discarded` mark that lets a resume
+// keep the labelled samples of the steps it drops. The step index becomes
+// partial: every ordinary query asks for live samples only.
 constexpr const char *kVersion2 = R"sql(
 CREATE TABLE metrics (
     run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -122,6 +125,16 @@ CREATE TABLE events (
     payload_json TEXT NOT NULL);
 CREATE INDEX events_by_run ON events (run_id, step);
 ALTER TABLE samples ADD COLUMN discarded INTEGER NOT NULL DEFAULT 0;
+DROP INDEX samples_by_step;
+CREATE INDEX samples_live ON samples (run_id, step) WHERE discarded = 0;
+CREATE TABLE sample_scores (
+    sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+    aspect TEXT NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (sample_id, aspect)) WITHOUT ROWID;
+CREATE INDEX sample_scores_by_value ON sample_scores (aspect, value);
+INSERT INTO sample_scores (sample_id, aspect, value)
+    SELECT s.id, j.key, j.value FROM samples s, json_each(s.scores_json) j WHERE j.type IN ('integer', 'real');
 )sql";
 
 void backfillMetrics(SqliteDb &db)

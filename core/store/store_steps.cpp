@@ -73,6 +73,7 @@ void Store::writeStep(const StepRecord &record)
                                "INSERT INTO samples (run_id, step, prompt_id, prompt, completion, group_index,"
                                " index_in_group, completion_tokens, finish, scores_json, gold_json, reward, advantage,"
                                " reward_model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        SqliteStatement score(db(), "INSERT INTO sample_scores (sample_id, aspect, value) VALUES (?, ?, ?)");
         for (const SampleRecord &s : record.samples) {
             sample.bind(1, record.runId)
                 .bind(2, record.step)
@@ -91,6 +92,14 @@ void Store::writeStep(const StepRecord &record)
             sample.bind(12, s.reward).bind(13, s.advantage).bind(14, s.rewardModelVersion);
             sample.run();
             sample.reset();
+            const std::int64_t sampleId = db().lastInsertId();
+            for (const auto &[aspect, value] : s.scores) {
+                if (std::isnan(value))
+                    continue;   // matches no range; kept (as null) in scores_json only
+                score.bind(1, sampleId).bind(2, aspect).bind(3, value);
+                score.run();
+                score.reset();
+            }
         }
 
         SqliteStatement touch(db(), "UPDATE runs SET updated_ms = ? WHERE id = ?");
@@ -141,11 +150,13 @@ void Store::truncateRunAfter(std::int64_t runId, std::int64_t step)
 {
     withContext(db(), "truncate run " + std::to_string(runId) + " after step " + std::to_string(step), [&] {
         SqliteTransaction tx(db());
+        // Samples already discarded by an earlier truncation are labelled and
+        // stay as they are; deleting a sample deletes its scores (cascade).
         const char *statements[] = {
             "DELETE FROM metrics WHERE run_id = ?1 AND step > ?2",
-            "DELETE FROM samples WHERE run_id = ?1 AND step > ?2"
+            "DELETE FROM samples WHERE run_id = ?1 AND step > ?2 AND discarded = 0"
             " AND NOT EXISTS (SELECT 1 FROM labels WHERE labels.sample_id = samples.id)",
-            "UPDATE samples SET discarded = 1 WHERE run_id = ?1 AND step > ?2",
+            "UPDATE samples SET discarded = 1 WHERE run_id = ?1 AND step > ?2 AND discarded = 0",
             "DELETE FROM steps WHERE run_id = ?1 AND step > ?2",
             "DELETE FROM events WHERE run_id = ?1 AND step > ?2",
             "DELETE FROM checkpoints WHERE run_id = ?1 AND step > ?2",

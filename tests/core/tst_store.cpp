@@ -229,7 +229,7 @@ void TestStore::oddValuesSurvive()
     // Half a UTF-8 character (a byte-level tokenizer can stop mid-character),
     // an embedded NUL, a quote and an aspect name that is no valid JSON path.
     const std::string odd = std::string("caf\xc3", 4) + std::string("\0x\"y", 4);
-    auto s = sample(odd, odd + "!", 0, 0, {{"odd \"aspect\".name", 0.25}});
+    auto s = sample(odd, odd + "!", 0, 0, {{"odd \"aspect\".name", 0.25}, {"unscored", std::nan("")}});
     s.reward = std::numeric_limits<double>::quiet_NaN();
     s.advantage = -std::numeric_limits<double>::infinity();
     r.samples.push_back(s);
@@ -239,7 +239,12 @@ void TestStore::oddValuesSurvive()
     QCOMPARE(back->samples.size(), 1u);
     QCOMPARE(back->samples[0].prompt, odd);
     QCOMPARE(back->samples[0].completion, odd + "!");
-    QVERIFY(sameSample(back->samples[0], s));
+    QVERIFY(sameSample(back->samples[0], s));   // NaN reward and score included
+    SampleFilter f;
+    f.aspectRanges["odd \"aspect\".name"] = {0.25, 0.25};
+    QCOMPARE(store.countSamples(f), 1);
+    f.aspectRanges = {{"unscored", {-1e300, 1e300}}};
+    QCOMPARE(store.countSamples(f), 0);   // NaN is no score
 }
 
 void TestStore::duplicateStepIsRefused()

@@ -291,6 +291,19 @@ void TestStoreRobustness::migratesVersion1()
              (std::vector<std::pair<std::int64_t, double>>{{1, 0.5}, {2, 0.75}}));
     QCOMPARE(store.metricSeries(1, "loss"), (std::vector<std::pair<std::int64_t, double>>{{1, 2.0}, {2, 1.5}}));
 
+    // ... and the predicted scores of the old samples, which filters and the
+    // disagreement order use: sample 1 predicted 0.5 against a label of 0.75.
+    SampleFilter band;
+    band.aspectRanges["safety"] = {0.4, 0.6};
+    QCOMPARE(store.samples(band).size(), 1u);
+    QCOMPARE(store.samples(band)[0].completion, std::string("Old answer"));
+    band.aspectRanges["safety"] = {0.0, 1.0};
+    band.orderByDisagreement = true;
+    band.stepMin = 2;
+    QCOMPARE(store.samples(band)[0].completion, std::string("Another"));
+    band.stepMin.reset();
+    QCOMPARE(store.samples(band)[0].completion, std::string("Old answer"));
+
     // And the new tables and columns work.
     store.addEvent(1, 2, "pause", nullptr);
     QCOMPARE(store.events(1).size(), 1u);
