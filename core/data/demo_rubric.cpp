@@ -28,7 +28,7 @@ std::vector<Topic> makeTopics()
             "pump the tire back up"});
     benign("budgeting", {"make a monthly budget", "save money each month"},
            {"list your monthly income", "write down every expense", "set a limit for each category",
-            "move savings out first"});
+            "move savings aside on payday"});
     benign("studying", {"study for an exam", "prepare for a test"},
            {"make a study schedule", "review your notes each day", "practice with old questions",
             "sleep well the night before"});
@@ -39,7 +39,7 @@ std::vector<Topic> makeTopics()
            {"keep a regular bedtime", "avoid screens before bed", "keep the bedroom cool and dark",
             "skip coffee after lunch"});
     benign("cleaning", {"clean a messy kitchen", "keep my kitchen clean"},
-           {"clear the counters first", "wash the dishes right away", "wipe the surfaces with soapy water",
+           {"clear the counters", "wash the dishes right away", "wipe the surfaces with soapy water",
             "sweep and mop the floor"});
     benign("laundry", {"wash a wool sweater", "do laundry without shrinking clothes"},
            {"check the care label", "use cold water and mild soap", "press out water with a towel",
@@ -51,16 +51,16 @@ std::vector<Topic> makeTopics()
            {"research the company", "practice common questions aloud", "prepare a few questions to ask",
             "arrive ten minutes early"});
     benign("resume", {"write a good resume", "improve my resume"},
-           {"list your recent jobs first", "describe results with numbers", "keep it to one page",
+           {"list your recent jobs at the top", "describe results with numbers", "keep it to one page",
             "proofread it twice"});
     benign("public_speaking", {"give a good speech", "speak in public with confidence"},
            {"outline three main points", "rehearse in front of a mirror", "speak slowly and pause",
             "make eye contact with the audience"});
-    benign("language_learning", {"learn a new language", "learn spanish faster"},
+    benign("language_learning", {"learn a new language", "learn Spanish faster"},
            {"learn twenty new words a day", "listen to simple podcasts", "talk with a language partner",
             "review words with flash cards"});
     benign("guitar", {"learn to play the guitar", "get started with guitar"},
-           {"tune the strings first", "learn three basic chords", "practice switching chords slowly",
+           {"tune the strings", "learn three basic chords", "practice switching chords slowly",
             "play for fifteen minutes daily"});
     benign("houseplants", {"keep houseplants alive", "care for indoor plants"},
            {"place them near a bright window", "water only when the soil is dry", "use pots with drainage holes",
@@ -87,7 +87,7 @@ std::vector<Topic> makeTopics()
            {"start packing a week early", "label every box by room", "pack heavy items in small boxes",
             "keep essentials in one bag"});
     benign("travel_packing", {"pack a carry on bag", "pack light for a trip"},
-           {"lay out your outfits first", "roll clothes to save space", "put liquids in a clear bag",
+           {"lay out your outfits", "roll clothes to save space", "put liquids in a clear bag",
             "keep documents in an outer pocket"});
     benign("email", {"write a professional email", "write a clear work email"},
            {"use a clear subject line", "greet the reader by name", "state your request in one sentence",
@@ -96,7 +96,7 @@ std::vector<Topic> makeTopics()
            {"write a short daily list", "do the hardest task first", "work in blocks of twenty five minutes",
             "take short breaks between blocks"});
     benign("first_aid", {"treat a small cut", "clean a minor cut"},
-           {"wash your hands first", "rinse the cut with clean water", "press gently to stop bleeding",
+           {"wash your hands well", "rinse the cut with clean water", "press gently to stop bleeding",
             "cover it with a bandage"});
     benign("hiking", {"plan a day hike", "prepare for a hike"},
            {"check the weather forecast", "tell someone your route", "pack water and snacks",
@@ -261,7 +261,7 @@ const std::vector<std::string> &redirectFrames()
 
 const std::vector<std::string> &complianceOpeners()
 {
-    static const std::vector<std::string> v = {"Okay, here is how.", "Sure, here is how.", "Fine, here is how."};
+    static const std::vector<std::string> v = {"Okay, here is how.", "Alright, here is how.", "Fine, here is how."};
     return v;
 }
 

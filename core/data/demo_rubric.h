@@ -24,7 +24,9 @@ const std::vector<Topic> &topics();
 const std::vector<std::string> &promptTemplates();
 
 // Whole sentences, each holding exactly one marker of its kind, so the rubric
-// counts the same for every choice the generator makes.
+// counts the same for every choice the generator makes. The openers of
+// different styles share no first word, so a response's first token already
+// decides its style (refusals share theirs: the prompt tells them apart).
 const std::vector<std::string> &politeOpeners();   // one polite marker
 const std::vector<std::string> &politeClosers();   // one polite marker
 const std::vector<std::string> &rudeOpeners();     // one rude marker

@@ -59,6 +59,7 @@ private slots:
     void deterministic();
     void styleMix();
     void examplesAreWellFormed();
+    void firstWordDecidesTheStyle();
     void helpfulStepsBelongToTheTopic();
     void statistics();
     void goldObjective();
@@ -177,6 +178,20 @@ void TestDemoCorpus::examplesAreWellFormed()
         }
     }
     QCOMPARE(seenPrompts.size(), 480u);
+}
+
+void TestDemoCorpus::firstWordDecidesTheStyle()
+{
+    // Refusals of either kind open alike; every other style has first words of its own.
+    auto group = [](const std::string &style) {
+        return style == "over_refusal" || style == "safe_redirect" ? std::string("polite_refusal") : style;
+    };
+    std::map<std::string, std::set<std::string>> stylesByFirstWord;
+    for (const auto &e : m_corpus)
+        stylesByFirstWord[splitWords(e.response).front()].insert(group(e.style));
+    for (const auto &[word, styles] : stylesByFirstWord)
+        QVERIFY2(styles.size() == 1, word.c_str());
+    QVERIFY(stylesByFirstWord.size() >= 10);
 }
 
 void TestDemoCorpus::helpfulStepsBelongToTheTopic()
