@@ -1,5 +1,6 @@
 #include "data/prompt_import.h"
 
+#include "data/csv_reader.h"
 #include "data/text_reader.h"
 #include "util/error.h"
 
@@ -307,86 +308,6 @@ void importJsonl(TextReader &reader, Collector &out, const std::string &field, b
                           + "; the first record's keys are: " + firstKeys);
 }
 
-// RFC 4180 records: quoted fields may hold commas, doubled quotes and line
-// breaks; records end at LF or CRLF. A stray quote inside an unquoted field is
-// kept as text rather than rejected, as spreadsheets do.
-class CsvParser
-{
-public:
-    explicit CsvParser(TextReader &reader) : m_reader(reader) {}
-
-    // Next record and the line it starts on; false at the end of the file.
-    bool next(std::vector<std::string> &fields, std::int64_t &startLine)
-    {
-        fields.clear();
-        int c = m_reader.get();
-        if (c < 0)
-            return false;
-        startLine = m_line;
-        std::string field;
-        bool quoted = false;     // inside a quoted section
-        bool wasQuoted = false;  // the field began with a quote
-        std::int64_t quoteLine = 0;
-        for (;; c = m_reader.get()) {
-            if (c < 0) {
-                if (quoted)
-                    throw FormatError(m_reader.path() + ":" + std::to_string(quoteLine)
-                                      + ": unterminated quoted field (the quote opened here is never closed)");
-                fields.push_back(std::move(field));
-                return true;
-            }
-            const char ch = static_cast<char>(c);
-            if (quoted) {
-                if (ch == '"') {
-                    const int n = m_reader.get();
-                    if (n == '"') {
-                        field += '"';
-                        continue;
-                    }
-                    quoted = false;
-                    if (n < 0) {
-                        fields.push_back(std::move(field));
-                        return true;
-                    }
-                    c = n;
-                    // fall through to handle the character after the closing quote
-                } else {
-                    if (ch == '\n') {
-                        ++m_line;
-                        if (!field.empty() && field.back() == '\r')
-                            field.pop_back(); // CRLF inside a quoted field becomes LF
-                    }
-                    field += ch;
-                    continue;
-                }
-            }
-            const char d = static_cast<char>(c);
-            if (d == '"' && field.empty() && !wasQuoted) {
-                quoted = wasQuoted = true;
-                quoteLine = m_line;
-            } else if (d == ',') {
-                fields.push_back(std::move(field));
-                field.clear();
-                wasQuoted = false;
-            } else if (d == '\n') {
-                ++m_line;
-                if (!wasQuoted && !field.empty() && field.back() == '\r')
-                    field.pop_back();
-                fields.push_back(std::move(field));
-                return true;
-            } else if (d == '\r' && wasQuoted) {
-                // CR of a CRLF after a closing quote
-            } else {
-                field += d;
-            }
-        }
-    }
-
-private:
-    TextReader &m_reader;
-    std::int64_t m_line = 1;
-};
-
 bool blankRecord(const std::vector<std::string> &fields)
 {
     return fields.size() == 1 && trim(fields[0]).empty();
@@ -394,7 +315,7 @@ bool blankRecord(const std::vector<std::string> &fields)
 
 void importCsv(TextReader &reader, Collector &out, const std::string &field)
 {
-    CsvParser parser(reader);
+    CsvReader parser(reader);
     std::vector<std::string> fields;
     std::int64_t line = 0;
     while (parser.next(fields, line) && blankRecord(fields)) {
