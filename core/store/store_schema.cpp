@@ -199,21 +199,27 @@ std::int64_t latestSchemaVersion() { return kLatest; }
 std::int64_t prepareWorkspace(SqliteDb &db, int busyTimeoutMs)
 {
     db.setBusyTimeout(busyTimeoutMs);
-    std::int64_t appId = 0;
+    std::int64_t appId = 0, version = 0, objects = 0;
     try {
-        // The first statement reads the file header: this is where a file
-        // that is not SQLite at all shows itself.
-        appId = db.queryInt("PRAGMA application_id");
+        // One statement, so one snapshot: read separately, a file another
+        // connection is creating right now could look half made. It is also
+        // the first read of the header, where a file that is not SQLite at
+        // all shows itself.
+        SqliteStatement st(db, "SELECT (SELECT application_id FROM pragma_application_id),"
+                               " (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
+        st.step();
+        appId = st.columnInt(0);
+        version = st.columnInt(1);
+        objects = st.columnInt(2);
     } catch (const SqliteError &e) {
         if ((e.code() & 0xff) == SQLITE_NOTADB)
             throw FormatError(db.path() + ": not a workspace database (the file is not an SQLite database)");
         throw;
     }
-    const std::int64_t version = db.queryInt("PRAGMA user_version");
     if (appId != 0 && appId != kApplicationId)
         throw FormatError(db.path() + ": not a workspace database (an SQLite database of another application, application_id "
                           + hex(appId) + ")");
-    if (appId == 0 && db.queryInt("SELECT count(*) FROM sqlite_master") > 0)
+    if (appId == 0 && objects > 0)
         throw FormatError(db.path() + ": not a workspace database (an SQLite database with other tables in it)");
     if (version > kLatest)
         throw FormatError(db.path() + ": workspace schema version " + std::to_string(version)

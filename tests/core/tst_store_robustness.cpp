@@ -109,6 +109,7 @@ private slots:
     void migratesVersion1();
     void labelsCannotBeRewritten();
     void readersSeeWholeStepsWhileAWriterWrites();
+    void threadsOpenANewFileTogether();
     void writeStepTiming();
 
 private:
@@ -388,6 +389,35 @@ void TestStoreRobustness::readersSeeWholeStepsWhileAWriterWrites()
     Store store = Store::open(dbPath());
     QCOMPARE(store.lastStep(run), kSteps);
     QCOMPARE(store.countSamples(SampleFilter{}), kSteps * kSamples);
+}
+
+void TestStoreRobustness::threadsOpenANewFileTogether()
+{
+    // The GUI and a worker may both open a workspace that does not exist yet:
+    // one creates the schema, the other waits and finds it made.
+    constexpr int kThreads = 4;
+    std::atomic<int> ready{0};
+    std::vector<std::string> errors(kThreads);
+    std::vector<std::int64_t> versions(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&, i] {
+            ++ready;
+            while (ready < kThreads) {
+            }
+            try {
+                versions[i] = Store::open(dbPath()).schemaVersion();
+            } catch (const std::exception &e) {
+                errors[i] = e.what();
+            }
+        });
+    }
+    for (auto &t : threads)
+        t.join();
+    for (int i = 0; i < kThreads; ++i) {
+        QVERIFY2(errors[i].empty(), errors[i].c_str());
+        QCOMPARE(versions[i], Store::currentSchemaVersion());
+    }
 }
 
 void TestStoreRobustness::writeStepTiming()
