@@ -111,6 +111,7 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
     registerInspect(app, ctx);
     registerTextCommands(app, ctx);
     registerModelCommands(app, ctx);
+    registerTrainCommands(app, ctx);
 }
 
 } // namespace awb

@@ -25,5 +25,6 @@ void registerCommands(CLI::App &app, CommandContext &ctx);
 // One function per topic, each in its own cmd_<topic>.cpp.
 void registerTextCommands(CLI::App &app, CommandContext &ctx);    // tokenize
 void registerModelCommands(CLI::App &app, CommandContext &ctx);   // logits, generate, bench
+void registerTrainCommands(CLI::App &app, CommandContext &ctx);   // train, demo-init
 
 } // namespace awb

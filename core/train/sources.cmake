@@ -4,4 +4,11 @@ target_sources(awb_core PRIVATE
     train/advantages.cpp
     train/grpo_loss.cpp
     train/lr_schedule.cpp
+    train/grpo_batch.cpp
+    train/grpo_checkpoint.cpp
+    train/grpo_options.cpp
+    train/grpo_trainer.cpp
+    train/training_controls.cpp
+    train/lm_trainer.cpp
+    train/grpo_session.cpp
 )

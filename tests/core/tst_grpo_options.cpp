@@ -1,0 +1,118 @@
+// GrpoOptions: TRL's defaults and names, JSON round trip, and clear errors.
+#include "train/grpo_options.h"
+#include "util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QtTest>
+
+using namespace awb;
+
+class TestGrpoOptions : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void defaultsFollowTrlAndTheDesign()
+    {
+        // DESIGN.md's defaults; TRL's where the design is silent.
+        const GrpoOptions o;
+        QCOMPARE(o.numGenerations, std::int64_t(8));
+        QCOMPARE(o.epsilon, 0.2);
+        QCOMPARE(o.effectiveEpsilonHigh(), 0.2);
+        QCOMPARE(o.beta, 0.04);
+        QCOMPARE(o.lossType, std::string("dapo"));
+        QCOMPARE(o.scaleRewards, std::string("group"));
+        QCOMPARE(o.multiObjectiveAggregation, std::string("sum_then_normalize"));
+        QCOMPARE(o.temperature, 1.0);
+        QCOMPARE(o.learningRate, 1e-6);
+        QCOMPARE(o.maxCompletionLength, std::int64_t(256));
+        validateGrpoOptions(o);
+    }
+
+    void jsonRoundTrip()
+    {
+        GrpoOptions o;
+        o.lossType = "bnpo";
+        o.epsilonHigh = 0.28;
+        o.useLora = true;
+        o.seed = 123;
+        o.aspectWeights = {{"safety", 2.0}, {"politeness", 0.5}};
+        const nlohmann::json j = grpoOptionsToJson(o);
+        QCOMPARE(j["loss_type"].get<std::string>(), std::string("bnpo"));
+        QCOMPARE(j["epsilon_high"].get<double>(), 0.28);
+        QCOMPARE(j["aspect_weights"]["safety"].get<double>(), 2.0);
+        const GrpoOptions back = grpoOptionsFromJson(j, "test");
+        QCOMPARE(grpoOptionsToJson(back), j);
+        QCOMPARE(back.effectiveEpsilonHigh(), 0.28);
+    }
+
+    void layersOverrideOnlyWhatTheyName()
+    {
+        GrpoOptions base;
+        base.maxSteps = 60;
+        base.numGenerations = 4;
+        const GrpoOptions o = grpoOptionsFromJson(nlohmann::json{{"max_steps", 10}}, "flags", base);
+        QCOMPARE(o.maxSteps, std::int64_t(10));
+        QCOMPARE(o.numGenerations, std::int64_t(4));
+    }
+
+    void badInputNamesTheField_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown key") << R"({"num_generation": 4})" << "unknown field \"num_generation\"";
+        QTest::newRow("wrong type") << R"({"beta": "high"})" << "field \"beta\" has the wrong type";
+        QTest::newRow("float for int") << R"({"max_steps": 2.5})" << "field \"max_steps\" has the wrong type";
+        QTest::newRow("weights not numbers") << R"({"aspect_weights": {"safety": "x"}})" << "aspect_weights.\"safety\"";
+        QTest::newRow("not an object") << R"([1, 2])" << "must be a JSON object";
+    }
+    void badInputNamesTheField()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        try {
+            grpoOptionsFromJson(nlohmann::json::parse(json.toStdString()), "cfg.json");
+            QFAIL("accepted");
+        } catch (const FormatError &e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find("cfg.json") != std::string::npos, e.what());
+            QVERIFY2(what.find(expected.toStdString()) != std::string::npos, e.what());
+        }
+    }
+
+    void validationNamesTheKnob_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("loss_type") << "loss_type" << "\"ppo\"";
+        QTest::newRow("scale_rewards") << "scale_rewards" << "\"sometimes\"";
+        QTest::newRow("aggregation") << "multi_objective_aggregation" << "\"max\"";
+        QTest::newRow("one generation") << "num_generations" << "1";
+        QTest::newRow("top_p") << "top_p" << "1.5";
+        QTest::newRow("temperature") << "temperature" << "0";
+    }
+    void validationNamesTheKnob()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        const auto j = nlohmann::json::parse("{\"" + key.toStdString() + "\": " + value.toStdString() + "}");
+        const GrpoOptions o = grpoOptionsFromJson(j, "cfg");
+        try {
+            validateGrpoOptions(o);
+            QFAIL("accepted");
+        } catch (const Error &e) {
+            QVERIFY2(std::string(e.what()).rfind(key.toStdString(), 0) == 0, e.what());
+        }
+    }
+
+    void loraTargetsParse()
+    {
+        GrpoOptions o;
+        o.loraTargetModules = " q_proj, v_proj ,,down_proj";
+        QCOMPARE(o.loraTargets(), (std::vector<std::string>{"q_proj", "v_proj", "down_proj"}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGrpoOptions)
+#include "tst_grpo_options.moc"

@@ -1,0 +1,267 @@
+// GrpoTrainer end to end on a tiny policy and reward model: KL and ratios at
+// the first step, controls taking effect at the next step, pause/stop, and
+// exact resumption from a checkpoint.
+#include "model/causal_lm.h"
+#include "reward/reward_model.h"
+#include "text/bpe_trainer.h"
+#include "text/tokenizer.h"
+#include "train/grpo_checkpoint.h"
+#include "train/grpo_trainer.h"
+#include "train/training_controls.h"
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+using namespace awb;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string> kPrompts = {"How do I bake bread?", "How do I fix a bike?", "Tell me a joke.",
+                                           "How do I pick a lock?", "What is a good plant?", "Help me study."};
+
+// A tiny Llama with a byte-level BPE trained on a few lines, saved as a model
+// folder, and a reward model whose backbone is a second tiny Llama.
+struct Fixture
+{
+    QTemporaryDir dir;
+    std::string model, rewardModel;
+
+    Fixture()
+    {
+        model = (fs::path(dir.path().toStdString()) / "policy").string();
+        rewardModel = (fs::path(dir.path().toStdString()) / "rm").string();
+        std::vector<std::string> texts = kPrompts;
+        for (const char *t : {"First, mix the flour. Then, bake it.", "I cannot help with that.",
+                              "Sure! Here is how: oil the chain.", "Please be careful.", "No idea, figure it out."})
+            texts.emplace_back(t);
+        BpeTrainerOptions bo;
+        bo.vocabSize = 320;
+        bo.minFrequency = 1;
+        writeTokenizerFiles(trainBpeTokenizer(texts, bo), model);
+        const Tokenizer tok = Tokenizer::load(model);
+        ModelConfig c;
+        c.vocabSize = tok.vocabSize();
+        c.hiddenSize = 32;
+        c.intermediateSize = 64;
+        c.numLayers = 2;
+        c.numHeads = 4;
+        c.numKvHeads = 2;
+        c.headDim = 8;
+        c.maxPositionEmbeddings = 128;
+        c.tieWordEmbeddings = true;
+        c.eosTokenIds = {*tok.eosId()};
+        CausalLM::create(c, 11, {})->save(model);
+        auto rm = RewardModel::create(CausalLM::create(c, 12, {}), tok, AspectSchema::defaults(), 13);
+        rm->save(rewardModel);
+    }
+
+    GrpoTrainerSetup setup(const std::string &checkpoints = {}) const
+    {
+        GrpoTrainerSetup s;
+        s.options.model = model;
+        s.options.maxSteps = 4;
+        s.options.promptsPerStep = 2;
+        s.options.numGenerations = 3;
+        s.options.maxCompletionLength = 6;
+        s.options.maxPromptLength = 32;
+        s.options.miniBatchSize = 4;
+        s.options.learningRate = 1e-3;
+        s.options.warmupRatio = 0.0;
+        s.options.seed = 5;
+        s.options.saveSteps = 2;
+        s.options.saveTotalLimit = 0;
+        s.prompts = kPrompts;
+        s.rewardModel = std::shared_ptr<RewardModel>(RewardModel::load(rewardModel));
+        s.rewardModelVersion = 1;
+        s.rewardModelPath = rewardModel;
+        s.checkpointDir = checkpoints;
+        return s;
+    }
+};
+
+struct RecordingSink : TrainingSink
+{
+    std::vector<StepReport> steps;
+    std::function<void(const StepReport &)> hook;
+    void onStep(const StepReport &r) override
+    {
+        steps.push_back(r);
+        if (hook)
+            hook(r);
+    }
+};
+
+} // namespace
+
+class TestGrpoTrainer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void firstStepHasNoKlAndNoClipping()
+    {
+        // Before the first update the policy is the reference and the sampling
+        // policy: KL is 0 and every ratio is exactly 1, so nothing is clipped.
+        Fixture f;
+        TrainingControls controls;
+        RecordingSink sink;
+        GrpoTrainer trainer(f.setup(), controls, sink);
+        QVERIFY(trainer.runStep());
+        const auto &m = sink.steps.at(0).metrics;
+        QVERIFY(std::abs(m["kl"].get<double>()) < 1e-7);
+        QCOMPARE(m["clip_ratio/region_mean"].get<double>(), 0.0);
+        QCOMPARE(sink.steps[0].samples.size(), std::size_t(6));
+        // Rewards are the weighted sums of the scores (weights 1).
+        for (const auto &s : sink.steps[0].samples) {
+            double sum = 0;
+            for (double v : s.scores)
+                sum += v;
+            QVERIFY(std::abs(sum - s.reward) < 1e-5);
+        }
+        // Group-relative advantages sum to zero within each group.
+        for (int g = 0; g < 2; ++g) {
+            double a = 0;
+            for (int i = 0; i < 3; ++i)
+                a += sink.steps[0].samples[static_cast<std::size_t>(g * 3 + i)].advantage;
+            QVERIFY(std::abs(a) < 1e-5);
+        }
+        // The second step's policy has moved away from the reference.
+        QVERIFY(trainer.runStep());
+        QVERIFY(sink.steps.at(1).metrics["kl"].get<double>() > 0.0);
+    }
+
+    void controlsTakeEffectAtTheNextStep()
+    {
+        Fixture f;
+        TrainingControls controls;
+        RecordingSink sink;
+        auto setup = f.setup();
+        setup.options.maxSteps = 3;
+        GrpoTrainer trainer(setup, controls, sink);
+        auto newRm = std::shared_ptr<RewardModel>(RewardModel::load(f.rewardModel));
+        sink.hook = [&](const StepReport &r) {
+            if (r.step == 1) {
+                controls.setWeight("safety", 3.0);
+                controls.setAggregation("normalize_then_sum");
+                controls.publishRewardModel(newRm, 2);
+            }
+            if (r.step == 2)
+                controls.requestStop();
+        };
+        QCOMPARE(trainer.run(), std::int64_t(2));
+        QCOMPARE(sink.steps.size(), std::size_t(2));
+        QCOMPARE(sink.steps[0].weights.at("safety"), 1.0);
+        QCOMPARE(sink.steps[0].rewardModelVersion, std::int64_t(1));
+        QCOMPARE(sink.steps[1].weights.at("safety"), 3.0);
+        QCOMPARE(sink.steps[1].aggregation, std::string("normalize_then_sum"));
+        QCOMPARE(sink.steps[1].rewardModelVersion, std::int64_t(2));
+        // Reward with weights (1, 1, 1, 3) on step 2.
+        const auto &s = sink.steps[1].samples.front();
+        QVERIFY(std::abs(s.scores[0] + s.scores[1] + s.scores[2] + 3 * s.scores[3] - s.reward) < 1e-5);
+    }
+
+    void stopBeforeTheFirstStep()
+    {
+        Fixture f;
+        TrainingControls controls;
+        RecordingSink sink;
+        GrpoTrainer trainer(f.setup(), controls, sink);
+        controls.requestStop();
+        QCOMPARE(trainer.run(), std::int64_t(0));
+        QVERIFY(sink.steps.empty());
+    }
+
+    void pauseBlocksUntilResumed()
+    {
+        Fixture f;
+        TrainingControls controls;
+        RecordingSink sink;
+        auto setup = f.setup();
+        setup.options.maxSteps = 2;
+        GrpoTrainer trainer(setup, controls, sink);
+        controls.requestPause();
+        std::atomic<bool> finished{false};
+        std::thread worker([&] {
+            trainer.run();
+            finished = true;
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        QVERIFY(!finished);
+        QVERIFY(sink.steps.empty());
+        controls.resume();
+        worker.join();
+        QCOMPARE(sink.steps.size(), std::size_t(2));
+    }
+
+    void resumeReproducesTheUninterruptedRun()
+    {
+        Fixture f;
+        QTemporaryDir ckA, ckB;
+        // Uninterrupted: 4 steps.
+        TrainingControls c1;
+        RecordingSink full;
+        {
+            GrpoTrainer t(f.setup(ckA.path().toStdString()), c1, full);
+            QCOMPARE(t.run(), std::int64_t(4));
+        }
+        // Stopped after step 2 (checkpoint at 2), then resumed in a new trainer.
+        TrainingControls c2;
+        RecordingSink first;
+        first.hook = [&](const StepReport &r) {
+            if (r.step == 2)
+                c2.requestStop();
+        };
+        {
+            GrpoTrainer t(f.setup(ckB.path().toStdString()), c2, first);
+            QCOMPARE(t.run(), std::int64_t(2));
+        }
+        const std::string latest = GrpoTrainer::latestCheckpoint(ckB.path().toStdString());
+        QVERIFY(latest.find("checkpoint-2") != std::string::npos);
+        TrainingControls c3;
+        RecordingSink second;
+        GrpoTrainer t(f.setup(ckB.path().toStdString()), c3, second);
+        QCOMPARE(t.resumeFrom(latest), std::int64_t(2));
+        QCOMPARE(t.run(), std::int64_t(4));
+        QCOMPARE(second.steps.size(), std::size_t(2));
+        for (std::size_t i = 0; i < 2; ++i) {
+            const auto &a = full.steps[i + 2];
+            const auto &b = second.steps[i];
+            QCOMPARE(b.step, a.step);
+            for (const char *key : {"loss", "kl", "reward", "reward_std", "entropy", "grad_norm", "learning_rate"})
+                QVERIFY2(a.metrics[key].get<double>() == b.metrics[key].get<double>(), key);
+            for (std::size_t s = 0; s < a.samples.size(); ++s)
+                QCOMPARE(b.samples[s].completion, a.samples[s].completion);
+        }
+    }
+
+    void checkpointFromAnotherSetUpIsRefused()
+    {
+        Fixture f;
+        QTemporaryDir ck;
+        TrainingControls c;
+        RecordingSink sink;
+        auto setup = f.setup(ck.path().toStdString());
+        setup.options.maxSteps = 1;
+        {
+            GrpoTrainer t(setup, c, sink);
+            t.run();
+        }
+        setup.options.useLora = true;
+        GrpoTrainer lora(setup, c, sink);
+        try {
+            lora.resumeFrom(GrpoTrainer::latestCheckpoint(ck.path().toStdString()));
+            QFAIL("a full fine-tuning checkpoint was loaded into a LoRA run");
+        } catch (const FormatError &e) {
+            QVERIFY(std::string(e.what()).find("trainer_state.json") != std::string::npos);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGrpoTrainer)
+#include "tst_grpo_trainer.moc"
