@@ -1,1 +1,14 @@
-# Tests of core/demo.
+# The embedded demo: the fixture rebuilds a small version with the real
+# command, the tests check its quality and train on it.
+set(AWB_DEMO_SMALL_DIR "${CMAKE_CURRENT_BINARY_DIR}/demo_small")
+add_test(NAME core/demo_small_setup COMMAND awb demo-init --small --out "${AWB_DEMO_SMALL_DIR}")
+set_tests_properties(core/demo_small_setup PROPERTIES FIXTURES_SETUP demo_small LABELS "core;demo" TIMEOUT 900)
+
+awb_add_test(demo DIR core LIBS awb_core LABELS demo)
+target_compile_definitions(tst_demo PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+set_tests_properties(core/demo PROPERTIES FIXTURES_REQUIRED demo_small)
+
+awb_add_test(cli_train DIR app LIBS awb_core Qt6::Core LABELS demo)
+target_compile_definitions(tst_cli_train PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+add_dependencies(tst_cli_train awb)
+set_tests_properties(app/cli_train PROPERTIES FIXTURES_REQUIRED demo_small)

@@ -33,11 +33,11 @@ namespace awb {
 struct DemoBuildOptions
 {
     std::uint64_t seed = 7;
-    std::int64_t corpusExamples = 12000;   // generated (prompt, response) pairs for pretraining
+    std::int64_t corpusExamples = 10000;   // generated (prompt, response) pairs for pretraining
     std::int64_t vocabSize = 2048;         // BPE vocabulary
-    // The policy: a Llama of about 2M parameters.
+    // The policy: a Llama of about 1.4M parameters.
     std::int64_t hiddenSize = 160;
-    std::int64_t layers = 6;
+    std::int64_t layers = 4;
     std::int64_t heads = 5;
     std::int64_t kvHeads = 1;
     std::int64_t intermediateSize = 448;
