@@ -237,6 +237,12 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
     } else {
         keyValid = newValid;
     }
+    if (fastPath(B * T) && fastForwardSupported(cache)) {
+        at::Tensor out = forwardFast(ids, positions, cache, keyValid);
+        if (cache)
+            cache->length += T;
+        return out;
+    }
     const std::int64_t L = start + T;
     const auto longOpts = at::TensorOptions().dtype(at::kLong).device(m_device);
     const at::Tensor qpos = at::arange(start, start + T, longOpts).unsqueeze(1);   // [T, 1]
@@ -282,6 +288,9 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
 
 at::Tensor CausalLM::logits(const at::Tensor &hidden) const
 {
+    if (hidden.dim() > 0 && hidden.scalar_type() == at::kFloat && hidden.size(-1) == m_lmHead.size(1)
+        && fastPath(hidden.numel() / m_lmHead.size(1)) && m_lmHead.is_contiguous())
+        return logitsFast(hidden);
     at::Tensor out;
     if (hidden.numel() == hidden.size(-1)) {   // one row: GEMV, see Projection::forward
         std::vector<std::int64_t> shape(hidden.sizes().begin(), hidden.sizes().end());

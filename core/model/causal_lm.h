@@ -156,6 +156,13 @@ private:
     at::Tensor applyRope(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin) const;
     at::Tensor attention(const TransformerLayer &layer, std::size_t index, const at::Tensor &x,
                          const at::Tensor &cos, const at::Tensor &sin, const at::Tensor &mask, KvCache *cache);
+    // The fp32 CPU inference path (causal_lm_fast.cpp): kernels.h instead of torch
+    // operators when no gradient is needed and at most a few dozen rows are new.
+    bool fastPath(std::int64_t rows) const;
+    bool fastForwardSupported(const KvCache *cache) const;
+    at::Tensor forwardFast(const at::Tensor &ids, const at::Tensor &positions, KvCache *cache,
+                           const at::Tensor &keyValid);
+    at::Tensor logitsFast(const at::Tensor &hidden) const;
     void forEachProjection(const std::function<void(Projection &)> &fn);
     void forEachProjection(const std::function<void(const Projection &)> &fn) const;
 

@@ -1,5 +1,6 @@
 #include "util/runtime.h"
 
+#include "model/kernels.h"
 #include "util/error.h"
 
 #include <ATen/Context.h>
@@ -82,6 +83,9 @@ Runtime applyRuntime(const RuntimeOptions &options)
         at::set_num_threads(1);
     else
         at::set_num_threads(rt.threads);
+    // The inference kernels' own pool (model/kernels.h); it never runs beside the
+    // BLAS pool, each waits for the other's work to finish.
+    kernels::setThreads(rt.threads);
     return rt;
 }
 

@@ -27,7 +27,8 @@ struct Runtime
 
 // Validates the options and applies the thread count: to OpenBLAS's pool when
 // OpenBLAS is the BLAS (LibTorch's own pool then gets one thread, see the .cpp),
-// else to at::set_num_threads.
+// else to at::set_num_threads; and to the pool of the inference kernels
+// (model/kernels.h).
 // Throws Error with the offending value, e.g. a CUDA device on a CPU-only build.
 Runtime applyRuntime(const RuntimeOptions &options);
 

@@ -1,0 +1,336 @@
+#include "model/kernels.h"
+
+#include "model/kernels_impl.h"
+#include "util/error.h"
+#include "util/runtime.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define AWB_CPU_PAUSE() _mm_pause()
+#else
+#define AWB_CPU_PAUSE() ((void)0)
+#endif
+
+namespace awb::kernels {
+
+namespace {
+
+// ---- thread pool ----------------------------------------------------------------
+
+// Workers spin this long for the next task before they sleep: a decode step
+// dispatches a few hundred matrix products, microseconds apart, and waking a
+// sleeping thread costs about as much as a small product. Bounded, so an idle
+// process does not burn a core that other processes need.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+thread_local bool tl_inPool = false;
+
+class Pool
+{
+public:
+    static Pool &instance()
+    {
+        static Pool pool;
+        return pool;
+    }
+
+    ~Pool() { stop(); }
+
+    int threads()
+    {
+        std::lock_guard<std::mutex> call(m_callMutex);
+        ensureStarted();
+        return m_threads;
+    }
+
+    void setThreads(int threads)
+    {
+        std::lock_guard<std::mutex> call(m_callMutex);
+        stop();
+        m_threads = std::max(1, threads);
+        start();
+    }
+
+    void run(std::int64_t n, std::int64_t grain, const std::function<void(std::int64_t, std::int64_t)> &fn)
+    {
+        if (n <= 0)
+            return;
+        grain = std::max<std::int64_t>(1, grain);
+        std::unique_lock<std::mutex> call(m_callMutex, std::try_to_lock);
+        if (tl_inPool || !call.owns_lock()) {
+            fn(0, n);
+            return;
+        }
+        ensureStarted();
+        const std::int64_t units = (n + grain - 1) / grain;
+        const std::int64_t chunks = std::min<std::int64_t>(m_threads, units);
+        if (chunks <= 1) {
+            fn(0, n);
+            return;
+        }
+        // Chunk c covers units [c * units / chunks, (c + 1) * units / chunks).
+        m_fn = &fn;
+        m_n = n;
+        m_grain = grain;
+        m_units = units;
+        m_chunks = chunks;
+        m_pending.store(static_cast<int>(chunks - 1), std::memory_order_relaxed);
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_generation.fetch_add(1, std::memory_order_release);
+        }
+        m_wake.notify_all();
+        tl_inPool = true;
+        runChunk(0);
+        tl_inPool = false;
+        // The workers' chunks are about as long as ours: spin, but yield the core
+        // when a worker has been descheduled (a loaded machine).
+        for (int i = 0; m_pending.load(std::memory_order_acquire) != 0; ++i) {
+            if (i < 4096)
+                AWB_CPU_PAUSE();
+            else
+                std::this_thread::yield();
+        }
+        m_fn = nullptr;
+    }
+
+private:
+    void runChunk(std::int64_t c) const
+    {
+        const std::int64_t b = c * m_units / m_chunks * m_grain;
+        const std::int64_t e = std::min(m_n, (c + 1) * m_units / m_chunks * m_grain);
+        if (b < e)
+            (*m_fn)(b, e);
+    }
+
+    void ensureStarted()
+    {
+        if (m_threads == 0) {
+            m_threads = availableCores();
+            start();
+        }
+    }
+
+    void start()
+    {
+        m_stopping.store(false, std::memory_order_release);
+        // A worker may first run after the next task is published: it must count
+        // generations from now, not from whenever it starts.
+        const std::uint64_t now = m_generation.load(std::memory_order_acquire);
+        for (int w = 1; w < m_threads; ++w)
+            m_workers.emplace_back([this, w, now] { workerLoop(w, now); });
+    }
+
+    void stop()
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_stopping.store(true, std::memory_order_release);
+            m_generation.fetch_add(1, std::memory_order_release);
+        }
+        m_wake.notify_all();
+        for (auto &t : m_workers)
+            t.join();
+        m_workers.clear();
+    }
+
+    void workerLoop(int index, std::uint64_t seen)
+    {
+        tl_inPool = true;
+        for (;;) {
+            auto spinStart = std::chrono::steady_clock::now();
+            std::uint64_t gen;
+            for (int i = 0;; ++i) {
+                gen = m_generation.load(std::memory_order_acquire);
+                if (gen != seen)
+                    break;
+                AWB_CPU_PAUSE();
+                if ((i & 63) == 63 && std::chrono::steady_clock::now() - spinStart > kSpin) {
+                    std::unique_lock<std::mutex> lock(m_mutex);
+                    m_wake.wait(lock, [&] { return m_generation.load(std::memory_order_acquire) != seen; });
+                    spinStart = std::chrono::steady_clock::now();
+                }
+            }
+            seen = gen;
+            if (m_stopping.load(std::memory_order_acquire))
+                return;
+            if (index < m_chunks) {
+                runChunk(index);
+                m_pending.fetch_sub(1, std::memory_order_acq_rel);
+            }
+        }
+    }
+
+    std::mutex m_callMutex;   // one caller (or setThreads) at a time
+    std::mutex m_mutex;       // pairs with m_wake: a generation change never slips past a sleeper
+    std::condition_variable m_wake;
+    std::atomic<std::uint64_t> m_generation{0};
+    std::atomic<int> m_pending{0};
+    std::vector<std::thread> m_workers;
+    int m_threads = 0;   // 0: not started
+    std::atomic<bool> m_stopping{false};
+    // The task of the current generation, written before it is published.
+    const std::function<void(std::int64_t, std::int64_t)> *m_fn = nullptr;
+    std::int64_t m_n = 0, m_grain = 1, m_units = 0, m_chunks = 0;
+};
+
+// ---- instruction set ------------------------------------------------------------
+
+bool cpuHasAvx2()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return has;
+#else
+    return false;
+#endif
+}
+
+std::atomic<int> g_isa{-1};   // -1: not chosen yet
+
+// Below this many multiply-adds a product is not worth waking the pool for.
+constexpr std::int64_t kParallelWork = 1 << 16;
+
+} // namespace
+
+bool isaSupported(Isa which) { return which == Isa::Scalar || (which == Isa::Avx2 && cpuHasAvx2()); }
+
+Isa isa()
+{
+    int v = g_isa.load(std::memory_order_relaxed);
+    if (v < 0) {
+        v = static_cast<int>(cpuHasAvx2() ? Isa::Avx2 : Isa::Scalar);
+        g_isa.store(v, std::memory_order_relaxed);
+    }
+    return static_cast<Isa>(v);
+}
+
+void setIsa(Isa which)
+{
+    if (!isaSupported(which))
+        throw Error(std::string("kernels: this CPU does not support ") + isaName(which));
+    g_isa.store(static_cast<int>(which), std::memory_order_relaxed);
+}
+
+const char *isaName(Isa which) { return which == Isa::Avx2 ? "avx2" : "scalar"; }
+
+void setThreads(int threads) { Pool::instance().setThreads(threads); }
+
+int threads() { return Pool::instance().threads(); }
+
+void parallelFor(std::int64_t n, std::int64_t grain, const std::function<void(std::int64_t, std::int64_t)> &fn)
+{
+    Pool::instance().run(n, grain, fn);
+}
+
+void linearSerial(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w, std::int64_t N,
+                  const float *bias, float *y, std::int64_t ldy)
+{
+    if (M <= 0 || N <= 0)
+        return;
+    if (isa() == Isa::Avx2)
+        detail::linearRangeAvx2(x, M, K, ldx, w, 0, N, bias, y, ldy);
+    else
+        detail::linearRangeScalar(x, M, K, ldx, w, 0, N, bias, y, ldy);
+}
+
+void linear(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w, std::int64_t N,
+            const float *bias, float *y, std::int64_t ldy)
+{
+    if (M <= 0 || N <= 0)
+        return;
+    const bool avx2 = isa() == Isa::Avx2;
+    auto range = [&](std::int64_t n0, std::int64_t n1) {
+        if (avx2)
+            detail::linearRangeAvx2(x, M, K, ldx, w, n0, n1, bias, y, ldy);
+        else
+            detail::linearRangeScalar(x, M, K, ldx, w, n0, n1, bias, y, ldy);
+    };
+    if (M * N * K < kParallelWork)
+        range(0, N);
+    else
+        parallelFor(N, 16, range);
+}
+
+void rmsNorm(const float *x, const float *w, float eps, std::int64_t rows, std::int64_t n, float *y)
+{
+    const bool avx2 = isa() == Isa::Avx2;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        if (avx2)
+            detail::rmsNormRowAvx2(x + r * n, w, eps, n, y + r * n);
+        else
+            detail::rmsNormRowScalar(x + r * n, w, eps, n, y + r * n);
+    }
+}
+
+void rope(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned)
+{
+    if (isa() == Isa::Avx2)
+        detail::ropeAvx2(x, heads, d, cos, sinSigned);
+    else
+        detail::ropeScalar(x, heads, d, cos, sinSigned);
+}
+
+void siluMul(const float *gate, const float *up, std::int64_t n, float *out)
+{
+    if (isa() == Isa::Avx2)
+        detail::siluMulAvx2(gate, up, n, out);
+    else
+        detail::siluMulScalar(gate, up, n, out);
+}
+
+void axpy(std::int64_t n, float alpha, const float *x, float *y)
+{
+    if (isa() == Isa::Avx2)
+        detail::axpyAvx2(n, alpha, x, y);
+    else
+        detail::axpyScalar(n, alpha, x, y);
+}
+
+void softmax(float *x, std::int64_t rows, std::int64_t n)
+{
+    const bool avx2 = isa() == Isa::Avx2;
+    for (std::int64_t r = 0; r < rows; ++r) {
+        if (avx2)
+            detail::softmaxRowAvx2(x + r * n, n);
+        else
+            detail::softmaxRowScalar(x + r * n, n);
+    }
+}
+
+void attend(const float *query, std::int64_t Q, std::int64_t ldq, const float *k, const float *v, std::int64_t L,
+            std::int64_t d, float scale, const bool *visible, std::int64_t group, float *scratch, float *out,
+            std::int64_t ldo)
+{
+    if (Q <= 0)
+        return;
+    const bool avx2 = isa() == Isa::Avx2;
+    if (avx2)
+        detail::linearRangeAvx2(query, Q, d, ldq, k, 0, L, nullptr, scratch, L);
+    else
+        detail::linearRangeScalar(query, Q, d, ldq, k, 0, L, nullptr, scratch, L);
+    constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+    for (std::int64_t q = 0; q < Q; ++q) {
+        const bool *vis = visible + (q / group) * L;
+        float *s = scratch + q * L;
+        for (std::int64_t l = 0; l < L; ++l)
+            s[l] = vis[l] ? s[l] * scale : kNegInf;
+    }
+    softmax(scratch, Q, L);
+    if (avx2)
+        detail::weightedSumAvx2(scratch, Q, L, v, d, out, ldo);
+    else
+        detail::weightedSumScalar(scratch, Q, L, v, d, out, ldo);
+}
+
+} // namespace awb::kernels

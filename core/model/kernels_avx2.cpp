@@ -1,0 +1,328 @@
+// AVX2 + FMA implementations of the kernels. Each function carries a target
+// attribute instead of the whole file being built with -mavx2: the compiler
+// then cannot put AVX2 instructions into inline library code (std::) shared
+// with other files, so the binary still runs on CPUs without AVX2, where
+// kernels.cpp never calls these.
+#include "model/kernels_impl.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#if defined(__x86_64__) || defined(__i386__)
+
+#include <immintrin.h>
+
+#define AWB_AVX2 __attribute__((target("avx2,fma")))
+#if defined(__clang__)
+#define AWB_UNROLL _Pragma("unroll")
+#else
+#define AWB_UNROLL _Pragma("GCC unroll 8")
+#endif
+
+namespace awb::kernels::detail {
+
+namespace {
+
+// tailMask(r) enables the first r of 8 lanes, 0 <= r <= 8.
+alignas(32) const std::int32_t kMaskTable[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+
+AWB_AVX2 inline __m256i tailMask(std::int64_t r)
+{
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(kMaskTable + 8 - r));
+}
+
+AWB_AVX2 inline float hsum(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// e^x, Cephes' polynomial (relative error about 2e-7); 0 below -87.3, where the
+// result would be subnormal, and for -inf; NaN stays NaN.
+AWB_AVX2 inline __m256 exp256(__m256 x)
+{
+    const __m256 lo = _mm256_set1_ps(-87.3365447505531f);
+    const __m256 under = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
+    const __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+    x = _mm256_min_ps(_mm256_max_ps(x, lo), _mm256_set1_ps(88.0f));
+    const __m256 fx = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
+    const __m256 z = _mm256_mul_ps(x, x);
+    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_add_ps(_mm256_fmadd_ps(y, z, x), _mm256_set1_ps(1.0f));
+    const __m256i n = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
+    y = _mm256_mul_ps(y, _mm256_castsi256_ps(n));
+    return _mm256_or_ps(_mm256_andnot_ps(under, y), nan);
+}
+
+// MR activation rows times NR weight rows: MR x NR dot products of length K.
+// MR * NR accumulators, NR weight vectors and one activation vector fit the 16
+// registers for (4, 3) and (1, 4).
+template <int MR, int NR>
+AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const float *w, std::int64_t K, const float *bias,
+                          float *y, std::int64_t ldy)
+{
+    __m256 acc[MR][NR];
+    AWB_UNROLL
+    for (int i = 0; i < MR; ++i) {
+        AWB_UNROLL
+        for (int j = 0; j < NR; ++j)
+            acc[i][j] = _mm256_setzero_ps();
+    }
+    std::int64_t k = 0;
+    for (; k + 8 <= K; k += 8) {
+        __m256 wv[NR];
+        AWB_UNROLL
+        for (int j = 0; j < NR; ++j)
+            wv[j] = _mm256_loadu_ps(w + j * K + k);
+        AWB_UNROLL
+        for (int i = 0; i < MR; ++i) {
+            const __m256 xv = _mm256_loadu_ps(x + i * ldx + k);
+            AWB_UNROLL
+            for (int j = 0; j < NR; ++j)
+                acc[i][j] = _mm256_fmadd_ps(xv, wv[j], acc[i][j]);
+        }
+    }
+    if (k < K) {
+        const __m256i mask = tailMask(K - k);
+        __m256 wv[NR];
+        AWB_UNROLL
+        for (int j = 0; j < NR; ++j)
+            wv[j] = _mm256_maskload_ps(w + j * K + k, mask);
+        AWB_UNROLL
+        for (int i = 0; i < MR; ++i) {
+            const __m256 xv = _mm256_maskload_ps(x + i * ldx + k, mask);
+            AWB_UNROLL
+            for (int j = 0; j < NR; ++j)
+                acc[i][j] = _mm256_fmadd_ps(xv, wv[j], acc[i][j]);
+        }
+    }
+    AWB_UNROLL
+    for (int i = 0; i < MR; ++i) {
+        AWB_UNROLL
+        for (int j = 0; j < NR; ++j)
+            y[i * ldy + j] = hsum(acc[i][j]) + (bias ? bias[j] : 0.f);
+    }
+}
+
+// All M activation rows against NR weight rows, which stay in L1 meanwhile.
+template <int NR>
+AWB_AVX2 void rowBlock(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+                       const float *bias, float *y, std::int64_t ldy)
+{
+    std::int64_t m = 0;
+    for (; m + 4 <= M; m += 4)
+        tile<4, NR>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy);
+    switch (M - m) {
+    case 3: tile<3, NR>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
+    case 2: tile<2, NR>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
+    case 1: tile<1, NR>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
+    default: break;
+    }
+}
+
+template <int QR, bool Tail>
+AWB_AVX2 inline void weightedBlock(const float *p, std::int64_t L, const float *v, std::int64_t d, std::int64_t j,
+                                   float *out, std::int64_t ldo)
+{
+    const __m256i m0 = tailMask(Tail ? std::min<std::int64_t>(8, d - j) : 8);
+    const __m256i m1 = tailMask(Tail ? std::max<std::int64_t>(0, d - j - 8) : 8);
+    __m256 acc[QR][2];
+    AWB_UNROLL
+    for (int r = 0; r < QR; ++r)
+        acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (std::int64_t l = 0; l < L; ++l) {
+        const float *vr = v + l * d + j;
+        const __m256 v0 = Tail ? _mm256_maskload_ps(vr, m0) : _mm256_loadu_ps(vr);
+        const __m256 v1 = Tail ? _mm256_maskload_ps(vr + 8, m1) : _mm256_loadu_ps(vr + 8);
+        AWB_UNROLL
+        for (int r = 0; r < QR; ++r) {
+            const __m256 pb = _mm256_set1_ps(p[r * L + l]);
+            acc[r][0] = _mm256_fmadd_ps(pb, v0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(pb, v1, acc[r][1]);
+        }
+    }
+    AWB_UNROLL
+    for (int r = 0; r < QR; ++r) {
+        float *o = out + r * ldo + j;
+        if (Tail) {
+            _mm256_maskstore_ps(o, m0, acc[r][0]);
+            _mm256_maskstore_ps(o + 8, m1, acc[r][1]);
+        } else {
+            _mm256_storeu_ps(o, acc[r][0]);
+            _mm256_storeu_ps(o + 8, acc[r][1]);
+        }
+    }
+}
+
+template <int QR>
+AWB_AVX2 void weightedRows(const float *p, std::int64_t L, const float *v, std::int64_t d, float *out,
+                           std::int64_t ldo)
+{
+    std::int64_t j = 0;
+    for (; j + 16 <= d; j += 16)
+        weightedBlock<QR, false>(p, L, v, d, j, out, ldo);
+    if (j < d)
+        weightedBlock<QR, true>(p, L, v, d, j, out, ldo);
+}
+
+} // namespace
+
+AWB_AVX2 void linearRangeAvx2(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+                              std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
+{
+    std::int64_t n = n0;
+    if (M == 1) {
+        for (; n + 4 <= n1; n += 4)
+            tile<1, 4>(x, ldx, w + n * K, K, bias ? bias + n : nullptr, y + n, ldy);
+    } else {
+        for (; n + 3 <= n1; n += 3)
+            rowBlock<3>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);
+    }
+    for (; n < n1; ++n)
+        rowBlock<1>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);
+}
+
+AWB_AVX2 void rmsNormRowAvx2(const float *x, const float *w, float eps, std::int64_t n, float *y)
+{
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 a = _mm256_loadu_ps(x + i), b = _mm256_loadu_ps(x + i + 8);
+        s0 = _mm256_fmadd_ps(a, a, s0);
+        s1 = _mm256_fmadd_ps(b, b, s1);
+    }
+    float ss = hsum(_mm256_add_ps(s0, s1));
+    for (; i < n; ++i)
+        ss += x[i] * x[i];
+    const float r = 1.f / std::sqrt(ss / static_cast<float>(n) + eps);
+    const __m256 rv = _mm256_set1_ps(r);
+    i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(w + i), _mm256_mul_ps(_mm256_loadu_ps(x + i), rv)));
+    for (; i < n; ++i)
+        y[i] = w[i] * (x[i] * r);
+}
+
+AWB_AVX2 void ropeAvx2(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned)
+{
+    const std::int64_t half = d / 2;
+    for (std::int64_t h = 0; h < heads; ++h) {
+        float *a = x + h * d, *b = a + half;
+        std::int64_t i = 0;
+        for (; i + 8 <= half; i += 8) {
+            const __m256 x1 = _mm256_loadu_ps(a + i), x2 = _mm256_loadu_ps(b + i);
+            const __m256 c1 = _mm256_loadu_ps(cos + i), c2 = _mm256_loadu_ps(cos + half + i);
+            const __m256 s1 = _mm256_loadu_ps(sinSigned + i), s2 = _mm256_loadu_ps(sinSigned + half + i);
+            _mm256_storeu_ps(a + i, _mm256_fmadd_ps(x2, s1, _mm256_mul_ps(x1, c1)));
+            _mm256_storeu_ps(b + i, _mm256_fmadd_ps(x1, s2, _mm256_mul_ps(x2, c2)));
+        }
+        for (; i < half; ++i) {
+            const float x1 = a[i], x2 = b[i];
+            a[i] = x1 * cos[i] + x2 * sinSigned[i];
+            b[i] = x2 * cos[half + i] + x1 * sinSigned[half + i];
+        }
+    }
+}
+
+AWB_AVX2 void siluMulAvx2(const float *gate, const float *up, std::int64_t n, float *out)
+{
+    const __m256 one = _mm256_set1_ps(1.f), zero = _mm256_setzero_ps();
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 s = _mm256_div_ps(g, _mm256_add_ps(one, exp256(_mm256_sub_ps(zero, g))));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(s, _mm256_loadu_ps(up + i)));
+    }
+    for (; i < n; ++i)
+        out[i] = gate[i] / (1.f + std::exp(-gate[i])) * up[i];
+}
+
+AWB_AVX2 void axpyAvx2(std::int64_t n, float alpha, const float *x, float *y)
+{
+    const __m256 a = _mm256_set1_ps(alpha);
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(a, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; ++i)
+        y[i] += alpha * x[i];
+}
+
+AWB_AVX2 void softmaxRowAvx2(float *x, std::int64_t n)
+{
+    std::int64_t i = 0;
+    float mx = -std::numeric_limits<float>::infinity();
+    if (n >= 8) {
+        __m256 m = _mm256_loadu_ps(x);
+        for (i = 8; i + 8 <= n; i += 8)
+            m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
+        __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+        h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+        h = _mm_max_ss(h, _mm_movehdup_ps(h));
+        mx = _mm_cvtss_f32(h);
+    }
+    for (; i < n; ++i)
+        mx = std::max(mx, x[i]);
+    const __m256 mv = _mm256_set1_ps(mx);
+    __m256 sv = _mm256_setzero_ps();
+    for (i = 0; i + 8 <= n; i += 8) {
+        const __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
+        _mm256_storeu_ps(x + i, e);
+        sv = _mm256_add_ps(sv, e);
+    }
+    float sum = hsum(sv);
+    for (; i < n; ++i) {
+        x[i] = std::exp(x[i] - mx);
+        sum += x[i];
+    }
+    const __m256 inv = _mm256_set1_ps(1.f / sum);
+    for (i = 0; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
+    for (; i < n; ++i)
+        x[i] *= 1.f / sum;
+}
+
+AWB_AVX2 void weightedSumAvx2(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d,
+                              float *out, std::int64_t ldo)
+{
+    std::int64_t q = 0;
+    for (; q + 4 <= Q; q += 4)
+        weightedRows<4>(p + q * L, L, v, d, out + q * ldo, ldo);
+    switch (Q - q) {
+    case 3: weightedRows<3>(p + q * L, L, v, d, out + q * ldo, ldo); break;
+    case 2: weightedRows<2>(p + q * L, L, v, d, out + q * ldo, ldo); break;
+    case 1: weightedRows<1>(p + q * L, L, v, d, out + q * ldo, ldo); break;
+    default: break;
+    }
+}
+
+} // namespace awb::kernels::detail
+
+#else // not x86: kernels::isaSupported(Isa::Avx2) is false and nothing calls these.
+
+#include <cstdlib>
+
+namespace awb::kernels::detail {
+
+void linearRangeAvx2(const float *, std::int64_t, std::int64_t, std::int64_t, const float *, std::int64_t,
+                     std::int64_t, const float *, float *, std::int64_t) { std::abort(); }
+void rmsNormRowAvx2(const float *, const float *, float, std::int64_t, float *) { std::abort(); }
+void ropeAvx2(float *, std::int64_t, std::int64_t, const float *, const float *) { std::abort(); }
+void siluMulAvx2(const float *, const float *, std::int64_t, float *) { std::abort(); }
+void axpyAvx2(std::int64_t, float, const float *, float *) { std::abort(); }
+void softmaxRowAvx2(float *, std::int64_t) { std::abort(); }
+void weightedSumAvx2(const float *, std::int64_t, std::int64_t, const float *, std::int64_t, float *,
+                     std::int64_t) { std::abort(); }
+
+} // namespace awb::kernels::detail
+
+#endif

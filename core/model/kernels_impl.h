@@ -1,0 +1,33 @@
+#pragma once
+// Per-instruction-set implementations behind kernels.h; only kernels.cpp and
+// the tests call these directly. The *Avx2 functions may only run on a CPU with
+// AVX2 and FMA (kernels::isaSupported).
+//
+// linearRange* computes columns [n0, n1) of y = x w^T (+ bias), see kernels::linear.
+// weightedSum* computes out[q] = sum_l p[q, l] v[l] for p [Q, L] and v [L, d].
+
+#include <cstdint>
+
+namespace awb::kernels::detail {
+
+void linearRangeScalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+                       std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
+void rmsNormRowScalar(const float *x, const float *w, float eps, std::int64_t n, float *y);
+void ropeScalar(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned);
+void siluMulScalar(const float *gate, const float *up, std::int64_t n, float *out);
+void axpyScalar(std::int64_t n, float alpha, const float *x, float *y);
+void softmaxRowScalar(float *x, std::int64_t n);
+void weightedSumScalar(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
+                       std::int64_t ldo);
+
+void linearRangeAvx2(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+                     std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
+void rmsNormRowAvx2(const float *x, const float *w, float eps, std::int64_t n, float *y);
+void ropeAvx2(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned);
+void siluMulAvx2(const float *gate, const float *up, std::int64_t n, float *out);
+void axpyAvx2(std::int64_t n, float alpha, const float *x, float *y);
+void softmaxRowAvx2(float *x, std::int64_t n);
+void weightedSumAvx2(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
+                     std::int64_t ldo);
+
+} // namespace awb::kernels::detail

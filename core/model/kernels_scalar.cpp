@@ -1,0 +1,104 @@
+// Portable implementations of the kernels: plain loops the compiler may
+// vectorise for the baseline instruction set. Used on CPUs without AVX2 and by
+// the tests as a second implementation.
+#include "model/kernels_impl.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace awb::kernels::detail {
+
+void linearRangeScalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+                       std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
+{
+    // Four weight rows at a time, each used against every activation row while
+    // it is in the cache: the weights are read from memory once.
+    for (std::int64_t n = n0; n < n1; n += 4) {
+        const std::int64_t nr = std::min<std::int64_t>(4, n1 - n);
+        for (std::int64_t m = 0; m < M; ++m) {
+            const float *xr = x + m * ldx;
+            for (std::int64_t j = 0; j < nr; ++j) {
+                const float *wr = w + (n + j) * K;
+                // Four partial sums break the dependency chain and let the compiler vectorise.
+                float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
+                std::int64_t k = 0;
+                for (; k + 4 <= K; k += 4) {
+                    s0 += xr[k] * wr[k];
+                    s1 += xr[k + 1] * wr[k + 1];
+                    s2 += xr[k + 2] * wr[k + 2];
+                    s3 += xr[k + 3] * wr[k + 3];
+                }
+                for (; k < K; ++k)
+                    s0 += xr[k] * wr[k];
+                y[m * ldy + n + j] = (s0 + s1) + (s2 + s3) + (bias ? bias[n + j] : 0.f);
+            }
+        }
+    }
+}
+
+void rmsNormRowScalar(const float *x, const float *w, float eps, std::int64_t n, float *y)
+{
+    float ss = 0.f;
+    for (std::int64_t i = 0; i < n; ++i)
+        ss += x[i] * x[i];
+    const float r = 1.f / std::sqrt(ss / static_cast<float>(n) + eps);
+    for (std::int64_t i = 0; i < n; ++i)
+        y[i] = w[i] * (x[i] * r);
+}
+
+void ropeScalar(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned)
+{
+    const std::int64_t half = d / 2;
+    for (std::int64_t h = 0; h < heads; ++h) {
+        float *a = x + h * d, *b = a + half;
+        for (std::int64_t i = 0; i < half; ++i) {
+            const float x1 = a[i], x2 = b[i];
+            a[i] = x1 * cos[i] + x2 * sinSigned[i];
+            b[i] = x2 * cos[half + i] + x1 * sinSigned[half + i];
+        }
+    }
+}
+
+void siluMulScalar(const float *gate, const float *up, std::int64_t n, float *out)
+{
+    for (std::int64_t i = 0; i < n; ++i)
+        out[i] = gate[i] / (1.f + std::exp(-gate[i])) * up[i];
+}
+
+void axpyScalar(std::int64_t n, float alpha, const float *x, float *y)
+{
+    for (std::int64_t i = 0; i < n; ++i)
+        y[i] += alpha * x[i];
+}
+
+void softmaxRowScalar(float *x, std::int64_t n)
+{
+    float mx = -std::numeric_limits<float>::infinity();
+    for (std::int64_t i = 0; i < n; ++i)
+        mx = std::max(mx, x[i]);
+    float sum = 0.f;
+    for (std::int64_t i = 0; i < n; ++i) {
+        x[i] = std::exp(x[i] - mx);   // exp(-inf) = 0
+        sum += x[i];
+    }
+    const float inv = 1.f / sum;
+    for (std::int64_t i = 0; i < n; ++i)
+        x[i] *= inv;
+}
+
+void weightedSumScalar(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
+                       std::int64_t ldo)
+{
+    for (std::int64_t q = 0; q < Q; ++q) {
+        float *o = out + q * ldo;
+        std::fill(o, o + d, 0.f);
+        for (std::int64_t l = 0; l < L; ++l) {
+            const float pl = p[q * L + l];
+            if (pl != 0.f)
+                axpyScalar(d, pl, v + l * d, o);
+        }
+    }
+}
+
+} // namespace awb::kernels::detail

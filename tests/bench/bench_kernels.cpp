@@ -1,0 +1,121 @@
+// Micro-benchmarks of the inference kernels (core/model/kernels.h) against
+// LibTorch's own operators (OpenBLAS on Debian), on the shapes of a 135M Llama
+// (SmolLM2-135M: hidden 576, intermediate 1536, vocab 49152). Not a test:
+// build `bench_kernels` and run it by hand on a quiet machine.
+//
+//   bench_kernels --benchmark_filter=Gemv     # bytes/s of decode's matrix-vector products
+#include "model/kernels.h"
+#include "util/runtime.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+using namespace awb;
+
+namespace {
+
+// Weights bigger than the last-level cache, as in a real decode step: `copies`
+// distinct [N, K] matrices used in turn.
+struct Weights
+{
+    std::vector<at::Tensor> w;
+    Weights(std::int64_t N, std::int64_t K, int copies)
+    {
+        for (int i = 0; i < copies; ++i)
+            w.push_back(at::randn({N, K}));
+    }
+};
+
+int copiesFor(std::int64_t N, std::int64_t K)
+{
+    // At least 512 MB in total, the size of the model's weights.
+    const std::int64_t bytes = N * K * 4;
+    return static_cast<int>(std::max<std::int64_t>(1, (std::int64_t(512) << 20) / bytes));
+}
+
+void setup(benchmark::State &state)
+{
+    const int threads = state.range(3) > 0 ? static_cast<int>(state.range(3)) : availableCores();
+    kernels::setThreads(threads);
+    setBlasThreads(threads);
+    at::set_num_threads(1);
+}
+
+void BM_Kernel(benchmark::State &state)
+{
+    setup(state);
+    const std::int64_t M = state.range(0), N = state.range(1), K = state.range(2);
+    Weights ws(N, K, copiesFor(N, K));
+    const at::Tensor x = at::randn({M, K});
+    at::Tensor y = at::empty({M, N});
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const at::Tensor &w = ws.w[i++ % ws.w.size()];
+        kernels::linear(x.data_ptr<float>(), M, K, K, w.data_ptr<float>(), N, nullptr, y.data_ptr<float>(), N);
+        benchmark::ClobberMemory();
+    }
+    state.SetBytesProcessed(state.iterations() * N * K * 4);
+    state.counters["GFLOPs"] = benchmark::Counter(double(2 * M * N * K) * state.iterations(), benchmark::Counter::kIsRate);
+}
+
+void BM_Torch(benchmark::State &state)
+{
+    setup(state);
+    at::NoGradGuard g;
+    const std::int64_t M = state.range(0), N = state.range(1), K = state.range(2);
+    Weights ws(N, K, copiesFor(N, K));
+    const at::Tensor x = at::randn({M, K});
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const at::Tensor &w = ws.w[i++ % ws.w.size()];
+        at::Tensor y = M == 1 ? at::mv(w, x[0]) : at::linear(x, w);
+        benchmark::DoNotOptimize(y.data_ptr<float>());
+    }
+    state.SetBytesProcessed(state.iterations() * N * K * 4);
+    state.counters["GFLOPs"] = benchmark::Counter(double(2 * M * N * K) * state.iterations(), benchmark::Counter::kIsRate);
+}
+
+// The memory system's read bandwidth: a sum over 512 MB on the pool.
+void BM_ReadBandwidth(benchmark::State &state)
+{
+    setup(state);
+    const std::int64_t n = (std::int64_t(512) << 20) / 4;
+    const at::Tensor buf = at::ones({n});
+    const float *p = buf.data_ptr<float>();
+    const std::int64_t chunk = 1 << 20;
+    for (auto _ : state) {
+        std::vector<float> sums(64, 0.f);
+        kernels::parallelFor(n / chunk, 1, [&](std::int64_t b, std::int64_t e) {
+            float s[8] = {};
+            for (std::int64_t c = b; c < e; ++c)
+                for (std::int64_t i = c * chunk; i < (c + 1) * chunk; i += 8)
+                    for (int j = 0; j < 8; ++j)
+                        s[j] += p[i + j];
+            sums[b % 64] = s[0] + s[1] + s[2] + s[3] + s[4] + s[5] + s[6] + s[7];
+        });
+        benchmark::DoNotOptimize(sums.data());
+    }
+    state.SetBytesProcessed(state.iterations() * n * 4);
+}
+
+void shapes(benchmark::internal::Benchmark *b)
+{
+    for (std::int64_t M : {1, 4, 32})
+        for (auto [N, K] : {std::pair<std::int64_t, std::int64_t>{960, 576}, {576, 576}, {3072, 576}, {576, 1536},
+                            {49152, 576}})
+            b->Args({M, N, K, 0});
+    b->Args({1, 49152, 576, 1});
+    b->ArgNames({"M", "N", "K", "threads"});
+    b->UseRealTime();
+}
+
+} // namespace
+
+BENCHMARK(BM_Kernel)->Apply(shapes);
+BENCHMARK(BM_Torch)->Apply(shapes);
+BENCHMARK(BM_ReadBandwidth)->Args({0, 0, 0, 0})->Args({0, 0, 0, 1})->UseRealTime();
+
+BENCHMARK_MAIN();

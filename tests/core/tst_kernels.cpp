@@ -1,0 +1,360 @@
+// The fp32 inference kernels (core/model/kernels.h), each instruction set in
+// turn, against float64 references computed with LibTorch or by the textbook
+// formula: matrix products on odd shapes and strides (serial and on the pool),
+// RMSNorm, RoPE, SiLU gating, softmax with masked entries, attention with a
+// shared mask, and the pool's work split.
+#include "model/kernels.h"
+
+#include <ATen/ATen.h>
+#include <QtTest>
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+using namespace awb;
+using kernels::Isa;
+
+namespace {
+
+constexpr double kEps32 = 1.1920929e-07;
+
+at::Tensor fromBuffer(const std::vector<float> &v, std::vector<std::int64_t> shape)
+{
+    return at::tensor(at::ArrayRef<float>(v)).view(shape).to(at::kDouble);
+}
+
+std::vector<float> randomVector(std::int64_t n, std::uint64_t seed, double scale = 1.0)
+{
+    at::Generator gen = at::detail::createCPUGenerator(seed);
+    const at::Tensor t = at::randn({n}, gen, at::kFloat) * scale;
+    return std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + n);
+}
+
+void addIsaColumn()
+{
+    QTest::addColumn<int>("isa");
+}
+
+// Runs the test row only when the CPU has the instruction set, and selects it.
+bool selectIsa(int isa)
+{
+    if (!kernels::isaSupported(Isa(isa)))
+        return false;
+    kernels::setIsa(Isa(isa));
+    return true;
+}
+
+} // namespace
+
+class TestKernels : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void cleanup();
+    void linear_data();
+    void linear();
+    void rmsNorm_data();
+    void rmsNorm();
+    void rope_data();
+    void rope();
+    void siluMul_data();
+    void siluMul();
+    void softmax_data();
+    void softmax();
+    void attend_data();
+    void attend();
+    void parallelForCoversEachIndexOnce();
+    void threadSetting();
+};
+
+void TestKernels::cleanup()
+{
+    kernels::setIsa(kernels::isaSupported(Isa::Avx2) ? Isa::Avx2 : Isa::Scalar);
+    kernels::setThreads(2);
+}
+
+void TestKernels::linear_data()
+{
+    addIsaColumn();
+    QTest::addColumn<int>("M");
+    QTest::addColumn<int>("N");
+    QTest::addColumn<int>("K");
+    QTest::addColumn<int>("padX");   // extra floats per row of x (ldx = K + padX)
+    QTest::addColumn<int>("padY");
+    QTest::addColumn<bool>("bias");
+    QTest::addColumn<bool>("serial");
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)}) {
+        const char *name = kernels::isaName(Isa(isa));
+        QTest::addRow("%s M1 N37 K19", name) << isa << 1 << 37 << 19 << 0 << 0 << false << false;
+        QTest::addRow("%s M1 N1001 K301 bias (pool)", name) << isa << 1 << 1001 << 301 << 0 << 0 << true << false;
+        QTest::addRow("%s M3 N101 K77 strided", name) << isa << 3 << 101 << 77 << 5 << 3 << true << false;
+        QTest::addRow("%s M3 N7 K5", name) << isa << 3 << 7 << 5 << 0 << 0 << false << false;
+        QTest::addRow("%s M32 N45 K130 strided", name) << isa << 32 << 45 << 130 << 2 << 9 << false << false;
+        QTest::addRow("%s M32 N257 K129 bias (pool)", name) << isa << 32 << 257 << 129 << 0 << 0 << true << false;
+        QTest::addRow("%s M33 N31 K64 serial", name) << isa << 33 << 31 << 64 << 0 << 1 << true << true;
+        QTest::addRow("%s M6 N2 K1", name) << isa << 6 << 2 << 1 << 0 << 0 << true << false;
+    }
+}
+
+void TestKernels::linear()
+{
+    QFETCH(int, isa);
+    QFETCH(int, M);
+    QFETCH(int, N);
+    QFETCH(int, K);
+    QFETCH(int, padX);
+    QFETCH(int, padY);
+    QFETCH(bool, bias);
+    QFETCH(bool, serial);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    const std::int64_t ldx = K + padX, ldy = N + padY;
+    const auto x = randomVector(M * ldx, 1);
+    const auto w = randomVector(std::int64_t(N) * K, 2);
+    const auto b = randomVector(N, 3);
+    const float sentinel = 12345.f;
+    std::vector<float> y(static_cast<std::size_t>(M * ldy), sentinel);
+    if (serial)
+        kernels::linearSerial(x.data(), M, K, ldx, w.data(), N, bias ? b.data() : nullptr, y.data(), ldy);
+    else
+        kernels::linear(x.data(), M, K, ldx, w.data(), N, bias ? b.data() : nullptr, y.data(), ldy);
+
+    const at::Tensor xd = fromBuffer(x, {M, ldx}).narrow(1, 0, K);
+    const at::Tensor wd = fromBuffer(w, {N, K});
+    at::Tensor expected = at::matmul(xd, wd.t());
+    if (bias)
+        expected = expected + fromBuffer(b, {N});
+    // Forward error bound of a float sum of K products: K eps sum |x_k w_k|.
+    const at::Tensor bound = at::matmul(xd.abs(), wd.abs().t()) * (K * kEps32) + 1e-6;
+    const at::Tensor yd = fromBuffer(y, {M, ldy});
+    const at::Tensor err = (yd.narrow(1, 0, N) - expected).abs();
+    QVERIFY2((err <= bound).all().item<bool>(),
+             qPrintable(QString("max |error| %1").arg((err - bound).max().item<double>())));
+    // The padding between rows of y is left alone.
+    if (padY > 0)
+        QVERIFY((yd.narrow(1, N, padY) == sentinel).all().item<bool>());
+}
+
+void TestKernels::rmsNorm_data()
+{
+    addIsaColumn();
+    QTest::addColumn<int>("n");
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)})
+        for (int n : {5, 37, 576})
+            QTest::addRow("%s n%d", kernels::isaName(Isa(isa)), n) << isa << n;
+}
+
+void TestKernels::rmsNorm()
+{
+    QFETCH(int, isa);
+    QFETCH(int, n);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    const int rows = 3;
+    const float eps = 1e-5f;
+    const auto x = randomVector(rows * n, 4, 3.0);
+    const auto w = randomVector(n, 5);
+    std::vector<float> y(x.size());
+    kernels::rmsNorm(x.data(), w.data(), eps, rows, n, y.data());
+    const at::Tensor xd = fromBuffer(x, {rows, n});
+    const at::Tensor expected = fromBuffer(w, {n}) * xd / at::sqrt(xd.pow(2).mean(-1, true) + eps);
+    QVERIFY(at::allclose(fromBuffer(y, {rows, n}), expected, 1e-5, 1e-6));
+    // In place gives the same.
+    std::vector<float> inPlace = x;
+    kernels::rmsNorm(inPlace.data(), w.data(), eps, rows, n, inPlace.data());
+    QCOMPARE(inPlace, y);
+}
+
+void TestKernels::rope_data()
+{
+    addIsaColumn();
+    QTest::addColumn<int>("d");
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)})
+        for (int d : {8, 22, 64})
+            QTest::addRow("%s d%d", kernels::isaName(Isa(isa)), d) << isa << d;
+}
+
+void TestKernels::rope()
+{
+    QFETCH(int, isa);
+    QFETCH(int, d);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    const int heads = 3, half = d / 2;
+    const double position = 7.0;
+    // Tables as CausalLM builds them: cos of cat(f, f), sin with rotate_half's sign.
+    std::vector<float> cos(d), sinSigned(d);
+    std::vector<double> angle(d);
+    for (int i = 0; i < d; ++i) {
+        angle[i] = position / std::pow(10000.0, 2.0 * (i % half) / d);
+        cos[i] = static_cast<float>(std::cos(angle[i]));
+        sinSigned[i] = static_cast<float>(i < half ? -std::sin(angle[i]) : std::sin(angle[i]));
+    }
+    const auto x = randomVector(heads * d, 6);
+    std::vector<float> y = x;
+    kernels::rope(y.data(), heads, d, cos.data(), sinSigned.data());
+    for (int h = 0; h < heads; ++h)
+        for (int i = 0; i < half; ++i) {
+            // The rotation of the pair (x_i, x_{i+half}) by the angle.
+            const double a = x[h * d + i], b = x[h * d + half + i], t = angle[i];
+            QVERIFY(std::abs(y[h * d + i] - (a * std::cos(t) - b * std::sin(t))) < 1e-5);
+            QVERIFY(std::abs(y[h * d + half + i] - (b * std::cos(t) + a * std::sin(t))) < 1e-5);
+        }
+}
+
+void TestKernels::siluMul_data()
+{
+    addIsaColumn();
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)})
+        QTest::addRow("%s", kernels::isaName(Isa(isa))) << isa;
+}
+
+void TestKernels::siluMul()
+{
+    QFETCH(int, isa);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    auto gate = randomVector(1003, 7, 4.0);
+    gate[0] = -120.f;   // exp overflows: silu is -0
+    gate[1] = 120.f;    // silu(x) = x
+    gate[2] = 0.f;
+    const auto up = randomVector(1003, 8);
+    std::vector<float> out(gate.size());
+    kernels::siluMul(gate.data(), up.data(), static_cast<std::int64_t>(gate.size()), out.data());
+    for (std::size_t i = 0; i < gate.size(); ++i) {
+        const double g = gate[i], expected = g / (1.0 + std::exp(-g)) * up[i];
+        QVERIFY2(std::abs(out[i] - expected) <= 1e-6 * std::abs(expected) + 1e-7,
+                 qPrintable(QString("gate %1: %2 vs %3").arg(g).arg(out[i]).arg(expected)));
+    }
+}
+
+void TestKernels::softmax_data()
+{
+    addIsaColumn();
+    QTest::addColumn<int>("n");
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)})
+        for (int n : {1, 13, 200})
+            QTest::addRow("%s n%d", kernels::isaName(Isa(isa)), n) << isa << n;
+}
+
+void TestKernels::softmax()
+{
+    QFETCH(int, isa);
+    QFETCH(int, n);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    const int rows = 2;
+    auto x = randomVector(rows * n, 9, 10.0);   // spread wide: exp over about +-40
+    const float inf = std::numeric_limits<float>::infinity();
+    for (int i = 1; i < rows * n; i += 3)
+        x[i] = -inf;   // masked entries
+    x[n] = 0.f;        // row 1 keeps at least one entry when n is 1
+    std::vector<float> p = x;
+    kernels::softmax(p.data(), rows, n);
+    for (int r = 0; r < rows; ++r) {
+        double mx = -inf, sum = 0.0;
+        for (int i = 0; i < n; ++i)
+            mx = std::max(mx, double(x[r * n + i]));
+        for (int i = 0; i < n; ++i)
+            sum += std::exp(x[r * n + i] - mx);
+        for (int i = 0; i < n; ++i) {
+            const double expected = std::exp(x[r * n + i] - mx) / sum;
+            QVERIFY2(std::abs(p[r * n + i] - expected) <= 1e-6 * expected + 1e-9,
+                     qPrintable(QString("row %1 [%2]: %3 vs %4").arg(r).arg(i).arg(p[r * n + i]).arg(expected)));
+            if (x[r * n + i] == -inf)
+                QCOMPARE(p[r * n + i], 0.f);
+        }
+    }
+}
+
+void TestKernels::attend_data()
+{
+    addIsaColumn();
+    QTest::addColumn<int>("d");
+    QTest::addColumn<int>("L");
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)}) {
+        QTest::addRow("%s d13 L37", kernels::isaName(Isa(isa))) << isa << 13 << 37;
+        QTest::addRow("%s d64 L150", kernels::isaName(Isa(isa))) << isa << 64 << 150;
+        QTest::addRow("%s d8 L1", kernels::isaName(Isa(isa))) << isa << 8 << 1;
+    }
+}
+
+void TestKernels::attend()
+{
+    QFETCH(int, isa);
+    QFETCH(int, d);
+    QFETCH(int, L);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    // Two query positions x three heads sharing this KV head; query rows 5 floats apart in
+    // a wider buffer, outputs likewise.
+    const int group = 3, positions = 2, Q = group * positions, ldq = d + 5, ldo = d + 2;
+    const auto q = randomVector(Q * ldq, 10);
+    const auto k = randomVector(L * d, 11);
+    const auto v = randomVector(L * d, 12);
+    std::unique_ptr<bool[]> visible(new bool[positions * L]);
+    for (int t = 0; t < positions; ++t)
+        for (int l = 0; l < L; ++l)
+            visible[t * L + l] = (l % 4 != 1 && l <= L - 1 - t) || l == 0;   // gaps and a causal edge
+    std::vector<float> scratch(Q * L), out(Q * ldo, 0.f);
+    const float scale = 1.f / std::sqrt(float(d));
+    kernels::attend(q.data(), Q, ldq, k.data(), v.data(), L, d, scale, visible.get(), group, scratch.data(), out.data(), ldo);
+
+    const at::Tensor kd = fromBuffer(k, {L, d}), vd = fromBuffer(v, {L, d});
+    for (int r = 0; r < Q; ++r) {
+        const at::Tensor qr = fromBuffer(q, {Q, ldq})[r].narrow(0, 0, d);
+        at::Tensor s = at::matmul(kd, qr) * double(scale);
+        for (int l = 0; l < L; ++l)
+            if (!visible[(r / group) * L + l])
+                s[l] = -std::numeric_limits<double>::infinity();
+        const at::Tensor expected = at::matmul(at::softmax(s, 0), vd);
+        const at::Tensor got = fromBuffer(out, {Q, ldo})[r].narrow(0, 0, d);
+        QVERIFY2(at::allclose(got, expected, 1e-5, 1e-5),
+                 qPrintable(QString("row %1: max |diff| %2").arg(r).arg((got - expected).abs().max().item<double>())));
+    }
+}
+
+void TestKernels::parallelForCoversEachIndexOnce()
+{
+    for (int threads : {1, 2, 3}) {
+        kernels::setThreads(threads);
+        QCOMPARE(kernels::threads(), threads);
+        for (std::int64_t n : {1, 7, 64, 1001}) {
+            std::vector<std::atomic<int>> hits(static_cast<std::size_t>(n));
+            std::atomic<int> chunks{0};
+            kernels::parallelFor(n, 16, [&](std::int64_t b, std::int64_t e) {
+                ++chunks;
+                QVERIFY(b % 16 == 0);   // chunk starts are multiples of the grain
+                for (std::int64_t i = b; i < e; ++i) {
+                    ++hits[i];
+                    // A nested call runs on this thread and still covers its range.
+                    if (i == b)
+                        kernels::parallelFor(3, 1, [&](std::int64_t nb, std::int64_t ne) { QCOMPARE(ne - nb, 3); });
+                }
+            });
+            for (std::int64_t i = 0; i < n; ++i)
+                QCOMPARE(hits[i].load(), 1);
+            QVERIFY(chunks.load() <= threads);
+        }
+    }
+}
+
+void TestKernels::threadSetting()
+{
+    kernels::setThreads(0);   // at least one: the caller
+    QCOMPARE(kernels::threads(), 1);
+    kernels::setThreads(2);
+    // Products on the pool agree bit for bit with the serial ones: each output
+    // element is computed by one thread in the same order.
+    const auto x = randomVector(4 * 300, 13), w = randomVector(700 * 300, 14);
+    std::vector<float> a(4 * 700), b(4 * 700);
+    kernels::linear(x.data(), 4, 300, 300, w.data(), 700, nullptr, a.data(), 700);
+    kernels::linearSerial(x.data(), 4, 300, 300, w.data(), 700, nullptr, b.data(), 700);
+    QCOMPARE(a, b);
+}
+
+QTEST_GUILESS_MAIN(TestKernels)
+#include "tst_kernels.moc"
