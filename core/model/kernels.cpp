@@ -308,6 +308,11 @@ void softmax(float *x, std::int64_t rows, std::int64_t n)
     }
 }
 
+double logSumExp(const float *x, std::int64_t n)
+{
+    return isa() == Isa::Avx2 ? detail::logSumExpAvx2(x, n) : detail::logSumExpScalar(x, n);
+}
+
 void attend(const float *query, std::int64_t Q, std::int64_t ldq, const float *k, const float *v, std::int64_t L,
             std::int64_t d, float scale, const bool *visible, std::int64_t group, float *scratch, float *out,
             std::int64_t ldo)

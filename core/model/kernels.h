@@ -70,6 +70,10 @@ void axpy(std::int64_t n, float alpha, const float *x, float *y);
 // Every row needs at least one finite entry.
 void softmax(float *x, std::int64_t rows, std::int64_t n);
 
+// log(sum_i exp(x[i])) over n floats, at least one of them finite; the sum is
+// accumulated in double.
+double logSumExp(const float *x, std::int64_t n);
+
 // Attention of Q query rows over L cached positions, for one KV head:
 //   out[q] = sum_l p[q, l] v[l],  p[q] = softmax_l(scale * <query[q], k[l]> + mask),
 // where position l is masked out (-inf) unless visible[(q / group) * L + l] is

@@ -32,12 +32,20 @@ AWB_AVX2 inline __m256i tailMask(std::int64_t r)
     return _mm256_loadu_si256(reinterpret_cast<const __m256i *>(kMaskTable + 8 - r));
 }
 
+// The sum of the 8 lanes as ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)): the order of
+// hsum4, so an output element gets the same bits whichever tile computed it.
 AWB_AVX2 inline float hsum(__m256 v)
 {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
+    const __m256 h = _mm256_hadd_ps(v, v);
+    const __m256 q = _mm256_hadd_ps(h, h);
+    return _mm_cvtss_f32(_mm_add_ss(_mm256_castps256_ps128(q), _mm256_extractf128_ps(q, 1)));
+}
+
+// The lane sums of a, b, c and d: a quarter of the shuffles of four hsum calls.
+AWB_AVX2 inline __m128 hsum4(__m256 a, __m256 b, __m256 c, __m256 d)
+{
+    const __m256 q = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
+    return _mm_add_ps(_mm256_castps256_ps128(q), _mm256_extractf128_ps(q, 1));
 }
 
 // e^x, Cephes' polynomial (relative error about 2e-7); 0 below -87.3, where the
@@ -106,11 +114,21 @@ AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const float *w, std:
                 acc[i][j] = _mm256_fmadd_ps(xv, wv[j], acc[i][j]);
         }
     }
+    // Reduce the accumulators four at a time, in row-major order of the tile.
+    constexpr int kCount = MR * NR;
+    alignas(16) float sums[kCount + 3];
+    AWB_UNROLL
+    for (int t = 0; t + 4 <= kCount; t += 4)
+        _mm_store_ps(sums + t, hsum4(acc[t / NR][t % NR], acc[(t + 1) / NR][(t + 1) % NR],
+                                     acc[(t + 2) / NR][(t + 2) % NR], acc[(t + 3) / NR][(t + 3) % NR]));
+    AWB_UNROLL
+    for (int t = kCount / 4 * 4; t < kCount; ++t)
+        sums[t] = hsum(acc[t / NR][t % NR]);
     AWB_UNROLL
     for (int i = 0; i < MR; ++i) {
         AWB_UNROLL
         for (int j = 0; j < NR; ++j)
-            y[i * ldy + j] = hsum(acc[i][j]) + (bias ? bias[j] : 0.f);
+            y[i * ldy + j] = sums[i * NR + j] + (bias ? bias[j] : 0.f);
     }
 }
 
@@ -257,7 +275,7 @@ AWB_AVX2 void axpyAvx2(std::int64_t n, float alpha, const float *x, float *y)
         y[i] += alpha * x[i];
 }
 
-AWB_AVX2 void softmaxRowAvx2(float *x, std::int64_t n)
+static AWB_AVX2 float rowMax(const float *x, std::int64_t n)
 {
     std::int64_t i = 0;
     float mx = -std::numeric_limits<float>::infinity();
@@ -272,6 +290,32 @@ AWB_AVX2 void softmaxRowAvx2(float *x, std::int64_t n)
     }
     for (; i < n; ++i)
         mx = std::max(mx, x[i]);
+    return mx;
+}
+
+AWB_AVX2 double logSumExpAvx2(const float *x, std::int64_t n)
+{
+    const float mx = rowMax(x, n);
+    const __m256 mv = _mm256_set1_ps(mx);
+    __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
+        s0 = _mm256_add_pd(s0, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+        s1 = _mm256_add_pd(s1, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+    }
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, _mm256_add_pd(s0, s1));
+    double sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for (; i < n; ++i)
+        sum += std::exp(static_cast<double>(x[i] - mx));
+    return mx + std::log(sum);
+}
+
+AWB_AVX2 void softmaxRowAvx2(float *x, std::int64_t n)
+{
+    std::int64_t i = 0;
+    const float mx = rowMax(x, n);
     const __m256 mv = _mm256_set1_ps(mx);
     __m256 sv = _mm256_setzero_ps();
     for (i = 0; i + 8 <= n; i += 8) {
@@ -320,6 +364,7 @@ void ropeAvx2(float *, std::int64_t, std::int64_t, const float *, const float *)
 void siluMulAvx2(const float *, const float *, std::int64_t, float *) { std::abort(); }
 void axpyAvx2(std::int64_t, float, const float *, float *) { std::abort(); }
 void softmaxRowAvx2(float *, std::int64_t) { std::abort(); }
+double logSumExpAvx2(const float *, std::int64_t) { std::abort(); }
 void weightedSumAvx2(const float *, std::int64_t, std::int64_t, const float *, std::int64_t, float *,
                      std::int64_t) { std::abort(); }
 

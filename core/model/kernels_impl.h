@@ -17,6 +17,7 @@ void ropeScalar(float *x, std::int64_t heads, std::int64_t d, const float *cos, 
 void siluMulScalar(const float *gate, const float *up, std::int64_t n, float *out);
 void axpyScalar(std::int64_t n, float alpha, const float *x, float *y);
 void softmaxRowScalar(float *x, std::int64_t n);
+double logSumExpScalar(const float *x, std::int64_t n);
 void weightedSumScalar(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
                        std::int64_t ldo);
 
@@ -27,6 +28,7 @@ void ropeAvx2(float *x, std::int64_t heads, std::int64_t d, const float *cos, co
 void siluMulAvx2(const float *gate, const float *up, std::int64_t n, float *out);
 void axpyAvx2(std::int64_t n, float alpha, const float *x, float *y);
 void softmaxRowAvx2(float *x, std::int64_t n);
+double logSumExpAvx2(const float *x, std::int64_t n);
 void weightedSumAvx2(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
                      std::int64_t ldo);
 

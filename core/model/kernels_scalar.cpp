@@ -87,6 +87,17 @@ void softmaxRowScalar(float *x, std::int64_t n)
         x[i] *= inv;
 }
 
+double logSumExpScalar(const float *x, std::int64_t n)
+{
+    float mx = -std::numeric_limits<float>::infinity();
+    for (std::int64_t i = 0; i < n; ++i)
+        mx = std::max(mx, x[i]);
+    double sum = 0.0;
+    for (std::int64_t i = 0; i < n; ++i)
+        sum += std::exp(static_cast<double>(x[i] - mx));
+    return mx + std::log(sum);
+}
+
 void weightedSumScalar(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
                        std::int64_t ldo)
 {

@@ -1,8 +1,8 @@
 // The fp32 inference kernels (core/model/kernels.h), each instruction set in
 // turn, against float64 references computed with LibTorch or by the textbook
 // formula: matrix products on odd shapes and strides (serial and on the pool),
-// RMSNorm, RoPE, SiLU gating, softmax with masked entries, attention with a
-// shared mask, and the pool's work split.
+// RMSNorm, RoPE, SiLU gating, softmax and log-sum-exp with masked entries,
+// attention with a shared mask, and the pool's work split.
 #include "model/kernels.h"
 
 #include <ATen/ATen.h>
@@ -260,6 +260,9 @@ void TestKernels::softmax()
             mx = std::max(mx, double(x[r * n + i]));
         for (int i = 0; i < n; ++i)
             sum += std::exp(x[r * n + i] - mx);
+        const double lse = kernels::logSumExp(x.data() + r * n, n);
+        QVERIFY2(std::abs(lse - (mx + std::log(sum))) <= 1e-6 * std::abs(mx) + 1e-6,
+                 qPrintable(QString("row %1: logsumexp %2 vs %3").arg(r).arg(lse).arg(mx + std::log(sum))));
         for (int i = 0; i < n; ++i) {
             const double expected = std::exp(x[r * n + i] - mx) / sum;
             QVERIFY2(std::abs(p[r * n + i] - expected) <= 1e-6 * expected + 1e-9,
