@@ -6,6 +6,7 @@
 #include "model/causal_lm.h"
 #include "model/sampler.h"
 #include "text/tokenizer.h"
+#include "train/grpo_batch.h"
 #include "util/error.h"
 #include "util/runtime.h"
 
@@ -128,10 +129,9 @@ void registerGenerate(CLI::App &app, CommandContext &ctx)
             if (prompt.empty())
                 throw Error("--prompt: the prompt encodes to no tokens");
             SamplingOptions o = a->sampling;
-            for (auto id : model->config().eosTokenIds)
+            // EOS of the config and tokenizer, and the chat template's end of turn.
+            for (auto id : endOfTurnIds(tokenizer, model->config()))
                 o.eosTokenIds.push_back(id);
-            if (tokenizer.eosId())
-                o.eosTokenIds.push_back(*tokenizer.eosId());
             if (tokenizer.padId())
                 o.padTokenId = *tokenizer.padId();
             const auto decode = [&tokenizer](const std::vector<std::int32_t> &ids) { return tokenizer.decode(ids); };

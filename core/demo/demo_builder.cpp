@@ -7,9 +7,11 @@
 #include "io/json_util.h"
 #include "model/causal_lm.h"
 #include "model/lora.h"
+#include "model/sampler.h"
 #include "reward/reward_model.h"
 #include "text/bpe_trainer.h"
 #include "text/tokenizer.h"
+#include "train/grpo_batch.h"
 #include "train/grpo_options.h"
 #include "util/error.h"
 
@@ -63,7 +65,7 @@ DemoBuildOptions demoBuildDefaults()
     o.reward.backboneMode = "lora";
     o.reward.learningRate = 1e-3;
     o.reward.headLearningRate = 3e-3;
-    o.reward.epochs = 4;
+    o.reward.epochs = 3;
     o.reward.batchSize = 32;
     o.reward.maxLength = 128;
     o.reward.validationFraction = 0.15;
@@ -87,6 +89,7 @@ DemoBuildOptions demoBuildSmall()
     o.pretrain.epochs = 2;
     o.pretrain.learningRate = 3e-3;
     o.labelledExamples = 600;
+    o.policySampleLabels = 200;
     o.reward.epochs = 3;
     return o;
 }
@@ -223,6 +226,45 @@ DemoBuildReport buildDemo(const std::string &outDir, const DemoBuildOptions &o,
             }
             examples.push_back(std::move(ex));
             labelsJsonl << nlohmann::json{{"prompt", e.prompt}, {"response", e.response}, {"labels", labels}}.dump() << "\n";
+        }
+        // Annotators also labelled samples of the pretrained policy itself (as
+        // the relabelling loop does later): without them the reward model has
+        // only seen clean corpus text and GRPO soon exploits it on the
+        // policy's own mixtures and fragments.
+        {
+            const Tokenizer ptok = Tokenizer::load((tmp / "policy").string());
+            std::vector<std::string> pool = demoPromptList(false);
+            for (const auto &p : demoPromptList(true))
+                pool.push_back(p);
+            std::vector<std::vector<std::int32_t>> prompts;
+            std::vector<std::string> promptText;
+            for (std::int64_t i = 0; i < o.policySampleLabels / 4; ++i) {
+                promptText.push_back(pool[static_cast<std::size_t>(rng() % pool.size())]);
+                prompts.push_back(encodePrompt(ptok, promptText.back(), true, 64));
+            }
+            SamplingOptions so;
+            so.numSamples = 4;
+            so.maxNewTokens = 48;
+            so.eosTokenIds = endOfTurnIds(ptok, policy->config());
+            so.padTokenId = ptok.padId().value_or(0);
+            so.seed = o.seed + 23;
+            const GoldJudge judge;
+            const GenerationResult gen = generate(*policy, prompts, so);
+            for (const auto &seq : gen.sequences) {
+                const std::string &prompt = promptText[static_cast<std::size_t>(seq.promptIndex)];
+                const std::string response = ptok.decode(seq.tokens, true);
+                const auto noisy = noisyLabel(judge.score(prompt, response), rng, o.labelNoise);
+                RewardExample ex{prompt, response, {}};
+                nlohmann::json labels = nlohmann::json::object();
+                for (const auto &name : aspectNames) {
+                    ex.targets.emplace_back(noisy.at(name));
+                    labels[name] = noisy.at(name);
+                }
+                examples.push_back(std::move(ex));
+                labelsJsonl << nlohmann::json{{"prompt", prompt}, {"response", response}, {"labels", labels}, {"source", "policy"}}.dump()
+                            << "\n";
+            }
+            log("reward model: " + std::to_string(gen.sequences.size()) + " samples of the pretrained policy labelled by the judge");
         }
         writeFileAtomically((tmp / "labels.jsonl").string(), labelsJsonl.str());
         AspectSchema schema = AspectSchema::defaults();

@@ -11,8 +11,9 @@
 //                        the policy's weights (base_model "../policy") and the head
 //   prompts.jsonl        the prompts {"prompt", "adversarial", "split"}; about 10% are
 //                        "test" (promptSplitFor(text, 0.1), what importPrompts computes)
-//   labels.jsonl         the noisy labelled subset the reward model was trained on
-//                        {"prompt", "response", "labels": {aspect: value}}
+//   labels.jsonl         the noisy labels the reward model was trained on
+//                        {"prompt", "response", "labels": {aspect: value}}: corpus
+//                        examples, then samples of the pretrained policy ("source": "policy")
 //
 // The gold judge is code (data/gold_judge.h), not a file. Runs on the calling
 // thread; `log` gets progress lines; `shouldStop` cancels between stages and
@@ -47,6 +48,7 @@ struct DemoBuildOptions
     std::int64_t labelledExamples = 3000;  // drawn from a second, independent corpus sample
     double labelNoise = 0.1;               // std of the Gaussian noise on each gold label (clamped to [0, 1])
     double missingLabelFraction = 0.2;     // each aspect label is dropped with this probability
+    std::int64_t policySampleLabels = 1600; // samples of the pretrained policy labelled by the judge (with noise)
     RewardTrainOptions reward;
 };
 
