@@ -240,6 +240,33 @@ private slots:
         }
     }
 
+    void groupsWithEqualRewardsTeachNothing()
+    {
+        // A reward model whose head ignores the text scores every completion
+        // alike: every group has zero std, so every advantage is 0 and
+        // frac_reward_zero_std is 1. Dynamic sampling spends its extra rounds
+        // but finds nothing better to swap in. With no advantage and no KL at
+        // step 1, the loss is exactly 0.
+        Fixture f;
+        TrainingControls controls;
+        RecordingSink sink;
+        auto setup = f.setup();
+        setup.options.dynamicSampling = true;
+        setup.options.dynamicSamplingMaxRounds = 2;
+        at::Tensor w = setup.rewardModel->headState()[0].second;
+        setup.rewardModel->setHeadState(at::zeros_like(w), at::full({4}, 0.5));
+        GrpoTrainer trainer(setup, controls, sink);
+        QVERIFY(trainer.runStep());
+        const auto &m = sink.steps.at(0).metrics;
+        QCOMPARE(m["frac_reward_zero_std"].get<double>(), 1.0);
+        QCOMPARE(m["dynamic_sampling/replaced_groups"].get<double>(), 0.0);
+        QCOMPARE(m["loss"].get<double>(), 0.0);
+        for (const auto &s : sink.steps[0].samples) {
+            QCOMPARE(s.advantage, 0.0);
+            QVERIFY(std::abs(s.reward - 2.0) < 1e-6);   // 4 aspects x 0.5
+        }
+    }
+
     void checkpointFromAnotherSetUpIsRefused()
     {
         Fixture f;
