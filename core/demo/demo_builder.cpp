@@ -261,7 +261,9 @@ DemoBuildReport buildDemo(const std::string &outDir, const DemoBuildOptions &o,
                     labels[name] = noisy.at(name);
                 }
                 examples.push_back(std::move(ex));
-                labelsJsonl << nlohmann::json{{"prompt", prompt}, {"response", response}, {"labels", labels}, {"source", "policy"}}.dump()
+                labelsJsonl << nlohmann::json{{"prompt", prompt}, {"response", response}, {"labels", labels}, {"source", "policy"}}
+                                   // a sample may end inside a multi-byte character
+                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                             << "\n";
             }
             log("reward model: " + std::to_string(gen.sequences.size()) + " samples of the pretrained policy labelled by the judge");
