@@ -33,6 +33,11 @@ namespace {
 // process does not burn a core that other processes need.
 constexpr auto kSpin = std::chrono::microseconds(200);
 
+// A range is cut into this many chunks per thread, claimed first come first
+// served: when the machine is busy and a worker is descheduled, the others take
+// over its share instead of waiting for it.
+constexpr std::int64_t kChunksPerThread = 4;
+
 thread_local bool tl_inPool = false;
 
 class Pool
@@ -73,44 +78,63 @@ public:
         }
         ensureStarted();
         const std::int64_t units = (n + grain - 1) / grain;
-        const std::int64_t chunks = std::min<std::int64_t>(m_threads, units);
-        if (chunks <= 1) {
+        // At most 65535 chunks: the count is a 16-bit field of the ticket.
+        const std::int64_t chunks = std::min<std::int64_t>({m_threads * kChunksPerThread, units, 0xffff});
+        if (m_threads == 1 || chunks <= 1) {
             fn(0, n);
             return;
         }
-        // Chunk c covers units [c * units / chunks, (c + 1) * units / chunks).
+        // Chunk c covers units [c * units / chunks, (c + 1) * units / chunks). The
+        // task is published by one word, the ticket (generation, chunk count, next
+        // chunk); a thread claims a chunk by advancing it, which fails once the
+        // generation moved on, so nobody runs a chunk of a finished task.
         m_fn = &fn;
         m_n = n;
         m_grain = grain;
         m_units = units;
-        m_chunks = chunks;
-        m_pending.store(static_cast<int>(chunks - 1), std::memory_order_relaxed);
+        m_done.store(0, std::memory_order_relaxed);
+        const std::uint64_t generation = (m_ticket.load(std::memory_order_relaxed) >> 32) + 1;
         {
             std::lock_guard<std::mutex> lock(m_mutex);
-            m_generation.fetch_add(1, std::memory_order_release);
+            m_ticket.store(generation << 32 | static_cast<std::uint64_t>(chunks) << 16, std::memory_order_release);
         }
         m_wake.notify_all();
         tl_inPool = true;
-        runChunk(0);
+        const std::int64_t mine = claimAndRun(generation & 0xffffffffu);
         tl_inPool = false;
-        // The workers' chunks are about as long as ours: spin, but yield the core
-        // when a worker has been descheduled (a loaded machine).
-        for (int i = 0; m_pending.load(std::memory_order_acquire) != 0; ++i) {
-            if (i < 4096)
-                AWB_CPU_PAUSE();
-            else
-                std::this_thread::yield();
-        }
+        // Chunks still running on workers are short: spin, but yield the core when
+        // a worker has been descheduled (a loaded machine).
+        if (mine < chunks)
+            for (int i = 0; m_done.load(std::memory_order_acquire) != chunks; ++i) {
+                if (i < 4096)
+                    AWB_CPU_PAUSE();
+                else
+                    std::this_thread::yield();
+            }
         m_fn = nullptr;
     }
 
 private:
-    void runChunk(std::int64_t c) const
+    // Runs chunks of `generation` until none is left; returns how many it ran.
+    std::int64_t claimAndRun(std::uint64_t generation)
     {
-        const std::int64_t b = c * m_units / m_chunks * m_grain;
-        const std::int64_t e = std::min(m_n, (c + 1) * m_units / m_chunks * m_grain);
-        if (b < e)
-            (*m_fn)(b, e);
+        std::int64_t ran = 0;
+        for (;;) {
+            std::uint64_t t = m_ticket.load(std::memory_order_acquire);
+            const auto chunks = static_cast<std::int64_t>((t >> 16) & 0xffffu);
+            const auto c = static_cast<std::int64_t>(t & 0xffffu);
+            if ((t >> 32) != generation || c >= chunks)
+                return ran;
+            if (!m_ticket.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel))
+                continue;
+            // The task cannot finish before this chunk does: its fields stay valid.
+            const std::int64_t b = c * m_units / chunks * m_grain;
+            const std::int64_t e = std::min(m_n, (c + 1) * m_units / chunks * m_grain);
+            if (b < e)
+                (*m_fn)(b, e);
+            ++ran;
+            m_done.fetch_add(1, std::memory_order_acq_rel);
+        }
     }
 
     void ensureStarted()
@@ -126,9 +150,9 @@ private:
         m_stopping.store(false, std::memory_order_release);
         // A worker may first run after the next task is published: it must count
         // generations from now, not from whenever it starts.
-        const std::uint64_t now = m_generation.load(std::memory_order_acquire);
+        const std::uint64_t now = m_ticket.load(std::memory_order_acquire) >> 32;
         for (int w = 1; w < m_threads; ++w)
-            m_workers.emplace_back([this, w, now] { workerLoop(w, now); });
+            m_workers.emplace_back([this, now] { workerLoop(now); });
     }
 
     void stop()
@@ -136,7 +160,7 @@ private:
         {
             std::lock_guard<std::mutex> lock(m_mutex);
             m_stopping.store(true, std::memory_order_release);
-            m_generation.fetch_add(1, std::memory_order_release);
+            m_ticket.store(((m_ticket.load(std::memory_order_relaxed) >> 32) + 1) << 32, std::memory_order_release);
         }
         m_wake.notify_all();
         for (auto &t : m_workers)
@@ -144,44 +168,41 @@ private:
         m_workers.clear();
     }
 
-    void workerLoop(int index, std::uint64_t seen)
+    void workerLoop(std::uint64_t seen)
     {
         tl_inPool = true;
         for (;;) {
             auto spinStart = std::chrono::steady_clock::now();
-            std::uint64_t gen;
+            std::uint64_t generation;
             for (int i = 0;; ++i) {
-                gen = m_generation.load(std::memory_order_acquire);
-                if (gen != seen)
+                generation = m_ticket.load(std::memory_order_acquire) >> 32;
+                if (generation != seen)
                     break;
                 AWB_CPU_PAUSE();
                 if ((i & 63) == 63 && std::chrono::steady_clock::now() - spinStart > kSpin) {
                     std::unique_lock<std::mutex> lock(m_mutex);
-                    m_wake.wait(lock, [&] { return m_generation.load(std::memory_order_acquire) != seen; });
+                    m_wake.wait(lock, [&] { return (m_ticket.load(std::memory_order_acquire) >> 32) != seen; });
                     spinStart = std::chrono::steady_clock::now();
                 }
             }
-            seen = gen;
+            seen = generation;
             if (m_stopping.load(std::memory_order_acquire))
                 return;
-            if (index < m_chunks) {
-                runChunk(index);
-                m_pending.fetch_sub(1, std::memory_order_acq_rel);
-            }
+            claimAndRun(generation);
         }
     }
 
     std::mutex m_callMutex;   // one caller (or setThreads) at a time
     std::mutex m_mutex;       // pairs with m_wake: a generation change never slips past a sleeper
     std::condition_variable m_wake;
-    std::atomic<std::uint64_t> m_generation{0};
-    std::atomic<int> m_pending{0};
+    std::atomic<std::uint64_t> m_ticket{0};
+    std::atomic<std::int64_t> m_done{0};
+    std::atomic<bool> m_stopping{false};
     std::vector<std::thread> m_workers;
     int m_threads = 0;   // 0: not started
-    std::atomic<bool> m_stopping{false};
     // The task of the current generation, written before it is published.
     const std::function<void(std::int64_t, std::int64_t)> *m_fn = nullptr;
-    std::int64_t m_n = 0, m_grain = 1, m_units = 0, m_chunks = 0;
+    std::int64_t m_n = 0, m_grain = 1, m_units = 0;
 };
 
 // ---- instruction set ------------------------------------------------------------

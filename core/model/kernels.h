@@ -37,9 +37,9 @@ const char *isaName(Isa isa);
 void setThreads(int threads);
 int threads();
 
-// Runs fn(begin, end) over [0, n) split into at most threads() contiguous
-// chunks whose boundaries are multiples of `grain`; returns when all are done.
-// The calling thread runs the first chunk. Exceptions must not escape fn.
+// Runs fn(begin, end) over [0, n) split into contiguous chunks (a few per
+// thread) whose boundaries are multiples of `grain`; returns when all are done.
+// The calling thread takes part. Exceptions must not escape fn.
 void parallelFor(std::int64_t n, std::int64_t grain, const std::function<void(std::int64_t, std::int64_t)> &fn);
 
 // y[m, n] = sum_k x[m, k] * w[n, k] (+ bias[n]) for m < M, n < N: x times the
