@@ -217,6 +217,30 @@ bool cpuHasAvx2()
 #endif
 }
 
+bool cpuHasAvx512()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    static const bool has =
+        cpuHasAvx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    return has;
+#else
+    return false;
+#endif
+}
+
+// AVX-512 CPUs run the AVX2 versions of every kernel but the matrix product.
+bool useAvx2() { return isa() != Isa::Scalar; }
+
+void linearRange(Isa which, const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+                 std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
+{
+    switch (which) {
+    case Isa::Avx512: detail::linearRangeAvx512(x, M, K, ldx, w, n0, n1, bias, y, ldy); break;
+    case Isa::Avx2: detail::linearRangeAvx2(x, M, K, ldx, w, n0, n1, bias, y, ldy); break;
+    case Isa::Scalar: detail::linearRangeScalar(x, M, K, ldx, w, n0, n1, bias, y, ldy); break;
+    }
+}
+
 std::atomic<int> g_isa{-1};   // -1: not chosen yet
 
 // Below this many multiply-adds a product is not worth waking the pool for.
@@ -224,13 +248,21 @@ constexpr std::int64_t kParallelWork = 1 << 16;
 
 } // namespace
 
-bool isaSupported(Isa which) { return which == Isa::Scalar || (which == Isa::Avx2 && cpuHasAvx2()); }
+bool isaSupported(Isa which)
+{
+    switch (which) {
+    case Isa::Scalar: return true;
+    case Isa::Avx2: return cpuHasAvx2();
+    case Isa::Avx512: return cpuHasAvx512();
+    }
+    return false;
+}
 
 Isa isa()
 {
     int v = g_isa.load(std::memory_order_relaxed);
     if (v < 0) {
-        v = static_cast<int>(cpuHasAvx2() ? Isa::Avx2 : Isa::Scalar);
+        v = static_cast<int>(cpuHasAvx512() ? Isa::Avx512 : cpuHasAvx2() ? Isa::Avx2 : Isa::Scalar);
         g_isa.store(v, std::memory_order_relaxed);
     }
     return static_cast<Isa>(v);
@@ -243,7 +275,15 @@ void setIsa(Isa which)
     g_isa.store(static_cast<int>(which), std::memory_order_relaxed);
 }
 
-const char *isaName(Isa which) { return which == Isa::Avx2 ? "avx2" : "scalar"; }
+const char *isaName(Isa which)
+{
+    switch (which) {
+    case Isa::Scalar: return "scalar";
+    case Isa::Avx2: return "avx2";
+    case Isa::Avx512: return "avx512";
+    }
+    return "unknown";
+}
 
 void setThreads(int threads) { Pool::instance().setThreads(threads); }
 
@@ -259,10 +299,7 @@ void linearSerial(const float *x, std::int64_t M, std::int64_t K, std::int64_t l
 {
     if (M <= 0 || N <= 0)
         return;
-    if (isa() == Isa::Avx2)
-        detail::linearRangeAvx2(x, M, K, ldx, w, 0, N, bias, y, ldy);
-    else
-        detail::linearRangeScalar(x, M, K, ldx, w, 0, N, bias, y, ldy);
+    linearRange(isa(), x, M, K, ldx, w, 0, N, bias, y, ldy);
 }
 
 void linear(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w, std::int64_t N,
@@ -270,13 +307,8 @@ void linear(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, co
 {
     if (M <= 0 || N <= 0)
         return;
-    const bool avx2 = isa() == Isa::Avx2;
-    auto range = [&](std::int64_t n0, std::int64_t n1) {
-        if (avx2)
-            detail::linearRangeAvx2(x, M, K, ldx, w, n0, n1, bias, y, ldy);
-        else
-            detail::linearRangeScalar(x, M, K, ldx, w, n0, n1, bias, y, ldy);
-    };
+    const Isa which = isa();
+    auto range = [&](std::int64_t n0, std::int64_t n1) { linearRange(which, x, M, K, ldx, w, n0, n1, bias, y, ldy); };
     if (M * N * K < kParallelWork)
         range(0, N);
     else
@@ -285,7 +317,7 @@ void linear(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, co
 
 void rmsNorm(const float *x, const float *w, float eps, std::int64_t rows, std::int64_t n, float *y)
 {
-    const bool avx2 = isa() == Isa::Avx2;
+    const bool avx2 = useAvx2();
     for (std::int64_t r = 0; r < rows; ++r) {
         if (avx2)
             detail::rmsNormRowAvx2(x + r * n, w, eps, n, y + r * n);
@@ -296,7 +328,7 @@ void rmsNorm(const float *x, const float *w, float eps, std::int64_t rows, std::
 
 void rope(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned)
 {
-    if (isa() == Isa::Avx2)
+    if (useAvx2())
         detail::ropeAvx2(x, heads, d, cos, sinSigned);
     else
         detail::ropeScalar(x, heads, d, cos, sinSigned);
@@ -304,7 +336,7 @@ void rope(float *x, std::int64_t heads, std::int64_t d, const float *cos, const 
 
 void siluMul(const float *gate, const float *up, std::int64_t n, float *out)
 {
-    if (isa() == Isa::Avx2)
+    if (useAvx2())
         detail::siluMulAvx2(gate, up, n, out);
     else
         detail::siluMulScalar(gate, up, n, out);
@@ -312,7 +344,7 @@ void siluMul(const float *gate, const float *up, std::int64_t n, float *out)
 
 void axpy(std::int64_t n, float alpha, const float *x, float *y)
 {
-    if (isa() == Isa::Avx2)
+    if (useAvx2())
         detail::axpyAvx2(n, alpha, x, y);
     else
         detail::axpyScalar(n, alpha, x, y);
@@ -320,7 +352,7 @@ void axpy(std::int64_t n, float alpha, const float *x, float *y)
 
 void softmax(float *x, std::int64_t rows, std::int64_t n)
 {
-    const bool avx2 = isa() == Isa::Avx2;
+    const bool avx2 = useAvx2();
     for (std::int64_t r = 0; r < rows; ++r) {
         if (avx2)
             detail::softmaxRowAvx2(x + r * n, n);
@@ -331,7 +363,7 @@ void softmax(float *x, std::int64_t rows, std::int64_t n)
 
 double logSumExp(const float *x, std::int64_t n)
 {
-    return isa() == Isa::Avx2 ? detail::logSumExpAvx2(x, n) : detail::logSumExpScalar(x, n);
+    return useAvx2() ? detail::logSumExpAvx2(x, n) : detail::logSumExpScalar(x, n);
 }
 
 void attend(const float *query, std::int64_t Q, std::int64_t ldq, const float *k, const float *v, std::int64_t L,
@@ -340,11 +372,8 @@ void attend(const float *query, std::int64_t Q, std::int64_t ldq, const float *k
 {
     if (Q <= 0)
         return;
-    const bool avx2 = isa() == Isa::Avx2;
-    if (avx2)
-        detail::linearRangeAvx2(query, Q, d, ldq, k, 0, L, nullptr, scratch, L);
-    else
-        detail::linearRangeScalar(query, Q, d, ldq, k, 0, L, nullptr, scratch, L);
+    const bool avx2 = useAvx2();
+    linearRange(isa(), query, Q, d, ldq, k, 0, L, nullptr, scratch, L);
     constexpr float kNegInf = -std::numeric_limits<float>::infinity();
     for (std::int64_t q = 0; q < Q; ++q) {
         const bool *vis = visible + (q / group) * L;

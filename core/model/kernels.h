@@ -6,7 +6,8 @@
 // attention of a few queries over a KV cache.
 //
 // Every kernel has an AVX2+FMA implementation, chosen at run time when the CPU
-// has it, and a portable scalar one; setIsa() forces one for tests. Matrix
+// has it, and a portable scalar one; the matrix product also has an AVX-512
+// one. setIsa() forces an instruction set for tests. Matrix
 // products are split over output rows on a small persistent thread pool whose
 // size follows the runtime's thread setting (setThreads, see util/runtime).
 // Kernels work on raw float pointers, never on tensors: they know nothing of
@@ -22,13 +23,13 @@
 
 namespace awb::kernels {
 
-enum class Isa { Scalar, Avx2 };
+enum class Isa { Scalar, Avx2, Avx512 };   // Avx512: AVX-512 F+DQ, AVX2 and FMA
 
 // The instruction set in use: the best the CPU supports unless forced.
 Isa isa();
 // True when this CPU (and build) can run `isa`.
 bool isaSupported(Isa isa);
-// Forces an instruction set (tests); Isa::Avx2 on a CPU without it throws Error.
+// Forces an instruction set (tests); one the CPU lacks throws Error.
 void setIsa(Isa isa);
 const char *isaName(Isa isa);
 

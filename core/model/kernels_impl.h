@@ -1,7 +1,7 @@
 #pragma once
 // Per-instruction-set implementations behind kernels.h; only kernels.cpp and
 // the tests call these directly. The *Avx2 functions may only run on a CPU with
-// AVX2 and FMA (kernels::isaSupported).
+// AVX2 and FMA, *Avx512 with AVX-512 too (kernels::isaSupported).
 //
 // linearRange* computes columns [n0, n1) of y = x w^T (+ bias), see kernels::linear.
 // weightedSum* computes out[q] = sum_l p[q, l] v[l] for p [Q, L] and v [L, d].
@@ -31,5 +31,9 @@ void softmaxRowAvx2(float *x, std::int64_t n);
 double logSumExpAvx2(const float *x, std::int64_t n);
 void weightedSumAvx2(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
                      std::int64_t ldo);
+
+// AVX-512 (F and DQ); only the matrix product has a version of its own.
+void linearRangeAvx512(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+                       std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
 
 } // namespace awb::kernels::detail

@@ -5,6 +5,7 @@ target_sources(awb_core PRIVATE
     model/causal_lm_io.cpp
     model/kernels.cpp
     model/kernels_avx2.cpp
+    model/kernels_avx512.cpp
     model/kernels_scalar.cpp
     model/lora.cpp
     model/sampler.cpp

@@ -73,7 +73,9 @@ private slots:
 
 void TestKernels::cleanup()
 {
-    kernels::setIsa(kernels::isaSupported(Isa::Avx2) ? Isa::Avx2 : Isa::Scalar);
+    kernels::setIsa(kernels::isaSupported(Isa::Avx512) ? Isa::Avx512
+                    : kernels::isaSupported(Isa::Avx2) ? Isa::Avx2
+                                                       : Isa::Scalar);
     kernels::setThreads(2);
 }
 
@@ -87,7 +89,7 @@ void TestKernels::linear_data()
     QTest::addColumn<int>("padY");
     QTest::addColumn<bool>("bias");
     QTest::addColumn<bool>("serial");
-    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)}) {
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)}) {
         const char *name = kernels::isaName(Isa(isa));
         QTest::addRow("%s M1 N37 K19", name) << isa << 1 << 37 << 19 << 0 << 0 << false << false;
         QTest::addRow("%s M1 N1001 K301 bias (pool)", name) << isa << 1 << 1001 << 301 << 0 << 0 << true << false;
@@ -143,7 +145,7 @@ void TestKernels::rmsNorm_data()
 {
     addIsaColumn();
     QTest::addColumn<int>("n");
-    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)})
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)})
         for (int n : {5, 37, 576})
             QTest::addRow("%s n%d", kernels::isaName(Isa(isa)), n) << isa << n;
 }
@@ -173,7 +175,7 @@ void TestKernels::rope_data()
 {
     addIsaColumn();
     QTest::addColumn<int>("d");
-    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)})
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)})
         for (int d : {8, 22, 64})
             QTest::addRow("%s d%d", kernels::isaName(Isa(isa)), d) << isa << d;
 }
@@ -209,7 +211,7 @@ void TestKernels::rope()
 void TestKernels::siluMul_data()
 {
     addIsaColumn();
-    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)})
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)})
         QTest::addRow("%s", kernels::isaName(Isa(isa))) << isa;
 }
 
@@ -236,7 +238,7 @@ void TestKernels::softmax_data()
 {
     addIsaColumn();
     QTest::addColumn<int>("n");
-    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)})
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)})
         for (int n : {1, 13, 200})
             QTest::addRow("%s n%d", kernels::isaName(Isa(isa)), n) << isa << n;
 }
@@ -279,7 +281,7 @@ void TestKernels::attend_data()
     addIsaColumn();
     QTest::addColumn<int>("d");
     QTest::addColumn<int>("L");
-    for (int isa : {int(Isa::Scalar), int(Isa::Avx2)}) {
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)}) {
         QTest::addRow("%s d13 L37", kernels::isaName(Isa(isa))) << isa << 13 << 37;
         QTest::addRow("%s d64 L150", kernels::isaName(Isa(isa))) << isa << 64 << 150;
         QTest::addRow("%s d8 L1", kernels::isaName(Isa(isa))) << isa << 8 << 1;
