@@ -237,7 +237,7 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
     } else {
         keyValid = newValid;
     }
-    if (fastPath(B * T) && fastForwardSupported(cache)) {
+    if (fastPath(B, T) && fastForwardSupported(cache)) {
         at::Tensor out = forwardFast(ids, positions, cache, keyValid);
         if (cache)
             cache->length += T;
@@ -289,7 +289,7 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
 at::Tensor CausalLM::logits(const at::Tensor &hidden) const
 {
     if (hidden.dim() > 0 && hidden.scalar_type() == at::kFloat && hidden.size(-1) == m_lmHead.size(1)
-        && fastPath(hidden.numel() / m_lmHead.size(1)) && m_lmHead.is_contiguous())
+        && fastPath(hidden.numel() / m_lmHead.size(1), 1) && m_lmHead.is_contiguous())
         return logitsFast(hidden);
     at::Tensor out;
     if (hidden.numel() == hidden.size(-1)) {   // one row: GEMV, see Projection::forward

@@ -157,8 +157,9 @@ private:
     at::Tensor attention(const TransformerLayer &layer, std::size_t index, const at::Tensor &x,
                          const at::Tensor &cos, const at::Tensor &sin, const at::Tensor &mask, KvCache *cache);
     // The fp32 CPU inference path (causal_lm_fast.cpp): kernels.h instead of torch
-    // operators when no gradient is needed and at most a few dozen rows are new.
-    bool fastPath(std::int64_t rows) const;
+    // operators when no gradient is needed, for `batch` sequences of `tokens` new
+    // tokens each (logits: `batch` rows of one token).
+    bool fastPath(std::int64_t batch, std::int64_t tokens) const;
     bool fastForwardSupported(const KvCache *cache) const;
     at::Tensor forwardFast(const at::Tensor &ids, const at::Tensor &positions, KvCache *cache,
                            const at::Tensor &keyValid);

@@ -20,9 +20,12 @@ namespace awb {
 
 namespace {
 
-// Up to this many rows (batch x new tokens) the kernels beat OpenBLAS's GEMM
-// here; longer prefills go through torch.
-constexpr std::int64_t kFastRows = 64;
+// Sizes where the kernels beat LibTorch with OpenBLAS here (tests/bench): up to
+// 256 rows a matrix product is at least as fast, and a decode step (one new
+// token per sequence) also saves the dispatch of small operators. A prefill of
+// more than 64 rows goes to torch, whose batched attention is faster there.
+constexpr std::int64_t kFastRows = 256;
+constexpr std::int64_t kFastPrefillRows = 64;
 
 struct Buffer
 {
@@ -63,11 +66,11 @@ bool contiguousFloat(const at::Tensor &t)
 
 } // namespace
 
-bool CausalLM::fastPath(std::int64_t rows) const
+bool CausalLM::fastPath(std::int64_t batch, std::int64_t tokens) const
 {
     // LoRA dropout is only drawn in training mode; the kernels have no dropout.
     return m_device.is_cpu() && m_dtype == at::kFloat && !at::GradMode::is_enabled() && !m_training
-           && rows <= kFastRows;
+           && batch * tokens <= (tokens == 1 ? kFastRows : kFastPrefillRows);
 }
 
 bool CausalLM::fastForwardSupported(const KvCache *cache) const

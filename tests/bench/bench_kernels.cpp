@@ -108,6 +108,9 @@ void shapes(benchmark::internal::Benchmark *b)
                             {49152, 576}})
             b->Args({M, N, K, 0});
     b->Args({1, 49152, 576, 1});
+    // Where the kernels stop beating OpenBLAS (CausalLM's kFastRows).
+    for (std::int64_t M : {64, 128, 256, 512})
+        b->Args({M, 3072, 576, 0});
     b->ArgNames({"M", "N", "K", "threads"});
     b->UseRealTime();
 }
