@@ -3,7 +3,8 @@
 // (SmolLM2-135M: hidden 576, intermediate 1536, vocab 49152). Not a test:
 // build `bench_kernels` and run it by hand on a quiet machine.
 //
-//   bench_kernels --benchmark_filter=Gemv     # bytes/s of decode's matrix-vector products
+//   bench_kernels --benchmark_filter=DecodeStep   # the products of a batch-1 decode step
+//   AWB_BENCH_ISA=avx2 bench_kernels ...          # force an instruction set (scalar, avx2, avx512)
 #include "model/kernels.h"
 #include "util/runtime.h"
 
@@ -11,6 +12,8 @@
 #include <ATen/Parallel.h>
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+#include <string>
 #include <vector>
 
 using namespace awb;
@@ -40,6 +43,10 @@ void setup(benchmark::State &state)
 {
     const int threads = state.range(3) > 0 ? static_cast<int>(state.range(3)) : availableCores();
     kernels::setThreads(threads);
+    if (const char *isa = std::getenv("AWB_BENCH_ISA"))
+        kernels::setIsa(std::string(isa) == "avx2" ? kernels::Isa::Avx2
+                        : std::string(isa) == "scalar" ? kernels::Isa::Scalar
+                                                       : kernels::Isa::Avx512);
     setBlasThreads(threads);
     at::set_num_threads(1);
 }
@@ -101,6 +108,32 @@ void BM_ReadBandwidth(benchmark::State &state)
     state.SetBytesProcessed(state.iterations() * n * 4);
 }
 
+// The matrix-vector products of one batch-1 decode step of the 135M model and
+// nothing else: 30 layers of q|k|v, o, gate|up and down, then the vocabulary
+// head. Items per second is the ceiling for decoding tokens per second.
+void BM_DecodeStepProducts(benchmark::State &state)
+{
+    setup(state);
+    const std::int64_t H = 576, I = 1536, V = 49152;
+    std::vector<std::pair<at::Tensor, at::Tensor>> layers;   // weight, output
+    for (int l = 0; l < 30; ++l)
+        for (auto [N, K] : {std::pair<std::int64_t, std::int64_t>{960, H}, {H, H}, {2 * I, H}, {H, I}})
+            layers.emplace_back(at::randn({N, K}), at::empty({N}));
+    layers.emplace_back(at::randn({V, H}), at::empty({V}));
+    const at::Tensor x = at::randn({I});
+    std::int64_t bytes = 0;
+    for (auto &[w, y] : layers)
+        bytes += w.numel() * 4;
+    for (auto _ : state) {
+        for (auto &[w, y] : layers)
+            kernels::linear(x.data_ptr<float>(), 1, w.size(1), w.size(1), w.data_ptr<float>(), w.size(0), nullptr,
+                            y.data_ptr<float>(), w.size(0));
+        benchmark::ClobberMemory();
+    }
+    state.SetBytesProcessed(state.iterations() * bytes);
+    state.SetItemsProcessed(state.iterations());
+}
+
 void shapes(benchmark::internal::Benchmark *b)
 {
     for (std::int64_t M : {1, 4, 32})
@@ -119,6 +152,7 @@ void shapes(benchmark::internal::Benchmark *b)
 
 BENCHMARK(BM_Kernel)->Apply(shapes);
 BENCHMARK(BM_Torch)->Apply(shapes);
+BENCHMARK(BM_DecodeStepProducts)->Args({0, 0, 0, 0})->UseRealTime();
 BENCHMARK(BM_ReadBandwidth)->Args({0, 0, 0, 0})->Args({0, 0, 0, 1})->UseRealTime();
 
 BENCHMARK_MAIN();
