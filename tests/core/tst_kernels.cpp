@@ -382,11 +382,13 @@ void TestKernels::threadSetting()
     kernels::setThreads(2);
     // Products on the pool agree bit for bit with the serial ones: each output
     // element is computed by one thread in the same order.
-    const auto x = randomVector(4 * 300, 13), w = randomVector(700 * 300, 14);
-    std::vector<float> a(4 * 700), b(4 * 700);
-    kernels::linear(x.data(), 4, 300, 300, w.data(), 700, nullptr, a.data(), 700);
-    kernels::linearSerial(x.data(), 4, 300, 300, w.data(), 700, nullptr, b.data(), 700);
-    QCOMPARE(a, b);
+    const auto x = randomVector(4 * 300, 13), w = randomVector(701 * 300, 14);
+    for (std::int64_t M : {1, 4}) {
+        std::vector<float> a(M * 701), b(M * 701);
+        kernels::linear(x.data(), M, 300, 300, w.data(), 701, nullptr, a.data(), 701);
+        kernels::linearSerial(x.data(), M, 300, 300, w.data(), 701, nullptr, b.data(), 701);
+        QCOMPARE(a, b);
+    }
 }
 
 void TestKernels::modelOnEachIsa_data()
