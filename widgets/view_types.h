@@ -1,0 +1,100 @@
+#pragma once
+// Small value types the views take. app/ converts core records (store rows,
+// StepReport) into these on the GUI thread; widgets never see core or torch.
+// Aspect values are indexed like the aspect list the view was given.
+
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+#include <QVector>
+
+#include <cmath>
+#include <limits>
+
+namespace awb::view {
+
+inline double missing() { return std::numeric_limits<double>::quiet_NaN(); }
+inline bool isMissing(double v) { return std::isnan(v); }
+
+// One step's means, as plotted by the curves and the Pareto trajectory.
+struct StepPoint
+{
+    qint64 runId = 0;
+    int step = 0;
+    double rewardMean = missing();
+    double rewardStd = missing();
+    double kl = missing();
+    double loss = missing();
+    QVector<double> aspectMeans;   // reward model (proxy) mean per aspect
+    QVector<double> goldMeans;     // gold judge mean per aspect; empty when the run has no judge
+    double goldObjective = missing();
+};
+
+// A vertical marker on the curves: the weights or the reward-model version changed.
+struct StepMarker
+{
+    qint64 runId = 0;
+    int step = 0;
+    QString kind;   // "weights", "reward_model", ...
+    QString text;   // short label, e.g. "RM v3" or "weights 1/1/2/1"
+};
+
+// One sampled completion, as shown by the inspector and the Pareto cloud.
+struct SampleRow
+{
+    qint64 id = 0;          // store id
+    qint64 runId = 0;
+    int step = 0;
+    qint64 promptId = 0;    // 0 when none
+    int group = 0;          // which prompt of the step
+    int indexInGroup = 0;   // which of the G completions
+    QString prompt;
+    QString completion;
+    QVector<double> scores;   // reward model per aspect
+    QVector<double> labels;   // latest human label per aspect; missing() when none
+    QVector<double> gold;     // gold judge per aspect; empty when none
+    double reward = missing();
+    double advantage = missing();
+    qint64 rewardModelVersion = 0;
+    int completionTokens = 0;
+    QString finish;
+
+    bool labelled() const
+    {
+        for (double v : labels)
+            if (!isMissing(v))
+                return true;
+        return false;
+    }
+    // Largest |score - label| over labelled aspects; missing() when unlabelled.
+    double disagreement() const
+    {
+        double best = missing();
+        for (int i = 0; i < labels.size() && i < scores.size(); ++i)
+            if (!isMissing(labels[i]) && !isMissing(scores[i]))
+                best = isMissing(best) ? std::abs(scores[i] - labels[i]) : std::max(best, std::abs(scores[i] - labels[i]));
+        return best;
+    }
+};
+
+// An aspect as the views show it: name and range.
+struct AspectSpec
+{
+    QString name;
+    double min = 0.0;
+    double max = 1.0;
+};
+
+// One knob of a form generated from an options struct (the GRPO options are
+// described by core's visitGrpoOptions; app/ turns each into an OptionSpec).
+struct OptionSpec
+{
+    enum class Kind { Bool, Int, Double, String, Choice, Path };
+    QString key;          // the JSON/CLI name, e.g. "learning_rate"
+    QString help;         // one line, shown as tool tip
+    Kind kind = Kind::String;
+    QVariant value;       // current value (bool, qlonglong, double or QString)
+    QStringList choices;  // for Kind::Choice
+};
+
+} // namespace awb::view
