@@ -274,10 +274,14 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Prompt");
         if (section == CompletionColumn)
             return tr("Completion");
+        // Long names shortened so score columns stay narrow; the tool tip has them whole.
+        auto shortName = [](const QString &name) {
+            return name.size() > 11 ? name.left(9) + QChar(0x2026) : name;
+        };
         if (sa >= 0)
-            return tr("%1\nmodel").arg(m_aspects[sa].name);
+            return tr("%1\nmodel").arg(shortName(m_aspects[sa].name));
         if (la >= 0)
-            return tr("%1\nlabel").arg(m_aspects[la].name);
+            return tr("%1\nlabel").arg(shortName(m_aspects[la].name));
         if (section == rewardColumn())
             return tr("Reward");
         if (section == advantageColumn())

@@ -1,0 +1,187 @@
+// SampleInspector's filter bar: the widgets and how they drive SampleFilterModel.
+#include "sample_filter_model.h"
+#include "sample_inspector.h"
+#include "sample_table_model.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace awb {
+
+namespace {
+
+constexpr int kMaxStep = 10'000'000;
+
+} // namespace
+
+QWidget *SampleInspector::createFilterBar()
+{
+    auto *bar = new QWidget;
+    auto *rows = new QVBoxLayout(bar);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->setSpacing(2);
+    auto *first = new QHBoxLayout;
+
+    m_stepMin = new QSpinBox;
+    m_stepMin->setObjectName(QStringLiteral("stepMinSpin"));
+    m_stepMin->setRange(0, kMaxStep);
+    m_stepMin->setToolTip(tr("First step shown"));
+    m_stepMax = new QSpinBox;
+    m_stepMax->setObjectName(QStringLiteral("stepMaxSpin"));
+    m_stepMax->setRange(-1, kMaxStep);
+    m_stepMax->setValue(-1);
+    m_stepMax->setSpecialValueText(tr("last"));
+    m_stepMax->setToolTip(tr("Last step shown (\"last\": no limit)"));
+    auto *stepLabel = new QLabel(tr("Steps"));
+    stepLabel->setBuddy(m_stepMin);
+    first->addWidget(stepLabel);
+    first->addWidget(m_stepMin);
+    first->addWidget(new QLabel(tr("to")));
+    first->addWidget(m_stepMax);
+    first->addSpacing(12);
+
+    m_promptEdit = new QLineEdit;
+    m_promptEdit->setObjectName(QStringLiteral("promptFilterEdit"));
+    m_promptEdit->setPlaceholderText(tr("prompt contains\u2026"));
+    m_promptEdit->setClearButtonEnabled(true);
+    m_promptEdit->setToolTip(tr("Keep samples whose prompt contains this text (case-insensitive)"));
+    m_promptEdit->setMinimumWidth(220);
+    first->addWidget(m_promptEdit, 1);
+    first->addSpacing(12);
+
+    m_labelledCombo = new QComboBox;
+    m_labelledCombo->setObjectName(QStringLiteral("labelledCombo"));
+    m_labelledCombo->addItem(tr("All samples"), int(SampleFilterModel::Labelled::All));
+    m_labelledCombo->addItem(tr("Labelled"), int(SampleFilterModel::Labelled::Labelled));
+    m_labelledCombo->addItem(tr("Unlabelled"), int(SampleFilterModel::Labelled::Unlabelled));
+    m_labelledCombo->setToolTip(tr("Show all samples, only labelled ones, or only those still to label"));
+    first->addWidget(m_labelledCombo);
+
+    m_disagreementToggle = new QToolButton;
+    m_disagreementToggle->setObjectName(QStringLiteral("disagreementToggle"));
+    m_disagreementToggle->setText(tr("Largest disagreement first"));
+    m_disagreementToggle->setCheckable(true);
+    m_disagreementToggle->setToolTip(tr("Only labelled samples, sorted by |reward model - label|, largest first"));
+    first->addWidget(m_disagreementToggle);
+
+    auto *clear = new QPushButton(tr("Clear filters"));
+    clear->setObjectName(QStringLiteral("clearFiltersButton"));
+    connect(clear, &QPushButton::clicked, this, &SampleInspector::clearFilters);
+    first->addWidget(clear);
+    first->addSpacing(12);
+
+    m_countLabel = new QLabel;
+    m_countLabel->setObjectName(QStringLiteral("sampleCountLabel"));
+    first->addWidget(m_countLabel);
+    rows->addLayout(first);
+
+    m_aspectFilterLayout = new QHBoxLayout;
+    rows->addLayout(m_aspectFilterLayout);
+
+    connect(m_stepMin, &QSpinBox::valueChanged, this, &SampleInspector::applyFilters);
+    connect(m_stepMax, &QSpinBox::valueChanged, this, &SampleInspector::applyFilters);
+    connect(m_promptEdit, &QLineEdit::textChanged, this, &SampleInspector::applyFilters);
+    connect(m_labelledCombo, &QComboBox::currentIndexChanged, this, &SampleInspector::applyFilters);
+    connect(m_disagreementToggle, &QToolButton::toggled, this, [this](bool on) {
+        m_filter->setDisagreementMode(on);
+        m_labelledCombo->setEnabled(!on);
+        syncSortIndicator();
+    });
+    return bar;
+}
+
+void SampleInspector::rebuildAspectFilters()
+{
+    while (QLayoutItem *item = m_aspectFilterLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_aspectMins.clear();
+    m_aspectFilterLayout->addWidget(new QLabel(tr("Reward-model score at least:")));
+    for (int a = 0; a < m_aspects.size(); ++a) {
+        const view::AspectSpec &spec = m_aspects[a];
+        auto *spin = new QDoubleSpinBox;
+        spin->setObjectName(QStringLiteral("aspectMinSpin_%1").arg(a));
+        spin->setRange(spec.min, spec.max);
+        spin->setDecimals(2);
+        spin->setSingleStep((spec.max - spec.min) / 20.0);
+        spin->setValue(spec.min);
+        spin->setToolTip(tr("Keep samples whose reward-model %1 score is at least this (the minimum keeps all)")
+                             .arg(spec.name));
+        auto *label = new QLabel(spec.name);
+        label->setBuddy(spin);
+        m_aspectFilterLayout->addSpacing(8);
+        m_aspectFilterLayout->addWidget(label);
+        m_aspectFilterLayout->addWidget(spin);
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &SampleInspector::applyFilters);
+        m_aspectMins.append(spin);
+    }
+    m_aspectFilterLayout->addStretch(1);
+}
+
+void SampleInspector::applyFilters()
+{
+    const int maxStep = m_stepMax->value() < 0 ? INT_MAX : m_stepMax->value();
+    m_filter->setStepRange(m_stepMin->value(), maxStep);
+    m_filter->setPromptFilter(m_promptEdit->text().trimmed());
+    m_filter->setLabelledFilter(SampleFilterModel::Labelled(m_labelledCombo->currentData().toInt()));
+    for (int a = 0; a < m_aspectMins.size(); ++a) {
+        if (m_aspectMins[a]->value() > m_aspects[a].min)
+            m_filter->setAspectRange(a, m_aspectMins[a]->value(), m_aspects[a].max);
+        else
+            m_filter->clearAspectRange(a);
+    }
+}
+
+void SampleInspector::clearFilters()
+{
+    {
+        const QSignalBlocker b1(m_stepMin), b2(m_stepMax), b3(m_promptEdit), b4(m_labelledCombo),
+            b5(m_disagreementToggle);
+        m_stepMin->setValue(0);
+        m_stepMax->setValue(-1);
+        m_promptEdit->clear();
+        m_labelledCombo->setCurrentIndex(0);
+        m_labelledCombo->setEnabled(true);
+        m_disagreementToggle->setChecked(false);
+        for (int a = 0; a < m_aspectMins.size(); ++a) {
+            const QSignalBlocker b(m_aspectMins[a]);
+            m_aspectMins[a]->setValue(m_aspects[a].min);
+        }
+    }
+    m_filter->clearFilters();
+    syncSortIndicator();
+}
+
+void SampleInspector::setStepFilter(int step)
+{
+    {
+        const QSignalBlocker b1(m_stepMin), b2(m_stepMax);
+        m_stepMin->setValue(step);
+        m_stepMax->setValue(step);
+    }
+    applyFilters();
+}
+
+void SampleInspector::syncSortIndicator()
+{
+    const QSignalBlocker block(m_table->horizontalHeader());
+    m_table->horizontalHeader()->setSortIndicator(m_filter->sortColumn(), m_filter->sortOrder());
+}
+
+void SampleInspector::updateCount()
+{
+    m_countLabel->setText(tr("%1 of %2 samples").arg(m_filter->rowCount()).arg(m_model->rowCount()));
+}
+
+} // namespace awb
