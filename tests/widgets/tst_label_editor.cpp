@@ -3,6 +3,7 @@
 // Expected values are worked out by hand in the comments.
 #include "label_editor.h"
 
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
@@ -60,6 +61,7 @@ private slots:
     void submitThenUndo();
     void undoRestoresExistingLabels();
     void navigationKeys();
+    void typedValueInSpinBox();
     void counterText_data();
     void counterText();
     void annotatorPersists();
@@ -189,6 +191,26 @@ void TestLabelEditor::navigationKeys()
     e.clearSample();
     QTest::keyClick(&e, Qt::Key_Return);
     QCOMPARE(submitted.count(), 0);
+}
+
+void TestLabelEditor::typedValueInSpinBox()
+{
+    LabelEditor e;
+    e.setAspects(aspects());
+    e.setSample(sample(3));
+    e.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&e));
+    auto *spin = e.findChild<QDoubleSpinBox *>(QStringLiteral("labelSpin_2"));
+    QVERIFY(spin);
+    spin->setFocus();
+    QCOMPARE(e.currentAspect(), 2);  // focus follows into the aspect
+    spin->selectAll();
+    QSignalSpy submitted(&e, &LabelEditor::labelsSubmitted);
+    // Digits type into the box here; Enter takes the typed text and submits.
+    QTest::keyClicks(spin, QStringLiteral("3.37"));
+    QTest::keyClick(spin, Qt::Key_Return);
+    QCOMPARE(submitted.count(), 1);
+    QVERIFY(sameValues(submitted.at(0).at(1).value<QVector<double>>(), {0.3, 0.6, 3.37, 0.9}));
 }
 
 void TestLabelEditor::counterText_data()

@@ -16,6 +16,8 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QToolButton>
+#include <QHeaderView>
 #include <QtTest>
 
 #include <cmath>
@@ -224,6 +226,17 @@ void TestSampleInspector::render()
     const QImage image = w.grab().toImage();
     QCOMPARE(image.size(), QSize(1400, 800) * image.devicePixelRatio());
     QVERIFY(image.save(QDir::temp().filePath(QStringLiteral("sample_inspector.png"))));
+
+    // Disagreement mode: the 12 labelled samples (ids 5, 10, ... 60), largest first.
+    w.findChild<QToolButton *>(QStringLiteral("disagreementToggle"))->setChecked(true);
+    SampleFilterModel *f = w.filterModel();
+    QCOMPARE(f->rowCount(), 12);
+    for (int r = 1; r < f->rowCount(); ++r)
+        QVERIFY(w.model()->sampleAt(w.model()->rowForSampleId(f->sampleIdAt(r - 1))).disagreement()
+                >= w.model()->sampleAt(w.model()->rowForSampleId(f->sampleIdAt(r))).disagreement());
+    auto *header = w.findChild<QTableView *>(QStringLiteral("samplesTable"))->horizontalHeader();
+    QCOMPARE(header->sortIndicatorSection(), w.model()->disagreementColumn());
+    QVERIFY(w.grab().save(QDir::temp().filePath(QStringLiteral("sample_inspector_disagreement.png"))));
 }
 
 QTEST_MAIN(TestSampleInspector)
