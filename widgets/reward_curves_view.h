@@ -1,0 +1,182 @@
+#pragma once
+// The reward curves of one or more GRPO runs, against the training step.
+// Top: the reward model's mean per aspect (solid, left axis, the aspects'
+// range) and the combined reward (thick, right axis: its scale depends on the
+// weights and the aggregation, so it gets its own axis rather than being
+// normalised); on runs with a gold judge, the gold mean per aspect dashed in
+// its proxy's colour and the gold objective dashed on the right axis.
+// Bottom: KL (left axis) and loss (right axis). Dashed vertical markers where
+// the weights or the reward model changed. The newest run (highest id) is
+// drawn strongest; older runs lighter and thinner, named "<run>: <series>".
+// Clicking a legend entry hides/shows its curve; wheel zooms and drag pans the
+// step axis; R or "Reset view" shows all steps again. Redraws are coalesced on
+// a 50 ms single-shot timer. A view only: app/ feeds it view:: value types.
+// GUI thread only.
+
+#include "view_types.h"
+
+#include <QHash>
+#include <QMap>
+#include <QSize>
+#include <QVector>
+#include <QWidget>
+
+#include <map>
+
+class QCheckBox;
+class QCustomPlot;
+class QCPAbstractLegendItem;
+class QCPAxis;
+class QCPAxisRect;
+class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCPLegend;
+class QDoubleSpinBox;
+class QMouseEvent;
+class QSlider;
+class QTimer;
+
+namespace awb {
+
+class RewardCurvesView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss };
+
+    explicit RewardCurvesView(QWidget *parent = nullptr);
+    ~RewardCurvesView() override;
+
+    void setAspects(const QVector<view::AspectSpec> &aspects);
+    QVector<view::AspectSpec> aspects() const { return m_aspects; }
+
+    // Replaces the run's points (any order; a repeated step keeps the last).
+    void setRun(qint64 runId, const QString &name, const QVector<view::StepPoint> &points);
+    // Adds or replaces one step of point.runId (the live run); an unknown run
+    // is created and named "run <id>".
+    void appendPoint(const view::StepPoint &point);
+    void removeRun(qint64 runId);   // also drops its markers
+    void clear();                   // runs and markers; the aspects stay
+    QList<qint64> runIds() const { return m_runs.keys(); }
+
+    void setMarkers(const QVector<view::StepMarker> &markers);
+    void appendMarker(const view::StepMarker &marker);
+    int markerCount() const;              // markers drawn (after the last redraw)
+    QVector<double> markerSteps() const;  // their steps, read back from the plot
+
+    // EMA weight in [0, 0.99] applied to every displayed curve (not to exports).
+    double smoothing() const;
+    void setSmoothing(double weight);
+    // Faint unsmoothed curves behind the smoothed ones (when smoothing > 0).
+    bool showRaw() const { return m_showRaw; }
+    void setShowRaw(bool show);
+
+    // Exports return false and set *error when the file cannot be written.
+    // An empty size means the widget's current size.
+    bool exportPng(const QString &path, QString *error = nullptr, const QSize &size = QSize());
+    bool exportPdf(const QString &path, QString *error = nullptr, const QSize &size = QSize());
+    // Raw values, one row per run and step: run,step,reward_mean,kl,loss,
+    // <aspect>...,gold_<aspect>...,gold_objective. Missing values are empty.
+    bool exportCsv(const QString &path, QString *error = nullptr) const;
+    QString csvText() const;
+
+    // The plotted curves, for tests and app/; nullptr when not drawn (e.g. no
+    // gold values). Valid until the next redraw.
+    QCustomPlot *plot() const { return m_plot; }
+    QCPGraph *graphFor(qint64 runId, int aspectIndex, bool gold = false) const;
+    QCPGraph *seriesGraph(qint64 runId, Series series, int aspectIndex = -1) const;
+    QCPGraph *rawGraph(qint64 runId, Series series, int aspectIndex = -1) const;
+    QCPLegend *topLegend() const { return m_topLegend; }
+    QCPLegend *bottomLegend() const { return m_bottomLegend; }
+
+public slots:
+    void redrawNow();   // runs a pending redraw at once
+    void resetView();   // all steps, value axes fitted
+
+signals:
+    // Double click on the plot: the nearest step of the newest run.
+    void stepActivated(qint64 runId, int step);
+
+private:
+    struct Run
+    {
+        QString name;
+        QMap<int, view::StepPoint> points;   // by step
+    };
+    struct Key
+    {
+        qint64 runId;
+        Series series;
+        int aspect;
+        bool operator<(const Key &o) const
+        {
+            if (runId != o.runId)
+                return runId < o.runId;
+            if (series != o.series)
+                return series < o.series;
+            return aspect < o.aspect;
+        }
+        bool operator==(const Key &o) const
+        {
+            return runId == o.runId && series == o.series && aspect == o.aspect;
+        }
+    };
+    struct Curve
+    {
+        QCPGraph *line = nullptr;
+        QCPGraph *raw = nullptr;
+    };
+    struct MarkerItems
+    {
+        QCPItemStraightLine *line = nullptr;
+        QCPItemText *label = nullptr;
+    };
+
+    void buildUi();
+    void setupPlot();
+    void scheduleRedraw();
+    void redraw();
+    QVector<Key> wantedCurves() const;
+    void rebuildCurves(const QVector<Key> &keys);
+    void updateCurveData();
+    void rebuildMarkers();
+    void layoutMarkerLabels();
+    void applyXRange(double lower, double upper);
+    void fitValueAxes();
+    QPair<double, double> fullStepRange() const;
+    qint64 newestRun() const;
+    QString seriesLabel(const Key &key) const;
+    void onLegendClick(QCPLegend *legend, QCPAbstractLegendItem *item, QMouseEvent *event);
+    void onMouseMove(QMouseEvent *event);
+    void onDoubleClick(QMouseEvent *event);
+    void exportWithDialog(const QString &kind);
+
+    QVector<view::AspectSpec> m_aspects;
+    QMap<qint64, Run> m_runs;
+    QVector<view::StepMarker> m_markers;
+    double m_smoothing = 0.6;
+    bool m_showRaw = true;
+
+    QCustomPlot *m_plot = nullptr;
+    QCPAxisRect *m_topRect = nullptr;
+    QCPAxisRect *m_bottomRect = nullptr;
+    QCPLegend *m_topLegend = nullptr;
+    QCPLegend *m_bottomLegend = nullptr;
+    QSlider *m_smoothingSlider = nullptr;
+    QDoubleSpinBox *m_smoothingSpin = nullptr;
+    QCheckBox *m_rawCheck = nullptr;
+    QTimer *m_redrawTimer = nullptr;
+
+    QVector<Key> m_curveKeys;                       // the curves drawn, in legend order
+    std::map<Key, Curve> m_curves;
+    QHash<QCPGraph *, Key> m_keyOfGraph;
+    QVector<Key> m_hidden;                          // toggled off by the user
+    QVector<QPair<MarkerItems, MarkerItems>> m_markerItems;   // top, bottom
+    bool m_markersDirty = false;
+    bool m_userView = false;                        // the user zoomed or panned
+    bool m_settingRange = false;
+};
+
+} // namespace awb
