@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QImageWriter>
 #include <QLabel>
 #include <QMenuBar>
@@ -25,9 +26,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_welcome->setMargin(24);
     m_welcome->setText(tr("<h2>Alignment Workbench</h2>"
                           "<p>Multi-objective GRPO against a multi-aspect reward model.</p>"
-                          "<p>In this build, models are loaded, tokenized and sampled from the "
-                          "<tt>awb</tt> command line (<tt>awb --help</tt>); the training views "
-                          "arrive in later releases.</p>"));
+                          "<p>Open a workspace (Ctrl+O) or the demo (File menu) to start.</p>"));
     setCentralWidget(m_welcome);
 
     m_computeLabel = new QLabel(this);
@@ -36,7 +35,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     statusBar()->showMessage(tr("No workspace open"));
 
     createMenus();
-    restoreLayout();
+    if (!restoreGeometry(QSettings().value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+        resize(1280, 800);
 }
 
 MainWindow::~MainWindow() = default;
@@ -44,9 +44,26 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    auto add = [&](const QString &text, const char *name, QKeySequence key, void (MainWindow::*signal)()) {
+        QAction *a = file->addAction(text, this, signal);
+        a->setObjectName(QString::fromLatin1(name));
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        return a;
+    };
+    add(tr("&New workspace…"), "actionNewWorkspace", QKeySequence::New, &MainWindow::newWorkspaceRequested);
+    add(tr("&Open workspace…"), "actionOpenWorkspace", QKeySequence::Open, &MainWindow::openWorkspaceRequested);
+    add(tr("Open the &demo"), "actionOpenDemo", QKeySequence(), &MainWindow::openDemoRequested);
+    file->addSeparator();
+    add(tr("&Import prompts…"), "actionImportPrompts", QKeySequence(tr("Ctrl+I")), &MainWindow::importPromptsRequested);
+    add(tr("Export &samples…"), "actionExportSamples", QKeySequence(tr("Ctrl+E")), &MainWindow::exportSamplesRequested);
+    add(tr("Export run &metrics (CSV)…"), "actionExportMetrics", QKeySequence(), &MainWindow::exportMetricsRequested);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("actionQuit"));
     quit->setShortcut(QKeySequence::Quit);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Alignment Workbench"), this, [this] {
@@ -61,10 +78,25 @@ void MainWindow::createMenus()
 
 void MainWindow::restoreLayout()
 {
-    QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
-        resize(1280, 800);
-    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    restoreState(QSettings().value(QStringLiteral("mainWindow/state")).toByteArray());
+}
+
+void MainWindow::setCentralView(QWidget *view)
+{
+    setCentralWidget(view);   // deletes the welcome text
+    m_welcome = nullptr;
+}
+
+QDockWidget *MainWindow::addDockView(QWidget *view, const QString &title, const QString &objectName,
+                                     Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(view);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+    addDockWidget(area, dock);
+    m_viewMenu->addAction(dock->toggleViewAction());
+    return dock;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

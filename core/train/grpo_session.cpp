@@ -210,6 +210,7 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         nlohmann::json stored = run->config;
         isDemo = stored.value("demo", false);
         stored.erase("demo");
+        stored.erase("aspect_schema");
         d.options = grpoOptionsFromJson(stored, so.db + ": run " + std::to_string(d.runId) + " config");
         d.checkpointDir = dbAbs + ".runs/run-" + std::to_string(d.runId);
         resumeFrom = GrpoTrainer::latestCheckpoint(d.checkpointDir);
@@ -270,6 +271,7 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
     if (!so.resume) {
         nlohmann::json config = grpoOptionsToJson(d.options);
         config["demo"] = isDemo;
+        config["aspect_schema"] = rm->aspects().toJson();   // order and ranges, for views of the stored run
         std::string name = d.options.runName;
         if (name.empty()) {
             const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());

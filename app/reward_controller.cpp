@@ -1,0 +1,118 @@
+#include "reward_controller.h"
+
+#include "core_views.h"
+#include "reward/reward_retrain.h"
+#include "training_controller.h"
+
+#include <QPointer>
+#include <QThread>
+
+namespace awb {
+
+RewardModelController::RewardModelController(QObject *parent) : QObject(parent) {}
+
+RewardModelController::~RewardModelController()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+    if (m_thread) {
+        m_thread->wait();
+        delete m_thread;
+    }
+}
+
+bool RewardModelController::isActive() const { return m_thread && m_thread->isRunning(); }
+
+bool RewardModelController::wait(int timeoutMs)
+{
+    if (!m_thread)
+        return true;
+    return timeoutMs < 0 ? m_thread->wait() : m_thread->wait(QDeadlineTimer(timeoutMs));
+}
+
+void RewardModelController::cancel()
+{
+    if (m_cancel)
+        m_cancel->store(true);
+}
+
+bool RewardModelController::start(const RetrainRequest &request)
+{
+    if (isActive())
+        return false;
+    if (m_thread) {
+        m_thread->wait();
+        delete m_thread;
+        m_thread = nullptr;
+    }
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = m_cancel;
+    QPointer<RewardModelController> self = this;
+    auto post = [self](auto f) {
+        QMetaObject::invokeMethod(
+            self.data(), [self, f] {
+                if (self)
+                    f(self.data());
+            },
+            Qt::QueuedConnection);
+    };
+    m_thread = QThread::create([request, cancel, post] {
+        RewardRetrainOptions o;
+        o.db = ss(request.db);
+        o.baseModelDir = ss(request.baseModelDir);
+        o.replayLabelsPath = ss(request.replayLabelsPath);
+        o.epochs = request.epochs;
+        try {
+            double epochSum = 0;
+            std::int64_t epochCount = 0;
+            const RewardRetrainResult r = retrainRewardModel(
+                o,
+                [&](std::int64_t epoch, std::int64_t epochs, std::int64_t batch, std::int64_t batches, double loss) {
+                    epochSum += loss;
+                    ++epochCount;
+                    const int e = static_cast<int>(epoch), es = static_cast<int>(epochs);
+                    const int b = static_cast<int>(batch), bs = static_cast<int>(batches);
+                    post([=](RewardModelController *c) { emit c->progress(e, es, b, bs, loss); });
+                    if (batch == batches) {
+                        const double mean = epochSum / static_cast<double>(std::max<std::int64_t>(epochCount, 1));
+                        epochSum = 0;
+                        epochCount = 0;
+                        post([=](RewardModelController *c) { emit c->epochFinished(e, mean); });
+                    }
+                },
+                [cancel] { return cancel->load(); });
+            const QVector<double> train(r.trainLoss.begin(), r.trainLoss.end());
+            const QVector<double> val(r.validationLoss.begin(), r.validationLoss.end());
+            if (r.cancelled) {
+                post([=](RewardModelController *c) {
+                    emit c->finished(false, tr("Retraining cancelled; nothing was saved."), 0, train, val);
+                });
+                return;
+            }
+            QStringList parts;
+            for (const auto &m : r.validation)
+                parts << QStringLiteral("%1 %2/%3").arg(qs(m.aspect)).arg(m.rmse, 0, 'f', 3).arg(m.pearson, 0, 'f', 2);
+            const QString message = tr("Reward model v%1 trained on %2 labelled samples (+%3 replayed). "
+                                       "Validation RMSE/Pearson: %4")
+                                        .arg(r.version)
+                                        .arg(r.humanExamples)
+                                        .arg(r.replayExamples)
+                                        .arg(parts.join(QStringLiteral(", ")));
+            const qint64 version = r.version;
+            auto model = r.model;
+            post([=](RewardModelController *c) {
+                if (c->m_training && c->m_training->isActive())
+                    c->m_training->publishRewardModel(model, version);
+                emit c->finished(true, message, version, train, val);
+            });
+        } catch (const std::exception &e) {
+            const QString message = QString::fromUtf8(e.what());
+            post([=](RewardModelController *c) { emit c->finished(false, message, 0, {}, {}); });
+        }
+    });
+    m_thread->setObjectName(QStringLiteral("reward-retrain"));
+    m_thread->start();
+    return true;
+}
+
+} // namespace awb

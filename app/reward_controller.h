@@ -1,0 +1,60 @@
+#pragma once
+// Retrains the reward model from the workspace's human labels on a worker
+// thread (retrainRewardModel), reports progress as queued signals, and hands
+// the new version to the running GRPO job, which switches at its next step.
+// Cancel() is honoured between batches; the destructor cancels and joins.
+// Create and call on the GUI thread. No torch in this header.
+
+#include <QObject>
+#include <QString>
+#include <QVector>
+
+#include <atomic>
+#include <memory>
+
+class QThread;
+
+namespace awb {
+
+class TrainingController;
+
+struct RetrainRequest
+{
+    QString db;
+    QString baseModelDir;       // empty: the workspace's newest version
+    QString replayLabelsPath;   // e.g. the demo's labels.jsonl; empty: none
+    int epochs = 3;
+};
+
+class RewardModelController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit RewardModelController(QObject *parent = nullptr);
+    ~RewardModelController() override;
+
+    // The job that receives each new version (may be null or idle).
+    void setTrainingController(TrainingController *training) { m_training = training; }
+
+    bool start(const RetrainRequest &request);   // false while one is running
+    void cancel();
+    bool isActive() const;
+    bool wait(int timeoutMs = -1);
+
+signals:
+    // Per batch: epoch (1-based) of epochs, batch of batches, the batch's loss.
+    void progress(int epoch, int epochs, int batch, int batches, double loss);
+    void epochFinished(int epoch, double meanTrainLoss);
+    // ok=false: failed or cancelled, with the reason. On success, the new
+    // version with per-epoch losses and "aspect: rmse/pearson/spearman" text.
+    void finished(bool ok, const QString &message, qint64 version, const QVector<double> &trainLoss,
+                  const QVector<double> &validationLoss);
+
+private:
+    QThread *m_thread = nullptr;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    TrainingController *m_training = nullptr;
+};
+
+} // namespace awb

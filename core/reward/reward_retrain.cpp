@@ -1,0 +1,161 @@
+#include "reward/reward_retrain.h"
+
+#include "io/json_util.h"
+#include "reward/reward_model.h"
+#include "reward/reward_trainer.h"
+#include "store/store.h"
+#include "util/error.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+namespace fs = std::filesystem;
+
+namespace awb {
+
+namespace {
+
+std::vector<RewardExample> readReplay(const std::string &path, const AspectSchema &schema)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw IoError(path + ": cannot open the replay labels");
+    std::vector<RewardExample> out;
+    std::string line;
+    std::int64_t lineNo = 0;
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
+            continue;
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(line);
+        } catch (const std::exception &e) {
+            throw FormatError(path + ":" + std::to_string(lineNo) + ": not JSON (" + e.what() + ")");
+        }
+        if (!j.is_object() || !j.contains("prompt") || !j.contains("response") || !j.contains("labels")
+            || !j["labels"].is_object())
+            throw FormatError(path + ":" + std::to_string(lineNo) + ": expected {\"prompt\", \"response\", \"labels\"}");
+        RewardExample ex{j["prompt"].get<std::string>(), j["response"].get<std::string>(), {}};
+        for (const auto &name : schema.names()) {
+            const auto it = j["labels"].find(name);
+            ex.targets.push_back(it != j["labels"].end() && it->is_number() ? std::optional<double>(it->get<double>())
+                                                                             : std::nullopt);
+        }
+        out.push_back(std::move(ex));
+    }
+    return out;
+}
+
+} // namespace
+
+RewardRetrainResult retrainRewardModel(
+    const RewardRetrainOptions &o,
+    const std::function<void(std::int64_t, std::int64_t, std::int64_t, std::int64_t, double)> &progress,
+    const std::function<bool()> &shouldStop)
+{
+    if (o.db.empty())
+        throw Error("reward-model retraining: no workspace file given");
+    Store store = Store::open(o.db);
+    std::string base = o.baseModelDir;
+    if (base.empty()) {
+        const auto versions = store.rewardModels();
+        if (versions.empty())
+            throw Error(o.db + ": the workspace has no reward model to start from; run GRPO once or give a folder");
+        base = versions.back().path;
+    }
+    std::shared_ptr<RewardModel> model(RewardModel::load(base));
+    const AspectSchema &schema = model->aspects();
+
+    std::vector<RewardExample> examples;
+    for (const auto &s : store.labelledSamples()) {
+        RewardExample ex{s.prompt, s.completion, {}};
+        bool any = false;
+        for (const auto &name : schema.names()) {
+            const auto it = s.labels.find(name);
+            ex.targets.push_back(it != s.labels.end() ? std::optional<double>(it->second) : std::nullopt);
+            any = any || it != s.labels.end();
+        }
+        if (any)
+            examples.push_back(std::move(ex));
+    }
+    RewardRetrainResult result;
+    result.humanExamples = static_cast<std::int64_t>(examples.size());
+    if (examples.empty())
+        throw Error(o.db + ": no human labels yet; label some samples first");
+
+    if (!o.replayLabelsPath.empty()) {
+        std::vector<RewardExample> replay = readReplay(o.replayLabelsPath, schema);
+        std::mt19937_64 rng(o.seed + 17);
+        std::shuffle(replay.begin(), replay.end(), rng);
+        const auto want = std::max(o.replayMinimum, o.replayPerHumanLabel * result.humanExamples);
+        replay.resize(std::min<std::size_t>(replay.size(), static_cast<std::size_t>(want)));
+        result.replayExamples = static_cast<std::int64_t>(replay.size());
+        for (auto &ex : replay)
+            examples.push_back(std::move(ex));
+    }
+
+    RewardTrainOptions to;
+    to.backboneMode = model->info().backboneKind == "lora" ? "lora" : "full";
+    to.learningRate = o.learningRate;
+    to.headLearningRate = o.headLearningRate;
+    to.epochs = o.epochs;
+    to.seed = o.seed;
+    to.validationFraction = examples.size() >= 20 ? 0.1 : 0.0;
+    std::int64_t labelCount = 0;
+    for (const auto &ex : examples)
+        for (const auto &t : ex.targets)
+            labelCount += t ? 1 : 0;
+
+    const RewardTrainReport report = trainRewardModel(
+        *model, examples, to,
+        [&](std::int64_t epoch, std::int64_t batch, std::int64_t batches, double loss) {
+            if (progress)
+                progress(epoch, to.epochs, batch, batches, loss);
+        },
+        shouldStop);
+    result.trainLoss = report.trainLoss;
+    result.validationLoss = report.validationLoss;
+    if (report.cancelled) {
+        result.cancelled = true;
+        return result;
+    }
+    const auto names = schema.names();
+    nlohmann::json metrics = nlohmann::json::object();
+    for (std::size_t k = 0; k < report.validation.size() && k < names.size(); ++k) {
+        const auto &m = report.validation[k];
+        result.validation.push_back({names[k], m.count, m.rmse, m.pearson, m.spearman});
+        metrics[names[k]] = {{"count", m.count}, {"rmse", m.rmse}, {"pearson", m.pearson}, {"spearman", m.spearman}};
+    }
+    metrics["train_loss"] = report.trainLoss;
+    metrics["validation_loss"] = report.validationLoss;
+
+    RewardModelInfo info = model->info();
+    info.metrics = report.validation;
+    info.labelCount = labelCount;
+    info.trainingOptions = rewardTrainOptionsToJson(to);
+    info.created.clear();
+    model->setInfo(info);
+
+    // The folder is named after the version the store will give it; a clash
+    // (another retrain registered meanwhile) only changes the folder name.
+    const auto versions = store.rewardModels();
+    const std::int64_t next = versions.empty() ? 1 : versions.back().version + 1;
+    fs::path dir = fs::path(o.db + ".reward-models") / ("v" + std::to_string(next));
+    for (int k = 2; fs::exists(dir); ++k)
+        dir = fs::path(o.db + ".reward-models") / ("v" + std::to_string(next) + "-" + std::to_string(k));
+    fs::create_directories(dir.parent_path());
+    model->save(dir.string());
+    result.path = fs::absolute(dir).lexically_normal().string();
+    result.version = store.registerRewardModel(
+        result.path, labelCount, metrics,
+        "retrained on " + std::to_string(result.humanExamples) + " human-labelled samples and "
+            + std::to_string(result.replayExamples) + " replayed labels");
+    result.model = std::move(model);
+    return result;
+}
+
+} // namespace awb

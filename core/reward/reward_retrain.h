@@ -1,0 +1,57 @@
+#pragma once
+// The relabel-retrain loop's training step: a new reward-model version from
+// the workspace's human labels. Starts from the newest registered version (or
+// a given folder), fine-tunes it on every human-labelled sample plus a replay
+// of the labels it was first trained on (so a few dozen corrections refine the
+// model instead of overwriting it), saves it next to the workspace as
+// <workspace>.reward-models/v<N>/ and registers it in the store.
+// Any thread; opens its own Store connection. Core-only header (no torch).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace awb {
+
+class RewardModel;
+
+struct RewardRetrainOptions
+{
+    std::string db;                    // workspace file (required)
+    std::string baseModelDir;          // start from this folder; empty = the newest registered version
+    std::string replayLabelsPath;      // JSONL of {"prompt","response","labels":{aspect: value}}; empty = none
+    std::int64_t replayPerHumanLabel = 3;  // replayed examples per human-labelled sample ...
+    std::int64_t replayMinimum = 200;      // ... but at least this many (when the file has them)
+    std::int64_t epochs = 3;           // upper bound; early stopping on the validation split may end sooner
+    double learningRate = 1e-4;        // backbone (or adapters)
+    double headLearningRate = 1e-3;
+    std::uint64_t seed = 0;            // replay choice and validation split
+};
+
+struct RewardRetrainResult
+{
+    std::int64_t version = 0;          // registered in the store
+    std::string path;
+    std::int64_t humanExamples = 0, replayExamples = 0;
+    std::vector<double> trainLoss, validationLoss;   // per epoch
+    struct Metric
+    {
+        std::string aspect;
+        std::int64_t count = 0;
+        double rmse = 0, pearson = 0, spearman = 0;
+    };
+    std::vector<Metric> validation;                  // per aspect, schema order, on the held-out split
+    std::shared_ptr<RewardModel> model;              // ready to publish to a running job
+    bool cancelled = false;            // nothing saved or registered then
+};
+
+// progress(epoch, epochs, batch, batches, batchLoss); shouldStop polled between batches.
+// Throws Error naming the file when there is nothing to train on or a file is bad.
+RewardRetrainResult retrainRewardModel(
+    const RewardRetrainOptions &options,
+    const std::function<void(std::int64_t, std::int64_t, std::int64_t, std::int64_t, double)> &progress = {},
+    const std::function<bool()> &shouldStop = {});
+
+} // namespace awb
