@@ -148,6 +148,7 @@ private:
     QPair<double, double> fullStepRange() const;
     qint64 newestRun() const;
     QString seriesLabel(const Key &key) const;
+    static double valueOf(const view::StepPoint &p, Series s, int aspect);
     void onLegendClick(QCPLegend *legend, QCPAbstractLegendItem *item, QMouseEvent *event);
     void onMouseMove(QMouseEvent *event);
     void onDoubleClick(QMouseEvent *event);

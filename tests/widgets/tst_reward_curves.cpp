@@ -375,6 +375,13 @@ void TestRewardCurves::exportPngReadableImage()
         for (int x = 0; x < image.width(); ++x)
             blue += image.pixelColor(x, y) == QColor(0x1f, 0x77, 0xb4) ? 1 : 0;
     QVERIFY2(blue > 100, qPrintable(QString::number(blue)));
+    // The PDF is a real PDF document.
+    const QString pdf = dir.filePath(QStringLiteral("curves.pdf"));
+    QVERIFY2(view.exportPdf(pdf, &error, QSize(900, 600)), qPrintable(error));
+    QFile f(pdf);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.read(5) == "%PDF-");
+    QVERIFY(f.size() > 2000);
 }
 
 // Realistic data, rendered for a person to look at (path printed).
@@ -414,6 +421,21 @@ void TestRewardCurves::renderRealisticRun()
     QVERIFY2(view.exportPng(path, &error, QSize(1000, 650)), qPrintable(error));
     view.grab().save(QDir::temp().filePath(QStringLiteral("reward_curves_widget.png")));
     QCOMPARE(QImage(path).size(), QSize(1000, 650));
+    // An older run overlaid: drawn lighter, named "<run>: <series>".
+    QVector<StepPoint> base;
+    for (const StepPoint &p : pts) {
+        StepPoint b = p;
+        b.runId = 1;
+        for (double &v : b.aspectMeans)
+            v -= 0.08;
+        b.goldMeans.clear();
+        b.goldObjective = kNaN;
+        b.rewardMean -= 0.3;
+        b.kl *= 0.6;
+        base << b;
+    }
+    view.setRun(1, QStringLiteral("baseline"), base);
+    QVERIFY(view.exportPng(QDir::temp().filePath(QStringLiteral("reward_curves_two_runs.png")), &error, QSize(1000, 650)));
     qInfo("rendered %s", qPrintable(path));
 }
 

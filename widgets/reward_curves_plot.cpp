@@ -1,0 +1,483 @@
+#include "reward_curves_view.h"
+
+#include "curve_smoothing.h"
+
+#include <qcustomplot.h>
+
+#include <QToolTip>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+// RewardCurvesView, the plot side: the two axis rects and legends, building
+// the curves and markers from the data, axis ranges and mouse handling.
+
+namespace awb {
+
+namespace {
+
+using Series = RewardCurvesView::Series;
+
+const char *const kAspectColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+                                      "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+const QColor kRewardColour("#222222");
+const QColor kKlColour("#6a3d9a");
+const QColor kLossColour("#b15928");
+const QColor kHiddenText("#a0a0a0");
+
+QColor seriesColour(Series s, int aspect)
+{
+    switch (s) {
+    case Series::Aspect:
+    case Series::GoldAspect: return QColor(kAspectColours[aspect % 8]);
+    case Series::Reward:
+    case Series::GoldObjective: return kRewardColour;
+    case Series::Kl: return kKlColour;
+    case Series::Loss: return kLossColour;
+    }
+    return kRewardColour;
+}
+
+QColor markerColour(const QString &kind)
+{
+    if (kind == QLatin1String("weights"))
+        return QColor("#5a5a5a");
+    if (kind == QLatin1String("reward_model"))
+        return QColor("#b8860b");
+    return QColor("#2a7f62");
+}
+
+QColor lighter(QColor c, double towardsWhite)
+{
+    return QColor::fromRgbF(float(c.redF() + (1 - c.redF()) * towardsWhite),
+                            float(c.greenF() + (1 - c.greenF()) * towardsWhite),
+                            float(c.blueF() + (1 - c.blueF()) * towardsWhite));
+}
+
+void styleAxis(QCPAxis *axis, const QString &label)
+{
+    QFont f = axis->labelFont();
+    f.setPointSizeF(9);
+    axis->setLabelFont(f);
+    f.setPointSizeF(8);
+    axis->setTickLabelFont(f);
+    axis->setLabel(label);
+    axis->setLabelPadding(4);
+    axis->grid()->setPen(QPen(QColor(225, 225, 225), 0, Qt::SolidLine));
+}
+
+} // namespace
+
+double RewardCurvesView::valueOf(const view::StepPoint &p, Series s, int a)
+{
+    switch (s) {
+    case Series::Aspect: return a < p.aspectMeans.size() ? p.aspectMeans[a] : view::missing();
+    case Series::GoldAspect: return a < p.goldMeans.size() ? p.goldMeans[a] : view::missing();
+    case Series::Reward: return p.rewardMean;
+    case Series::GoldObjective: return p.goldObjective;
+    case Series::Kl: return p.kl;
+    case Series::Loss: return p.loss;
+    }
+    return view::missing();
+}
+
+void RewardCurvesView::setupPlot()
+{
+    m_plot->setAutoAddPlottableToLegend(false);
+    m_plot->setNoAntialiasingOnDrag(true);
+    m_plot->addLayer(QStringLiteral("markers"), m_plot->layer(QStringLiteral("grid")), QCustomPlot::limAbove);
+    m_plot->addLayer(QStringLiteral("raw"), m_plot->layer(QStringLiteral("markers")), QCustomPlot::limAbove);
+
+    m_topRect = m_plot->axisRect();
+    m_topLegend = m_plot->legend;
+    m_topRect->insetLayout()->take(m_topLegend);
+    m_topRect->insetLayout()->simplify();
+    m_bottomRect = new QCPAxisRect(m_plot);
+    m_plot->plotLayout()->addElement(1, 0, m_bottomRect);
+    m_bottomLegend = new QCPLegend;
+
+    auto *group = new QCPMarginGroup(m_plot);
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    int row = 0;
+    for (auto [rect, legend] : {std::pair(m_topRect, m_topLegend), std::pair(m_bottomRect, m_bottomLegend)}) {
+        // Each legend sits right of its rect, top-aligned: a spacer below takes the rest.
+        auto *side = new QCPLayoutGrid;
+        m_plot->plotLayout()->addElement(row++, 1, side);
+        side->addElement(0, 0, legend);
+        side->addElement(1, 0, new QCPLayoutElement(m_plot));
+        side->setRowStretchFactors({0.001, 1.0});
+        side->setMargins(QMargins(6, 0, 4, 0));   // keeps the legend's border off the edge
+        legend->setLayer(QStringLiteral("legend"));
+        legend->setVisible(true);
+        QFont f = legend->font();
+        f.setPointSizeF(8.5);
+        legend->setFont(f);
+        legend->setIconSize(22, 10);
+        legend->setRowSpacing(-2);
+        legend->setBorderPen(QPen(QColor(200, 200, 200)));
+        legend->setSelectableParts(QCPLegend::spItems);
+        rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+        rect->axis(QCPAxis::atRight)->setVisible(true);
+        rect->axis(QCPAxis::atBottom)->setTicker(ticker);
+        rect->setRangeDrag(Qt::Horizontal);
+        rect->setRangeZoom(Qt::Horizontal);
+        rect->setRangeDragAxes(rect->axis(QCPAxis::atBottom), nullptr);
+        rect->setRangeZoomAxes(rect->axis(QCPAxis::atBottom), nullptr);
+        connect(rect->axis(QCPAxis::atBottom), qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
+                [this](const QCPRange &r) {
+                    if (m_settingRange)
+                        return;
+                    m_userView = true;
+                    applyXRange(r.lower, r.upper);
+                    fitValueAxes();
+                });
+    }
+    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+    m_plot->plotLayout()->setRowStretchFactors({1.8, 1.0});
+    m_plot->plotLayout()->setRowSpacing(2);
+    styleAxis(m_topRect->axis(QCPAxis::atBottom), QString());
+    m_topRect->axis(QCPAxis::atBottom)->setTickLabels(false);
+    styleAxis(m_topRect->axis(QCPAxis::atLeft), tr("aspect mean (gold dashed)"));
+    styleAxis(m_topRect->axis(QCPAxis::atRight), tr("combined reward"));
+    styleAxis(m_bottomRect->axis(QCPAxis::atBottom), tr("step"));
+    styleAxis(m_bottomRect->axis(QCPAxis::atLeft), tr("KL"));
+    styleAxis(m_bottomRect->axis(QCPAxis::atRight), tr("loss"));
+    m_bottomRect->axis(QCPAxis::atLeft)->setLabelColor(kKlColour);
+    m_bottomRect->axis(QCPAxis::atRight)->setLabelColor(kLossColour);
+
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    connect(m_plot, &QCustomPlot::legendClick, this, &RewardCurvesView::onLegendClick);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &RewardCurvesView::onMouseMove);
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &RewardCurvesView::onDoubleClick);
+    connect(m_plot, &QCustomPlot::afterLayout, this, &RewardCurvesView::layoutMarkerLabels);
+}
+
+qint64 RewardCurvesView::newestRun() const
+{
+    return m_runs.isEmpty() ? 0 : m_runs.lastKey();
+}
+
+QVector<RewardCurvesView::Key> RewardCurvesView::wantedCurves() const
+{
+    QVector<Key> keys;
+    for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
+        auto has = [&](Series s, int a) {
+            for (const view::StepPoint &p : it->points)
+                if (std::isfinite(valueOf(p, s, a)))
+                    return true;
+            return false;
+        };
+        for (int a = 0; a < m_aspects.size(); ++a)
+            for (Series s : {Series::Aspect, Series::GoldAspect})
+                if (has(s, a))
+                    keys.append({it.key(), s, a});
+        for (Series s : {Series::Reward, Series::GoldObjective, Series::Kl, Series::Loss})
+            if (has(s, -1))
+                keys.append({it.key(), s, -1});
+    }
+    return keys;
+}
+
+QString RewardCurvesView::seriesLabel(const Key &key) const
+{
+    const QString aspect = key.aspect >= 0 && key.aspect < m_aspects.size() ? m_aspects[key.aspect].name : QString();
+    QString label;
+    switch (key.series) {
+    case Series::Aspect: label = aspect; break;
+    case Series::GoldAspect: label = tr("gold %1").arg(aspect); break;
+    case Series::Reward: label = tr("combined reward"); break;
+    case Series::GoldObjective: label = tr("gold objective"); break;
+    case Series::Kl: label = tr("KL"); break;
+    case Series::Loss: label = tr("loss"); break;
+    }
+    if (key.runId != newestRun())
+        label = tr("%1: %2").arg(m_runs.value(key.runId).name, label);
+    return label;
+}
+
+void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
+{
+    m_topLegend->clearItems();
+    m_bottomLegend->clearItems();
+    m_plot->clearGraphs();
+    m_curves.clear();
+    m_keyOfGraph.clear();
+    m_curveKeys = keys;
+    const qint64 newest = newestRun();
+    for (const Key &key : keys) {
+        const bool top = key.series != Series::Kl && key.series != Series::Loss;
+        const bool right = key.series == Series::Reward || key.series == Series::GoldObjective
+                           || key.series == Series::Loss;
+        QCPAxisRect *rect = top ? m_topRect : m_bottomRect;
+        QCPAxis *x = rect->axis(QCPAxis::atBottom);
+        QCPAxis *y = rect->axis(right ? QCPAxis::atRight : QCPAxis::atLeft);
+        const bool old = key.runId != newest;
+        const bool gold = key.series == Series::GoldAspect || key.series == Series::GoldObjective;
+        QColor colour = seriesColour(key.series, key.aspect);
+        if (old)
+            colour = lighter(colour, 0.5);
+        double width = key.series == Series::Reward || key.series == Series::GoldObjective ? 2.6 : 1.6;
+        if (old)
+            width *= 0.6;
+        QPen pen(colour, width, gold ? Qt::DashLine : Qt::SolidLine);
+        if (gold)
+            pen.setDashPattern({4.0, 2.5});
+
+        Curve curve;
+        curve.raw = m_plot->addGraph(x, y);
+        curve.raw->setLayer(QStringLiteral("raw"));
+        QColor faint = colour;
+        faint.setAlpha(60);
+        curve.raw->setPen(QPen(faint, 1.0, pen.style()));
+        curve.line = m_plot->addGraph(x, y);
+        curve.line->setPen(pen);
+        curve.line->setName(seriesLabel(key));
+        const bool hidden = m_hidden.contains(key);
+        curve.line->setVisible(!hidden);
+        m_curves[key] = curve;
+        m_keyOfGraph.insert(curve.line, key);
+    }
+    // Legend: newest run first, each run's curves in the order above.
+    QList<qint64> ids = m_runs.keys();
+    std::reverse(ids.begin(), ids.end());
+    for (qint64 id : ids)
+        for (const Key &key : keys) {
+            if (key.runId != id)
+                continue;
+            QCPLegend *legend = key.series == Series::Kl || key.series == Series::Loss ? m_bottomLegend : m_topLegend;
+            QCPGraph *g = m_curves[key].line;
+            g->addToLegend(legend);
+            if (m_hidden.contains(key))
+                legend->itemWithPlottable(g)->setTextColor(kHiddenText);
+        }
+}
+
+void RewardCurvesView::updateCurveData()
+{
+    for (const Key &key : m_curveKeys) {
+        const Run &run = m_runs[key.runId];
+        QVector<double> steps, values;
+        steps.reserve(run.points.size());
+        values.reserve(run.points.size());
+        for (const view::StepPoint &p : run.points) {
+            const double v = valueOf(p, key.series, key.aspect);
+            if (std::isfinite(v)) {   // dropped, not gaps: gold may be judged every few steps
+                steps.append(p.step);
+                values.append(v);
+            }
+        }
+        const Curve &curve = m_curves[key];
+        curve.raw->setData(steps, values, true);
+        curve.line->setData(steps, smoothEma(values, m_smoothing), true);
+        curve.raw->setVisible(m_showRaw && m_smoothing > 0.0 && curve.line->visible());
+    }
+}
+
+void RewardCurvesView::rebuildMarkers()
+{
+    m_markersDirty = false;
+    for (const auto &[top, bottom] : m_markerItems) {
+        m_plot->removeItem(top.line);
+        m_plot->removeItem(top.label);
+        m_plot->removeItem(bottom.line);
+    }
+    m_markerItems.clear();
+    const qint64 newest = newestRun();
+    for (const view::StepMarker &marker : m_markers) {
+        QColor colour = markerColour(marker.kind);
+        if (marker.runId != newest && m_runs.contains(marker.runId))
+            colour = lighter(colour, 0.5);
+        QPen pen(colour, 1.0, Qt::DashLine);
+        pen.setDashPattern({5.0, 4.0});
+        MarkerItems items[2];
+        for (int i = 0; i < 2; ++i) {
+            QCPAxisRect *rect = i == 0 ? m_topRect : m_bottomRect;
+            auto *line = new QCPItemStraightLine(m_plot);
+            line->setLayer(QStringLiteral("markers"));
+            line->setClipAxisRect(rect);
+            line->setPen(pen);
+            for (QCPItemPosition *pos : {line->point1, line->point2})
+                pos->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            line->point1->setCoords(marker.step, 0.0);
+            line->point2->setCoords(marker.step, 1.0);
+            items[i].line = line;
+        }
+        auto *label = new QCPItemText(m_plot);
+        label->setLayer(QStringLiteral("legend"));   // above the curves
+        label->setClipToAxisRect(false);
+        label->position->setAxes(m_topRect->axis(QCPAxis::atBottom), m_topRect->axis(QCPAxis::atLeft));
+        label->position->setTypeY(QCPItemPosition::ptAbsolute);
+        label->setText(marker.text.isEmpty() ? marker.kind : marker.text);
+        QFont f = label->font();
+        f.setPointSizeF(7.5);
+        label->setFont(f);
+        label->setColor(colour.darker(130));
+        label->setBrush(QColor(255, 255, 255, 215));
+        label->setPadding(QMargins(2, 0, 2, 0));
+        items[0].label = label;
+        m_markerItems.append({items[0], items[1]});
+    }
+    layoutMarkerLabels();
+}
+
+// Labels hang from the top of the upper rect, beside their line; labels that
+// would overlap move one row down (up to three rows).
+void RewardCurvesView::layoutMarkerLabels()
+{
+    QCPAxis *x = m_topRect->axis(QCPAxis::atBottom);
+    const QRect area = m_topRect->rect();
+    QVector<int> order(m_markerItems.size());
+    std::iota(order.begin(), order.end(), 0);
+    auto stepOf = [this](int i) { return m_markerItems[i].first.line->point1->coords().x(); };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return stepOf(a) < stepOf(b); });
+    QVector<double> rowEnd(3, -1e9);
+    for (int i : order) {
+        QCPItemText *label = m_markerItems[i].first.label;
+        const double px = x->coordToPixel(stepOf(i));
+        const QFontMetrics fm(label->font());
+        const int width = fm.horizontalAdvance(label->text()) + 6;
+        const bool leftOfLine = px + 3 + width > area.right();
+        const double start = leftOfLine ? px - 3 - width : px + 3;
+        int row = 0;
+        while (row < rowEnd.size() - 1 && rowEnd[row] > start)
+            ++row;
+        rowEnd[row] = start + width;
+        label->setPositionAlignment((leftOfLine ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+        label->position->setTypeX(QCPItemPosition::ptAbsolute);
+        label->position->setCoords(leftOfLine ? px - 3 : px + 3, area.top() + 2 + row * (fm.height() + 1));
+        label->setVisible(px >= area.left() && px <= area.right());
+    }
+}
+
+QPair<double, double> RewardCurvesView::fullStepRange() const
+{
+    double lo = 0, hi = 0;
+    bool any = false;
+    for (const Run &run : m_runs)
+        if (!run.points.isEmpty()) {
+            lo = any ? std::min(lo, double(run.points.firstKey())) : run.points.firstKey();
+            hi = any ? std::max(hi, double(run.points.lastKey())) : run.points.lastKey();
+            any = true;
+        }
+    if (!any)
+        return {0.0, 10.0};
+    if (hi - lo < 1.0)
+        return {lo - 1.0, hi + 1.0};
+    const double pad = (hi - lo) * 0.01;
+    return {lo - pad, hi + pad};
+}
+
+void RewardCurvesView::applyXRange(double lower, double upper)
+{
+    m_settingRange = true;
+    m_topRect->axis(QCPAxis::atBottom)->setRange(lower, upper);
+    m_bottomRect->axis(QCPAxis::atBottom)->setRange(lower, upper);
+    m_settingRange = false;
+}
+
+// Value axes follow the visible steps; the aspect axis always shows the aspects' range.
+void RewardCurvesView::fitValueAxes()
+{
+    const QCPRange keys = m_topRect->axis(QCPAxis::atBottom)->range();
+    auto fit = [&](QCPAxis *axis, bool haveFloor, double floorLo, double floorHi) {
+        bool found = haveFloor;
+        QCPRange range(floorLo, floorHi);
+        for (QCPGraph *g : axis->graphs()) {
+            if (!g->visible())
+                continue;
+            bool ok = false;
+            const QCPRange r = g->getValueRange(ok, QCP::sdBoth, keys);
+            if (!ok)
+                continue;
+            range = found ? QCPRange(std::min(range.lower, r.lower), std::max(range.upper, r.upper)) : r;
+            found = true;
+        }
+        if (!found)
+            range = QCPRange(0.0, 1.0);
+        double span = range.size();
+        if (span <= 0.0)
+            span = std::max(std::abs(range.lower) * 0.2, 0.02);
+        axis->setRange(range.lower - span * 0.05, range.upper + span * 0.05);
+    };
+    double lo = 0.0, hi = 1.0;
+    for (int i = 0; i < m_aspects.size(); ++i) {
+        lo = i == 0 ? m_aspects[i].min : std::min(lo, m_aspects[i].min);
+        hi = i == 0 ? m_aspects[i].max : std::max(hi, m_aspects[i].max);
+    }
+    fit(m_topRect->axis(QCPAxis::atLeft), true, lo, hi);
+    fit(m_topRect->axis(QCPAxis::atRight), false, 0, 0);
+    fit(m_bottomRect->axis(QCPAxis::atLeft), false, 0, 0);
+    fit(m_bottomRect->axis(QCPAxis::atRight), false, 0, 0);
+}
+
+void RewardCurvesView::onLegendClick(QCPLegend *, QCPAbstractLegendItem *item, QMouseEvent *)
+{
+    auto *entry = qobject_cast<QCPPlottableLegendItem *>(item);
+    auto *graph = entry ? qobject_cast<QCPGraph *>(entry->plottable()) : nullptr;
+    if (!graph || !m_keyOfGraph.contains(graph))
+        return;
+    const Key key = m_keyOfGraph.value(graph);
+    const bool hide = graph->visible();
+    if (hide)
+        m_hidden.append(key);
+    else
+        m_hidden.removeAll(key);
+    graph->setVisible(!hide);
+    m_curves[key].raw->setVisible(!hide && m_showRaw && m_smoothing > 0.0);
+    entry->setTextColor(hide ? kHiddenText : Qt::black);
+    fitValueAxes();
+    m_plot->replot();
+}
+
+void RewardCurvesView::onMouseMove(QMouseEvent *event)
+{
+    if (event->buttons() != Qt::NoButton || m_runs.isEmpty())
+        return;
+    const QPoint pos = event->pos();
+    QCPAxisRect *rect = m_topRect->rect().contains(pos) ? m_topRect
+                        : m_bottomRect->rect().contains(pos) ? m_bottomRect : nullptr;
+    const Run &run = m_runs.last();
+    if (!rect || run.points.isEmpty()) {
+        QToolTip::hideText();
+        return;
+    }
+    const double x = rect->axis(QCPAxis::atBottom)->pixelToCoord(pos.x());
+    auto it = run.points.lowerBound(int(std::floor(x)));
+    if (it == run.points.cend() || (it != run.points.cbegin() && x - std::prev(it).key() < it.key() - x))
+        it = it == run.points.cbegin() ? it : std::prev(it);
+    const view::StepPoint &p = it.value();
+    auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–"); };
+    QStringList lines{tr("<b>%1, step %2</b>").arg(run.name.toHtmlEscaped()).arg(p.step)};
+    for (int a = 0; a < m_aspects.size(); ++a) {
+        QString line = tr("%1: %2").arg(m_aspects[a].name.toHtmlEscaped(), num(valueOf(p, Series::Aspect, a)));
+        if (a < p.goldMeans.size())
+            line += tr(" (gold %1)").arg(num(p.goldMeans[a]));
+        lines << line;
+    }
+    lines << tr("combined reward: %1").arg(num(p.rewardMean));
+    if (std::isfinite(p.goldObjective))
+        lines << tr("gold objective: %1").arg(num(p.goldObjective));
+    lines << tr("KL: %1 · loss: %2").arg(num(p.kl), num(p.loss));
+    for (const view::StepMarker &m : m_markers)
+        if (m.step == p.step && m.runId == newestRun())
+            lines << tr("<i>%1</i>").arg((m.text.isEmpty() ? m.kind : m.text).toHtmlEscaped());
+    QToolTip::showText(event->globalPosition().toPoint(), lines.join(QStringLiteral("<br>")), m_plot);
+}
+
+void RewardCurvesView::onDoubleClick(QMouseEvent *event)
+{
+    if (m_runs.isEmpty() || m_runs.last().points.isEmpty())
+        return;
+    const double x = m_topRect->axis(QCPAxis::atBottom)->pixelToCoord(event->pos().x());
+    const auto &points = m_runs.last().points;
+    int best = points.firstKey();
+    for (int step : points.keys())
+        if (std::abs(step - x) < std::abs(best - x))
+            best = step;
+    emit stepActivated(m_runs.lastKey(), best);
+}
+
+} // namespace awb
