@@ -2,10 +2,12 @@
 
 #include "awb_version.h"
 #include "main_window.h"
+#include "workbench_controller.h"
 #include "util/runtime.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QTimer>
@@ -28,6 +30,16 @@ void describeOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("size"),
                       QCoreApplication::translate("Workbench", "Window size as WIDTHxHEIGHT, e.g. 1600x1000."),
                       QStringLiteral("size")});
+    parser.addOption({QStringLiteral("demo"),
+                      QCoreApplication::translate("Workbench", "Open the shipped demo (its policy, reward model, prompts and gold judge).")});
+    parser.addOption({QStringLiteral("workspace"),
+                      QCoreApplication::translate("Workbench", "Open (or create) the workspace <file>."),
+                      QStringLiteral("file")});
+    parser.addOption({QStringLiteral("train-steps"),
+                      QCoreApplication::translate("Workbench", "Start GRPO for <n> steps at once; with --screenshot, save it when they are done and quit."),
+                      QStringLiteral("n")});
+    parser.addOption({QStringLiteral("stall-report"),
+                      QCoreApplication::translate("Workbench", "On quitting, print the longest stall of the GUI event loop.")});
     parser.addOption({QStringLiteral("threads"),
                       QCoreApplication::translate("Workbench", "Compute threads for this run (0: all cores)."),
                       QStringLiteral("n")});
@@ -60,6 +72,17 @@ bool parseWorkbenchArguments(const QStringList &arguments, WorkbenchOptions *opt
         options->threads = parser.value(QStringLiteral("threads")).toInt(&ok);
         if (!ok || options->threads < 0) {
             *error = QCoreApplication::translate("Workbench", "--threads: expected 0 or a positive count");
+            return false;
+        }
+    }
+    options->demo = parser.isSet(QStringLiteral("demo"));
+    options->workspacePath = parser.value(QStringLiteral("workspace"));
+    options->stallReport = parser.isSet(QStringLiteral("stall-report"));
+    if (parser.isSet(QStringLiteral("train-steps"))) {
+        bool ok = false;
+        options->trainSteps = parser.value(QStringLiteral("train-steps")).toInt(&ok);
+        if (!ok || options->trainSteps <= 0) {
+            *error = QCoreApplication::translate("Workbench", "--train-steps: expected a positive count");
             return false;
         }
     }
@@ -113,22 +136,59 @@ int runWorkbench(int argc, char **argv)
     window.setComputeSummary(computeSummary);
     if (options.width > 0)
         window.resize(options.width, options.height);
+    WorkbenchController controller(&window);
     window.show();
 
-    if (!options.screenshotPath.isEmpty()) {
-        int status = 0;
-        QTimer::singleShot(500, &window, [&] {
+    // What to open: --workspace / --demo, else the last workspace, else the demo.
+    const QString last = settings.value(QStringLiteral("workspace/last")).toString();
+    const bool lastWasDemo = settings.value(QStringLiteral("workspace/lastIsDemo"), false).toBool();
+    bool opened = false;
+    if (options.demo)
+        opened = controller.openDemo(options.workspacePath);
+    else if (!options.workspacePath.isEmpty())
+        opened = controller.openWorkspace(options.workspacePath);
+    else if (!last.isEmpty() && QFileInfo::exists(last))
+        opened = lastWasDemo ? controller.openDemo(last) : controller.openWorkspace(last);
+    else
+        opened = controller.openDemo();
+
+    int status = 0;
+    auto report = [&] {
+        if (options.stallReport)
+            std::fprintf(stderr, "alignment-workbench: longest event-loop stall %.1f ms (at step %d)\n",
+                         controller.probe().longestStallMs(), controller.probe().longestStallAtStep());
+    };
+    auto shootAndQuit = [&] {
+        // Let the coalesced redraws run first.
+        QTimer::singleShot(600, &window, [&] {
             QString saveError;
-            if (!window.saveScreenshot(options.screenshotPath, &saveError)) {
+            if (!options.screenshotPath.isEmpty() && !window.saveScreenshot(options.screenshotPath, &saveError)) {
                 std::fprintf(stderr, "alignment-workbench: cannot save screenshot: %s\n", qPrintable(saveError));
                 status = 1;
             }
             window.close();
         });
-        const int rc = app.exec();
-        return status != 0 ? status : rc;
+    };
+    if (options.trainSteps > 0) {
+        if (!opened || !controller.startTraining(options.trainSteps)) {
+            std::fprintf(stderr, "alignment-workbench: cannot start training\n");
+            status = 1;
+        }
+        QObject::connect(&controller, &WorkbenchController::trainingFinished, &window,
+                         [&](qint64, const QString &how) {
+                             std::fprintf(stderr, "alignment-workbench: training %s\n", qPrintable(how));
+                             if (!options.screenshotPath.isEmpty())
+                                 shootAndQuit();
+                         });
+        if (status != 0 && !options.screenshotPath.isEmpty())
+            shootAndQuit();
+    } else if (!options.screenshotPath.isEmpty()) {
+        shootAndQuit();
     }
-    return app.exec();
+    const int rc = app.exec();
+    report();
+    return status != 0 ? status : rc;
 }
+
 
 } // namespace awb

@@ -13,6 +13,10 @@ struct WorkbenchOptions
     int width = 0;            // --size WxH for screenshots; 0 keeps the saved geometry
     int height = 0;
     int threads = -1;         // --threads N overrides the setting compute/threads for this run
+    bool demo = false;        // --demo: open the shipped demo (workspace: --workspace, else the user's demo.awb)
+    QString workspacePath;    // --workspace FILE: open (create) this workspace
+    int trainSteps = 0;       // --train-steps N: start GRPO for N steps at once; with --screenshot, shoot when done
+    bool stallReport = false; // --stall-report: print the longest event-loop stall when quitting
 };
 
 // Parses the GUI command line (QCommandLineParser); on a bad option prints the

@@ -1,0 +1,504 @@
+#include "workbench_controller.h"
+
+#include "core_views.h"
+#include "data/prompt_import.h"
+#include "demo/demo_builder.h"
+#include "main_window.h"
+#include "pareto_view.h"
+#include "reward_controller.h"
+#include "reward_curves_view.h"
+#include "reward_model_panel.h"
+#include "run_setup_panel.h"
+#include "sample_inspector.h"
+#include "store/store.h"
+#include "train/grpo_session.h"
+#include "weights_panel.h"
+#include "workspace.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+namespace awb {
+
+// ---------------------------------------------------------------- probe
+
+EventLoopProbe::EventLoopProbe(QObject *parent) : QObject(parent), m_timer(new QTimer(this))
+{
+    m_timer->setInterval(10);
+    m_timer->setTimerType(Qt::PreciseTimer);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        const qint64 now = m_clock.nsecsElapsed();
+        const double gapMs = static_cast<double>(now - m_last) / 1e6 - 10.0;
+        if (gapMs > m_longestMs) {
+            m_longestMs = gapMs;
+            m_atStep = m_step;
+        }
+        m_last = now;
+    });
+    reset();
+    m_timer->start();
+}
+
+void EventLoopProbe::reset()
+{
+    m_clock.start();
+    m_last = m_clock.nsecsElapsed();
+    m_longestMs = 0;
+    m_atStep = 0;
+}
+
+// ---------------------------------------------------------------- controller
+
+WorkbenchController::WorkbenchController(MainWindow *window, QObject *parent)
+    : QObject(parent),
+      m_window(window),
+      m_training(new TrainingController(this)),
+      m_rewardModels(new RewardModelController(this)),
+      m_probe(new EventLoopProbe(this))
+{
+    m_rewardModels->setTrainingController(m_training);
+    buildViews();
+    connectViews();
+}
+
+WorkbenchController::~WorkbenchController()
+{
+    // Join the workers before the views and the workspace go.
+    m_rewardModels->cancel();
+    m_training->stop();
+    m_rewardModels->wait();
+    m_training->wait();
+}
+
+void WorkbenchController::buildViews()
+{
+    m_curves = new RewardCurvesView;
+    m_pareto = new ParetoView;
+    m_inspector = new SampleInspector;
+    auto *top = new QSplitter(Qt::Horizontal);
+    top->setObjectName(QStringLiteral("plotsSplitter"));
+    top->addWidget(m_curves);
+    top->addWidget(m_pareto);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    auto *central = new QSplitter(Qt::Vertical);
+    central->setObjectName(QStringLiteral("centralSplitter"));
+    central->addWidget(top);
+    central->addWidget(m_inspector);
+    central->setStretchFactor(0, 1);
+    central->setStretchFactor(1, 1);
+    m_window->setCentralView(central);
+
+    m_run = new RunSetupPanel;
+    m_weights = new WeightsPanel;
+    m_rmPanel = new RewardModelPanel;
+    QDockWidget *runDock = m_window->addDockView(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
+    m_window->addDockView(m_weights, tr("Aspect weights"), QStringLiteral("weightsDock"), Qt::LeftDockWidgetArea);
+    QDockWidget *rmDock = m_window->addDockView(m_rmPanel, tr("Reward model"), QStringLiteral("rewardModelDock"),
+                                                Qt::LeftDockWidgetArea);
+    m_window->tabifyDockWidget(runDock, rmDock);
+    runDock->raise();
+    m_window->restoreLayout();
+}
+
+void WorkbenchController::connectViews()
+{
+    MainWindow *w = m_window;
+    connect(w, &MainWindow::newWorkspaceRequested, this, [this] { chooseWorkspace(true); });
+    connect(w, &MainWindow::openWorkspaceRequested, this, [this] { chooseWorkspace(false); });
+    connect(w, &MainWindow::openDemoRequested, this, [this] { openDemo(); });
+    connect(w, &MainWindow::importPromptsRequested, this, &WorkbenchController::importPrompts);
+    connect(w, &MainWindow::exportSamplesRequested, this, &WorkbenchController::exportSamples);
+    connect(w, &MainWindow::exportMetricsRequested, this, &WorkbenchController::exportMetrics);
+
+    connect(m_run, &RunSetupPanel::startRequested, this, [this] { startTraining(); });
+    connect(m_run, &RunSetupPanel::pauseRequested, m_training, &TrainingController::pause);
+    connect(m_run, &RunSetupPanel::resumeRequested, m_training, &TrainingController::resume);
+    connect(m_run, &RunSetupPanel::stopRequested, m_training, &TrainingController::stop);
+    connect(m_training, &TrainingController::stateChanged, this, [this](TrainingController::State s) {
+        m_run->setState(static_cast<RunSetupPanel::State>(static_cast<int>(s)));
+    });
+    connect(m_training, &TrainingController::runStarted, this, &WorkbenchController::onRunStarted);
+    connect(m_training, &TrainingController::stepFinished, this, &WorkbenchController::onStep);
+    connect(m_training, &TrainingController::phaseChanged, this, [this](int step, const QString &phase) {
+        m_window->statusBar()->showMessage(tr("Step %1: %2").arg(step).arg(phase));
+    });
+    connect(m_training, &TrainingController::logMessage, this,
+            [this](const QString &m) { m_window->statusBar()->showMessage(m, 5000); });
+    connect(m_training, &TrainingController::failed, this, &WorkbenchController::showError);
+    connect(m_training, &TrainingController::finished, this, [this](qint64 runId, const QString &status) {
+        m_window->statusBar()->showMessage(tr("Run %1 %2 at step %3").arg(runId).arg(status).arg(m_lastStep));
+        emit trainingFinished(runId, status);
+    });
+
+    connect(m_weights, &WeightsPanel::weightsChanged, this,
+            [this](const QMap<QString, double> &weights, const QString &aggregation) {
+                m_training->setWeights(weights, aggregation);
+                QSettings().setValue(QStringLiteral("training/aggregation"), aggregation);
+            });
+
+    connect(m_pareto, &ParetoView::sampleActivated, this, [this](qint64 id) { m_inspector->selectSample(id); });
+    connect(m_pareto, &ParetoView::stepActivated, this, [this](int step) { m_inspector->setStepFilter(step); });
+    connect(m_curves, &RewardCurvesView::stepActivated, this,
+            [this](qint64, int step) { m_inspector->setStepFilter(step); });
+
+    connect(m_inspector, &SampleInspector::labelsSubmitted, this, &WorkbenchController::onLabelsSubmitted);
+
+    connect(m_rmPanel, &RewardModelPanel::retrainRequested, this, &WorkbenchController::retrain);
+    connect(m_rmPanel, &RewardModelPanel::cancelRequested, m_rewardModels, &RewardModelController::cancel);
+    connect(m_rewardModels, &RewardModelController::epochFinished, this, [this](int epoch, double loss) {
+        m_rmPanel->setTrainingProgress(epoch, m_rmEpochs, loss, view::missing());
+    });
+    connect(m_rewardModels, &RewardModelController::finished, this,
+            [this](bool ok, const QString &message, qint64, const QVector<double> &, const QVector<double> &) {
+                m_rmPanel->setTrainingFinished(ok, message);
+                m_window->statusBar()->showMessage(message, 10000);
+                refreshRewardModels();
+                refreshLabelCounts();
+            });
+}
+
+bool WorkbenchController::openWorkspace(const QString &path, QString *error)
+{
+    if (m_training->isActive()) {
+        const QString m = tr("Stop the running job before opening another workspace.");
+        if (error)
+            *error = m;
+        showError(m);
+        return false;
+    }
+    std::unique_ptr<Workspace> ws;
+    try {
+        ws = std::make_unique<Workspace>(path);
+    } catch (const std::exception &e) {
+        const QString m = tr("Cannot open the workspace %1: %2").arg(path, QString::fromUtf8(e.what()));
+        if (error)
+            *error = m;
+        showError(m);
+        return false;
+    }
+    m_workspace = std::move(ws);
+    QSettings().setValue(QStringLiteral("workspace/last"), path);
+    QSettings().setValue(QStringLiteral("workspace/lastIsDemo"), m_demo);
+    m_window->setWindowTitle(tr("%1 – Alignment Workbench").arg(QFileInfo(path).fileName()));
+
+    // The run form: the demo's defaults, or the library's.
+    GrpoOptions defaults;
+    if (m_demo)
+        defaults = demoGrpoOptions(ss(m_demoDir));
+    m_optionDefaults = grpoOptionSpecs(defaults);
+    m_run->setOptions(m_optionDefaults);
+    if (m_demo)
+        m_run->setPolicyPath(qs(defaults.model));
+
+    QVector<QPair<qint64, QString>> sets;
+    for (const auto &[id, name] : m_workspace->store().promptSets())
+        sets.push_back({id, QFileInfo(qs(name)).fileName()});
+    m_run->setPromptSets(sets);
+    refreshRewardModels();
+    refreshLabelCounts();
+
+    const auto runs = m_workspace->runs();
+    if (!runs.isEmpty())
+        showRun(runs.last().id);
+    m_window->statusBar()->showMessage(tr("Workspace %1: %n run(s)", nullptr, int(runs.size())).arg(path));
+    return true;
+}
+
+bool WorkbenchController::openDemo(const QString &path, QString *error)
+{
+    const std::string dir = findDemoDir();
+    if (dir.empty()) {
+        const QString m = tr("The demo was not found (set AWB_DEMO_DIR, or run `awb demo-init --out DIR`).");
+        if (error)
+            *error = m;
+        showError(m);
+        return false;
+    }
+    m_demo = true;
+    m_demoDir = qs(dir);
+    QString file = path;
+    if (file.isEmpty()) {
+        const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QDir().mkpath(data);
+        file = data + QStringLiteral("/demo.awb");
+    }
+    return openWorkspace(file, error);
+}
+
+void WorkbenchController::showRun(qint64 runId)
+{
+    m_shownRun = runId;
+    m_aspects = m_workspace->aspects(runId);
+    m_curves->clear();
+    m_curves->setAspects(m_aspects);
+    m_pareto->setAspects(m_aspects);
+    m_inspector->setAspects(m_aspects);
+    m_rmPanel->setAspects(m_aspects);
+    const auto points = m_workspace->stepPoints(runId);
+    QString name;
+    for (const auto &r : m_workspace->runs())
+        if (r.id == runId)
+            name = r.name;
+    m_curves->setRun(runId, name, points);
+    m_curves->setMarkers(m_workspace->markers(runId));
+    m_pareto->setTrajectory(points);
+    const auto rows = m_workspace->samples(runId);
+    m_inspector->setSamples(rows);
+    m_lastStep = points.isEmpty() ? 0 : points.last().step;
+    QVector<view::SampleRow> last;
+    for (const auto &r : rows)
+        if (r.step == m_lastStep)
+            last.push_back(r);
+    m_pareto->setSamples(m_lastStep, last);
+    if (!m_aspects.isEmpty() && m_weights->weights().isEmpty()) {
+        QMap<QString, double> w;
+        for (const auto &a : m_aspects)
+            w[a.name] = 1.0;
+        m_weights->setAspects(m_aspects, w, QStringLiteral("sum_then_normalize"));
+    }
+}
+
+bool WorkbenchController::startTraining(int maxSteps)
+{
+    if (!m_workspace) {
+        showError(tr("Open a workspace or the demo first (File menu)."));
+        return false;
+    }
+    QString error;
+    if (!m_run->validate(&error)) {
+        showError(error);
+        return false;
+    }
+    TrainingRequest r;
+    r.db = m_workspace->path();
+    r.demo = m_demo;
+    r.demoDir = m_demoDir;
+    r.device = m_run->device();
+    r.threads = m_run->threads();
+    GrpoOptions defaults;
+    if (m_demo)
+        defaults = demoGrpoOptions(ss(m_demoDir));
+    nlohmann::json overrides = grpoOverridesFromForm(m_run->options(), defaults);
+    if (!m_run->policyPath().isEmpty() && ss(m_run->policyPath()) != defaults.model)
+        overrides["model"] = ss(m_run->policyPath());
+    if (const qint64 v = m_run->rewardModelVersion(); v > 0)
+        if (const auto info = m_workspace->store().rewardModel(v))
+            overrides["reward_model"] = info->path;
+    if (maxSteps > 0)
+        overrides["max_steps"] = maxSteps;
+    r.overridesJson = QByteArray::fromStdString(overrides.dump());
+    r.weights = m_weights->weights();
+    r.aggregation = m_weights->aggregation();
+    m_run->clearError();
+    m_probe->reset();
+    return m_training->start(r);
+}
+
+void WorkbenchController::onRunStarted(qint64 runId, const QVector<view::AspectSpec> &aspects, int startStep,
+                                       int maxSteps, const QMap<QString, double> &weights, const QString &aggregation)
+{
+    Q_UNUSED(maxSteps)
+    if (aspectNames(m_aspects) != aspectNames(aspects) || m_weights->weights().isEmpty())
+        m_weights->setAspects(aspects, weights, aggregation);
+    showRun(runId);
+    m_lastStep = startStep;
+    refreshRewardModels();
+}
+
+void WorkbenchController::onStep(const view::StepPoint &point, int maxSteps, const QMap<QString, double> &weights,
+                                 const QString &aggregation, qint64 rmVersion, double stepSeconds, double tokensPerSecond)
+{
+    m_lastStep = point.step;
+    m_probe->setStep(point.step);
+    m_curves->appendPoint(point);
+    m_pareto->appendStep(point);
+    const auto rows = m_workspace->samples(point.runId, point.step, point.step);
+    m_pareto->setSamples(point.step, rows);
+    m_inspector->appendSamples(rows);
+    // Markers come from the store's events, written with the step.
+    m_curves->setMarkers(m_workspace->markers(point.runId));
+    m_run->setProgress(point.step, maxSteps, stepSeconds, tokensPerSecond);
+    m_weights->setInForce(point.step, weights, aggregation);
+    m_rmPanel->setActiveVersion(rmVersion);
+    emit stepShown(point.step);
+}
+
+void WorkbenchController::onLabelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator)
+{
+    if (!m_workspace)
+        return;
+    try {
+        const QStringList names = aspectNames(m_aspects);
+        m_workspace->addLabels(sampleId, names, values, annotator);
+        m_inspector->setLabels(sampleId, m_workspace->latestLabels(sampleId, names));
+    } catch (const std::exception &e) {
+        showError(tr("The labels were not saved: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    refreshLabelCounts();
+}
+
+void WorkbenchController::refreshLabelCounts()
+{
+    if (!m_workspace)
+        return;
+    QMap<QString, qint64> counts;
+    for (const auto &[k, v] : m_workspace->store().labelCountsPerAspect())
+        counts[qs(k)] = v;
+    m_rmPanel->setLabelCounts(counts);
+    const qint64 since = m_workspace->labelsSinceLastRewardModel();
+    m_rmPanel->setLabelsSinceTraining(since);
+    m_inspector->setLabelsSinceRetrain(static_cast<int>(since), m_workspace->latestRewardModelVersion());
+}
+
+void WorkbenchController::refreshRewardModels()
+{
+    if (!m_workspace)
+        return;
+    QVector<RewardModelVersionRow> rows;
+    QVector<QPair<qint64, QString>> combo;
+    if (m_demo)
+        combo.push_back({0, tr("the demo's reward model")});
+    else
+        combo.push_back({0, tr("newest version")});
+    for (const auto &info : m_workspace->store().rewardModels()) {
+        RewardModelVersionRow row;
+        row.version = info.version;
+        row.created = QDateTime::fromMSecsSinceEpoch(info.createdMs);
+        row.labelCount = info.labelCount;
+        row.note = qs(info.note);
+        for (const auto &a : m_aspects) {
+            const auto it = info.metrics.find(ss(a.name));
+            if (it != info.metrics.end() && it->is_object())
+                row.metrics[a.name] = {it->value("rmse", view::missing()), it->value("pearson", view::missing()),
+                                       it->value("spearman", view::missing())};
+        }
+        rows.push_back(row);
+        combo.push_back({info.version, tr("v%1 · %2").arg(info.version).arg(row.created.toString(QStringLiteral("yyyy-MM-dd HH:mm")))});
+    }
+    m_rmPanel->setVersions(rows);
+    m_run->setRewardModelVersions(combo);
+}
+
+void WorkbenchController::retrain()
+{
+    if (!m_workspace)
+        return;
+    RetrainRequest r;
+    r.db = m_workspace->path();
+    if (m_demo)
+        r.replayLabelsPath = m_demoDir + QStringLiteral("/labels.jsonl");
+    r.epochs = m_rmEpochs;
+    if (!m_rewardModels->start(r))
+        return;
+    m_rmPanel->setTrainingStarted(m_rmEpochs);
+}
+
+void WorkbenchController::showError(const QString &message)
+{
+    m_run->setError(message);
+    m_window->statusBar()->showMessage(message, 15000);
+}
+
+void WorkbenchController::chooseWorkspace(bool create)
+{
+    const QString dir = QSettings().value(QStringLiteral("workspace/lastDir"), QDir::homePath()).toString();
+    const QString filter = tr("Workspaces (*.awb);;All files (*)");
+    const QString path = create ? QFileDialog::getSaveFileName(m_window, tr("New workspace"), dir, filter)
+                                : QFileDialog::getOpenFileName(m_window, tr("Open workspace"), dir, filter);
+    if (path.isEmpty())
+        return;
+    QSettings().setValue(QStringLiteral("workspace/lastDir"), QFileInfo(path).absolutePath());
+    m_demo = false;
+    openWorkspace(path);
+}
+
+void WorkbenchController::importPrompts()
+{
+    if (!m_workspace)
+        return showError(tr("Open a workspace first."));
+    const QString path = QFileDialog::getOpenFileName(
+        m_window, tr("Import prompts"), QDir::homePath(),
+        tr("Prompt files (*.jsonl *.json *.csv *.gz);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    try {
+        PromptImportOptions io;
+        io.heldOutFraction = 0.1;
+        const PromptImportResult imported = awb::importPrompts(ss(path), io);
+        std::vector<PromptRecord> records;
+        for (const auto &p : imported.prompts) {
+            PromptRecord r;
+            r.text = p.text;
+            r.chosen = p.chosen;
+            r.rejected = p.rejected;
+            r.split = p.split;
+            r.sourceId = p.sourceId;
+            records.push_back(std::move(r));
+        }
+        Store &store = m_workspace->store();
+        const std::int64_t set = store.addPromptSet(ss(path), ss(path));
+        store.addPrompts(set, records);
+        m_window->statusBar()->showMessage(tr("Imported %n prompt(s) from %1", nullptr, int(records.size())).arg(path));
+        QVector<QPair<qint64, QString>> sets;
+        for (const auto &[id, name] : store.promptSets())
+            sets.push_back({id, QFileInfo(qs(name)).fileName()});
+        m_run->setPromptSets(sets);
+    } catch (const std::exception &e) {
+        showError(tr("Cannot import %1: %2").arg(path, QString::fromUtf8(e.what())));
+    }
+}
+
+void WorkbenchController::exportSamples()
+{
+    if (!m_workspace || m_shownRun == 0)
+        return showError(tr("No run to export."));
+    const QString path = QFileDialog::getSaveFileName(m_window, tr("Export samples"), QDir::homePath(),
+                                                      tr("JSON lines (*.jsonl)"));
+    if (path.isEmpty())
+        return;
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return showError(tr("Cannot write %1: %2").arg(path, f.errorString()));
+    SampleFilter filter;
+    filter.runId = m_shownRun;
+    filter.limit = -1;
+    Store &store = m_workspace->store();
+    for (const auto &s : store.samples(filter)) {
+        nlohmann::json j{{"id", s.id},         {"run", s.runId},          {"step", s.step},   {"prompt", s.prompt},
+                         {"completion", s.completion}, {"scores", s.scores}, {"gold", s.gold}, {"reward", s.reward},
+                         {"advantage", s.advantage}, {"reward_model_version", s.rewardModelVersion},
+                         {"labels", store.latestLabels(s.id)}};
+        f.write(QByteArray::fromStdString(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
+    }
+    if (!f.flush())
+        return showError(tr("Cannot write %1: %2").arg(path, f.errorString()));
+    m_window->statusBar()->showMessage(tr("Samples exported to %1").arg(path), 8000);
+}
+
+void WorkbenchController::exportMetrics()
+{
+    const QString path = QFileDialog::getSaveFileName(m_window, tr("Export run metrics"), QDir::homePath(),
+                                                      tr("CSV (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_curves->exportCsv(path, &error))
+        showError(error);
+}
+
+} // namespace awb

@@ -1,0 +1,128 @@
+#pragma once
+// Assembles the workbench: the main window and its views (widgets/), the
+// workspace (store), the GRPO job and the reward-model retraining, and wires
+// them: steps flow into the curves, the Pareto view and the inspector; weight
+// edits go to the running job; labels go to the store and feed retraining,
+// whose new version the job picks up at its next step.
+// GUI thread only. No torch in this header.
+
+#include "training_controller.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <memory>
+
+class QTimer;
+
+namespace awb {
+
+class MainWindow;
+class ParetoView;
+class RewardCurvesView;
+class RewardModelController;
+class RewardModelPanel;
+class RunSetupPanel;
+class SampleInspector;
+class WeightsPanel;
+class Workspace;
+
+// Measures how long the GUI event loop goes without running a 10 ms timer:
+// the longest gap minus the interval is the worst stall a user could feel.
+class EventLoopProbe : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit EventLoopProbe(QObject *parent = nullptr);
+    double longestStallMs() const { return m_longestMs; }
+    int longestStallAtStep() const { return m_atStep; }
+    void setStep(int step) { m_step = step; }
+    void reset();
+
+private:
+    QTimer *m_timer = nullptr;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    double m_longestMs = 0;
+    int m_step = 0, m_atStep = 0;
+};
+
+class WorkbenchController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit WorkbenchController(MainWindow *window, QObject *parent = nullptr);
+    ~WorkbenchController() override;
+
+    // Opens (creating when missing) a workspace file and shows its newest run.
+    // Returns false with a message box / *error on failure; the old workspace stays open.
+    bool openWorkspace(const QString &path, QString *error = nullptr);
+    // The demo: the shipped model, reward model and prompts; workspace `path`
+    // (default: demo.awb in the user's data folder).
+    bool openDemo(const QString &path = QString(), QString *error = nullptr);
+    bool isDemo() const { return m_demo; }
+    QString demoDir() const { return m_demoDir; }
+
+    // Starts GRPO with the run panel's settings; `maxSteps` > 0 overrides max_steps.
+    bool startTraining(int maxSteps = 0);
+    TrainingController &training() { return *m_training; }
+    RewardModelController &rewardModels() { return *m_rewardModels; }
+    Workspace *workspace() const { return m_workspace.get(); }
+    const EventLoopProbe &probe() const { return *m_probe; }
+
+    RewardCurvesView *curves() const { return m_curves; }
+    ParetoView *pareto() const { return m_pareto; }
+    SampleInspector *inspector() const { return m_inspector; }
+    WeightsPanel *weightsPanel() const { return m_weights; }
+    RunSetupPanel *runPanel() const { return m_run; }
+    RewardModelPanel *rewardModelPanel() const { return m_rmPanel; }
+
+signals:
+    void trainingFinished(qint64 runId, const QString &status);
+    void stepShown(int step);
+
+private:
+    void buildViews();
+    void connectViews();
+    void showRun(qint64 runId);
+    void refreshRewardModels();
+    void refreshLabelCounts();
+    void onRunStarted(qint64 runId, const QVector<view::AspectSpec> &aspects, int startStep, int maxSteps,
+                      const QMap<QString, double> &weights, const QString &aggregation);
+    void onStep(const view::StepPoint &point, int maxSteps, const QMap<QString, double> &weights,
+                const QString &aggregation, qint64 rmVersion, double stepSeconds, double tokensPerSecond);
+    void onLabelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator);
+    void retrain();
+    void showError(const QString &message);
+    void chooseWorkspace(bool create);
+    void importPrompts();
+    void exportSamples();
+    void exportMetrics();
+
+    QPointer<MainWindow> m_window;
+    std::unique_ptr<Workspace> m_workspace;
+    TrainingController *m_training = nullptr;
+    RewardModelController *m_rewardModels = nullptr;
+    EventLoopProbe *m_probe = nullptr;
+
+    RewardCurvesView *m_curves = nullptr;
+    ParetoView *m_pareto = nullptr;
+    SampleInspector *m_inspector = nullptr;
+    WeightsPanel *m_weights = nullptr;
+    RunSetupPanel *m_run = nullptr;
+    RewardModelPanel *m_rmPanel = nullptr;
+
+    bool m_demo = false;
+    QString m_demoDir;
+    qint64 m_shownRun = 0;
+    QVector<view::AspectSpec> m_aspects;
+    QVector<view::OptionSpec> m_optionDefaults;
+    int m_lastStep = 0;
+    int m_rmEpochs = 3;   // retraining fine-tunes the current version; early stopping may end sooner
+};
+
+} // namespace awb

@@ -1,0 +1,139 @@
+// The assembled workbench on the small demo, driven as a user would: open the
+// demo, train a few steps, read the plots, relabel a sample with the keyboard,
+// retrain the reward model from the panel's button.
+//
+// With AWB_WORKBENCH_DEMO_DIR (a full demo), AWB_WORKBENCH_STEPS and
+// AWB_SCREENSHOT_DIR set, the same script trains the real demo and saves the
+// README's screenshots at 1600x1000 and 1280x800 (see README, "The GUI").
+#include "label_editor.h"
+#include "main_window.h"
+#include "pareto_view.h"
+#include "reward_controller.h"
+#include "reward_curves_view.h"
+#include "reward_model_panel.h"
+#include "sample_inspector.h"
+#include "sample_table_model.h"
+#include "store/store.h"
+#include "workbench_controller.h"
+#include "workspace.h"
+
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <qcustomplot.h>
+
+using namespace awb;
+
+class TestWorkbench : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void trainRelabelRetrain();
+};
+
+void TestWorkbench::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("AlignmentWorkbenchTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_workbench"));
+    QSettings().clear();
+    const QByteArray demo = qgetenv("AWB_WORKBENCH_DEMO_DIR");
+    qputenv("AWB_DEMO_DIR", demo.isEmpty() ? QByteArray(AWB_DEMO_SMALL_DIR) : demo);
+}
+
+void TestWorkbench::trainRelabelRetrain()
+{
+    QTemporaryDir tmp;
+    const QString db = tmp.filePath(QStringLiteral("demo.awb"));
+    const int steps = qEnvironmentVariableIntValue("AWB_WORKBENCH_STEPS") > 0
+                          ? qEnvironmentVariableIntValue("AWB_WORKBENCH_STEPS") : 3;
+    const QString shots = qEnvironmentVariable("AWB_SCREENSHOT_DIR");
+
+    MainWindow window;
+    window.resize(1600, 1000);
+    WorkbenchController c(&window);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString error;
+    QVERIFY2(c.openDemo(db, &error), qPrintable(error));
+
+    QSignalSpy finished(&c, &WorkbenchController::trainingFinished);
+    QSignalSpy shown(&c, &WorkbenchController::stepShown);
+    QVERIFY(c.startTraining(steps));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60 * 60 * 1000);
+    QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("finished"));
+    QCOMPARE(shown.count(), steps);
+    qInfo("longest event-loop stall during training: %.1f ms (at step %d)", c.probe().longestStallMs(),
+          c.probe().longestStallAtStep());
+
+    // The plots hold what the store holds.
+    Workspace &ws = *c.workspace();
+    Store &store = ws.store();
+    const qint64 runId = c.training().runId();
+    c.curves()->setSmoothing(0.0);
+    c.curves()->redrawNow();
+    QCPGraph *politeness = c.curves()->graphFor(runId, 0, false);
+    QVERIFY(politeness);
+    QCOMPARE(politeness->data()->size(), steps);
+    const double lastPoliteness = store.stepRecord(runId, steps)->metrics["rewards/politeness/mean"].get<double>();
+    QCOMPARE(politeness->data()->at(steps - 1)->value, lastPoliteness);
+    QCOMPARE(politeness->data()->at(steps - 1)->key, double(steps));
+    QCOMPARE(c.pareto()->trajectoryPointCount(), steps);
+    const auto last = ws.samples(runId, steps, steps);
+    QCOMPARE(c.pareto()->cloudPointCount(), last.size());
+    QCOMPARE(c.inspector()->model()->rowCount(), ws.samples(runId).size());
+
+    // Relabel one sample from the keyboard: 4 (75 %) on politeness, J, 2 (25 %) on meaningfulness, Enter.
+    const qint64 sampleId = last.first().id;
+    QVERIFY(c.inspector()->selectSample(sampleId));
+    auto *table = c.inspector()->findChild<QTableView *>(QStringLiteral("samplesTable"));
+    QVERIFY(table);
+    table->setFocus();
+    QTest::keyClick(table, Qt::Key_4);
+    QTest::keyClick(table, Qt::Key_J);
+    QTest::keyClick(table, Qt::Key_2);
+    QTest::keyClick(table, Qt::Key_Return);
+    const auto labels = store.latestLabels(sampleId);
+    QCOMPARE(labels.at("politeness"), 0.75);
+    QCOMPARE(labels.at("meaningfulness"), 0.25);
+    const auto row = c.inspector()->model()->rowForSampleId(sampleId);
+    QVERIFY(row >= 0);
+    QCOMPARE(c.inspector()->model()->sampleAt(row).labels.at(0), 0.75);
+    QVERIFY(store.labelCount() >= 2);
+    QCOMPARE(c.rewardModelPanel()->labelsSinceTraining(), store.labelCount());
+    auto *counter = c.inspector()->findChild<QLabel *>(QStringLiteral("labelsSinceRetrainLabel"));
+    QVERIFY(counter);
+    QVERIFY2(counter->text().startsWith(QString::number(store.labelCount()) + QLatin1Char(' ')), qPrintable(counter->text()));
+
+    if (!shots.isEmpty()) {
+        c.inspector()->selectSample(sampleId);
+        QTest::qWait(300);
+        QVERIFY(window.saveScreenshot(shots + QStringLiteral("/workbench-1600x1000.png")));
+        window.resize(1280, 800);
+        QTest::qWait(500);
+        QVERIFY(window.saveScreenshot(shots + QStringLiteral("/workbench-1280x800.png")));
+        window.resize(1600, 1000);
+    }
+
+    // Retrain from the panel; the new version is registered and listed.
+    QSignalSpy retrained(&c.rewardModels(), &RewardModelController::finished);
+    auto *retrain = c.rewardModelPanel()->findChild<QPushButton *>(QStringLiteral("retrainButton"));
+    QVERIFY(retrain);
+    QVERIFY(retrain->isEnabled());
+    QTest::mouseClick(retrain, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(retrained.count(), 1, 30 * 60 * 1000);
+    QVERIFY2(retrained.at(0).at(0).toBool(), qPrintable(retrained.at(0).at(1).toString()));
+    QCOMPARE(store.rewardModels().size(), std::size_t(2));
+    QCOMPARE(c.rewardModelPanel()->labelsSinceTraining(), 0);
+    if (!shots.isEmpty()) {
+        QTest::qWait(300);
+        QVERIFY(window.saveScreenshot(shots + QStringLiteral("/workbench-retrained-1600x1000.png")));
+    }
+}
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"
