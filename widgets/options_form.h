@@ -21,6 +21,11 @@
 // tool tip shows the default. Wheel events only change a spin box or combo
 // box that has focus, so scrolling the form never edits it by accident.
 //
+// Other object names: optionsFilterEdit, changedCountLabel, resetOptionsButton,
+// optionsScroll, and the section headers (checkable tool buttons) section_inputs,
+// section_step_sampling, section_objective, section_optimiser, section_lora,
+// section_bookkeeping, section_other.
+//
 // The defaults are the values given to setOptions(); resetToDefaults() and
 // changedKeys() refer to them. Ctrl+F focuses the filter.
 

@@ -75,7 +75,8 @@ RunPanel::RunPanel(QWidget *parent) : QWidget(parent)
     m_rewardModel = new QComboBox(inputs);
     m_rewardModel->setObjectName(QStringLiteral("rewardModelCombo"));
     m_rewardModel->setPlaceholderText(tr("no reward model yet"));
-    m_rewardModel->setToolTip(tr("Reward-model version the run starts with; retrained versions are picked up at the next step"));
+    m_rewardModel->setToolTip(
+        tr("Reward-model version the run starts with; retrained versions are picked up at the next step"));
     inputsForm->addRow(tr("&Reward model"), m_rewardModel);
 
     m_promptSet = new QComboBox(inputs);
@@ -142,7 +143,7 @@ RunPanel::RunPanel(QWidget *parent) : QWidget(parent)
             b->click();
     };
     shortcut(QKeySequence(Qt::Key_F5), [=] { clickIfEnabled(m_start); });
-    shortcut(QKeySequence(Qt::Key_F6), [=] { m_pause->isEnabled() ? clickIfEnabled(m_pause) : clickIfEnabled(m_resume); });
+    shortcut(QKeySequence(Qt::Key_F6), [=] { clickIfEnabled(m_pause->isEnabled() ? m_pause : m_resume); });
     shortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5), [=] { clickIfEnabled(m_stop); });
 
     m_progress = new QProgressBar(controlBox);
@@ -289,9 +290,7 @@ QString RunPanel::progressText() const
     if (m_step < 0)
         return {};
     const QLocale locale;
-    QStringList parts;
-    parts << (m_maxSteps > 0 ? tr("step %1 / %2").arg(locale.toString(m_step), locale.toString(m_maxSteps))
-                             : tr("step %1").arg(locale.toString(m_step)));
+    QStringList parts{stepText()};
     if (m_maxSteps > 0 && positive(m_secondsPerStep))
         parts << tr("ETA %1").arg(formatDuration(std::max(0, m_maxSteps - m_step) * m_secondsPerStep));
     if (positive(m_tokensPerSecond))
@@ -299,12 +298,19 @@ QString RunPanel::progressText() const
     return parts.join(QStringLiteral(" · "));
 }
 
+QString RunPanel::stepText() const
+{
+    const QLocale locale;
+    if (m_step < 0)
+        return {};
+    return m_maxSteps > 0 ? tr("step %1 / %2").arg(locale.toString(m_step), locale.toString(m_maxSteps))
+                          : tr("step %1").arg(locale.toString(m_step));
+}
+
 void RunPanel::refreshStatus()
 {
     const QString progress = progressText();
-    const QString steps = m_step < 0 ? QString()
-                          : m_maxSteps > 0 ? tr("step %1 / %2").arg(QLocale().toString(m_step), QLocale().toString(m_maxSteps))
-                                           : tr("step %1").arg(QLocale().toString(m_step));
+    const QString steps = stepText();
     auto with = [](const QString &what, const QString &detail) {
         return detail.isEmpty() ? what : what + QStringLiteral(" · ") + detail;
     };

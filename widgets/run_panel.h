@@ -93,6 +93,7 @@ signals:
 private:
     void requestStart();
     void refreshStatus();
+    QString stepText() const;   // "step 12 / 60"; empty before any progress
 
     QLineEdit *m_policy = nullptr;
     QComboBox *m_rewardModel = nullptr;
