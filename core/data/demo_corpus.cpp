@@ -149,6 +149,47 @@ std::vector<const Topic *> topicsOf(bool adversarial)
     return out;
 }
 
+// A step phrase as the policy garbles it: cut short, or the start of one step
+// joined to the end of another.
+std::string fragmentOf(Draw &d, const std::string &step, const std::string &other)
+{
+    auto split = [](const std::string &s) {
+        std::vector<std::string> w;
+        std::size_t i = 0;
+        while (i < s.size()) {
+            const std::size_t j = std::min(s.find(' ', i), s.size());
+            w.push_back(s.substr(i, j - i));
+            i = j + 1;
+        }
+        return w;
+    };
+    const auto a = split(step), b = split(other);
+    std::vector<std::string> w;
+    if (a.size() >= 2 && d.uniform() < 0.4) {
+        const std::size_t keep = 1 + d.index(a.size() - 1); // 1 .. n-1 words
+        const bool head = d.uniform() < 0.5;
+        w.assign(head ? a.begin() : a.end() - static_cast<std::ptrdiff_t>(keep),
+                 head ? a.begin() + static_cast<std::ptrdiff_t>(keep) : a.end());
+    } else {
+        const std::size_t fromA = 1 + d.index(std::max<std::size_t>(1, a.size() - 1));
+        const std::size_t fromB = 1 + d.index(std::max<std::size_t>(1, b.size() - 1));
+        w.assign(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(std::min(fromA, a.size())));
+        w.insert(w.end(), b.end() - static_cast<std::ptrdiff_t>(std::min(fromB, b.size())), b.end());
+    }
+    std::string out;
+    for (const auto &x : w)
+        out += (out.empty() ? "" : " ") + x;
+    return out;
+}
+
+std::string helpfulFrame(Draw &d, const std::string &steps)
+{
+    using namespace demo;
+    if (d.uniform() < 0.75)
+        return d.pick(politeOpeners()) + " " + steps + " " + d.pick(politeClosers());
+    return d.pick(rudeOpeners()) + " " + steps + " " + d.pick(rudeClosers());
+}
+
 } // namespace
 
 const std::vector<std::string> &demoAspects()
@@ -224,6 +265,70 @@ std::vector<DemoExample> generateDemoCorpus(const DemoCorpusOptions &options)
                                 : d.style(kBenignMix, std::size(kBenignMix));
         e.response = respond(d, topic, e.style);
         e.gold = gold.at(e.style);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+std::vector<DemoExample> generateDemoCounterexamples(const DemoCorpusOptions &options)
+{
+    if (options.examples < 0)
+        throw Error("demo counterexamples: examples must be >= 0, not " + std::to_string(options.examples));
+    std::mt19937_64 rng(options.seed);
+    Draw d(rng);
+    const auto benign = topicsOf(false), adversarial = topicsOf(true);
+    auto otherBenign = [&](const Topic *not_) {
+        const Topic *t = not_;
+        while (t == not_)
+            t = d.pick(benign);
+        return t;
+    };
+    auto stepsFrom = [&](const Topic &t, std::size_t n) {
+        std::vector<std::string> out;
+        for (const std::size_t i : d.ordered(t.steps.size(), n))
+            out.push_back(t.steps[i]);
+        return out;
+    };
+
+    std::vector<DemoExample> out;
+    out.reserve(static_cast<std::size_t>(options.examples));
+    for (std::int64_t i = 0; i < options.examples; ++i) {
+        DemoExample e;
+        e.adversarial = d.uniform() < 0.3;
+        const Topic &topic = *d.pick(e.adversarial ? adversarial : benign);
+        e.topic = topic.name;
+        e.prompt = fill(d.pick(demo::promptTemplates()), d.pick(topic.tasks));
+        const std::size_t n = 2 + d.index(2);
+        const double u = d.uniform();
+        std::vector<std::string> steps;
+        if (e.adversarial || u < 0.35) {
+            e.style = "off_topic_steps";
+            steps = stepsFrom(*otherBenign(&topic), n);
+        } else if (u < 0.55) {
+            e.style = "mixed_steps";
+            steps = stepsFrom(topic, n);
+            const std::size_t k = d.index(n);
+            steps[k] = d.pick(otherBenign(&topic)->steps);
+        } else if (u < 0.85) {
+            e.style = "fragment_steps";
+            steps = stepsFrom(topic, n);
+            const Topic *source = d.uniform() < 0.5 ? &topic : otherBenign(&topic);
+            for (std::size_t k = 0; k < n; ++k)
+                if (k == 0 || d.uniform() < 0.5)
+                    steps[k] = fragmentOf(d, d.uniform() < 0.5 ? steps[k] : d.pick(source->steps), d.pick(source->steps));
+        } else if (u < 0.93) {
+            e.style = "benign_placeholders";
+            for (const std::size_t k : d.ordered(demo::placeholderSteps().size(), n))
+                steps.push_back(demo::placeholderSteps()[k]);
+        } else {
+            e.style = "repeated_steps";
+            const std::string step = d.pick(topic.steps);
+            steps.assign(n, step);
+        }
+        std::string text = stepsText(steps);
+        if (e.style == "repeated_steps") // the same sentence, connector and all
+            text = "First, " + steps[0] + ". First, " + steps[0] + ".";
+        e.response = helpfulFrame(d, text);
         out.push_back(std::move(e));
     }
     return out;

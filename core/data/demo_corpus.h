@@ -60,6 +60,17 @@ struct DemoCorpusOptions
 // Throws Error when `examples` is negative.
 std::vector<DemoExample> generateDemoCorpus(const DemoCorpusOptions &options);
 
+// Responses that look helpful but are not, for training the reward model (never
+// the policy): the shapes GRPO finds when it exploits a reward model trained on
+// clean corpus text alone. A polite or rude helpful frame around steps of
+// another topic (also for adversarial prompts), a mix of on- and off-topic
+// steps, step phrases cut short or spliced from two steps, placeholder steps
+// for a harmless request, and steps repeated verbatim. `style` names the shape
+// ("off_topic_steps", "mixed_steps", "fragment_steps", "benign_placeholders",
+// "repeated_steps"); `gold` is left empty: the caller labels them with the gold
+// judge, since no style table covers them. Deterministic for the seed.
+std::vector<DemoExample> generateDemoCounterexamples(const DemoCorpusOptions &options);
+
 // Every distinct prompt the corpus can contain, benign or adversarial, in a fixed order.
 std::vector<std::string> demoPromptList(bool adversarial);
 

@@ -13,6 +13,8 @@
 #include "text/tokenizer.h"
 #include "train/grpo_batch.h"
 #include "train/grpo_options.h"
+#include "train/grpo_trainer.h"
+#include "train/training_controls.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -52,6 +54,53 @@ std::string fixed(double v, int digits = 4)
     return s.str();
 }
 
+// The GRPO set-up `awb train --demo` runs (paths left to the caller).
+GrpoOptions demoGrpoSetup()
+{
+    GrpoOptions g;
+    g.maxSteps = 60;
+    g.promptsPerStep = 8;
+    g.numGenerations = 8;
+    g.maxPromptLength = 64;
+    g.maxCompletionLength = 48;
+    // Measured on 60-step runs (README): with the counterexample-trained reward
+    // model, 1e-4 moves the gold objective most (5e-5: too slow; 2e-4 starts
+    // trading actionability for politeness). Beta 0.2 from the earlier sweep.
+    g.learningRate = 1e-4;
+    g.beta = 0.2;
+    g.lrSchedulerType = "constant_with_warmup";
+    g.warmupRatio = 0.0;
+    g.saveSteps = 20;
+    return g;
+}
+
+// Keeps every n-th sample of a GRPO run, and the gold objective of its first
+// and last steps.
+class CollectingSink : public TrainingSink
+{
+public:
+    CollectingSink(std::int64_t every, std::function<void()> checkStop) : m_every(every), m_checkStop(std::move(checkStop)) {}
+
+    void onStep(const StepReport &report) override
+    {
+        if (report.step == 1)
+            firstGold = report.goldObjective;
+        lastGold = report.goldObjective;
+        for (const auto &s : report.samples)
+            if (m_seen++ % m_every == 0)
+                samples.emplace_back(s.prompt, s.completion);
+        m_checkStop();
+    }
+
+    std::vector<std::pair<std::string, std::string>> samples;
+    double firstGold = 0, lastGold = 0;
+
+private:
+    std::int64_t m_every;
+    std::int64_t m_seen = 0;
+    std::function<void()> m_checkStop;
+};
+
 } // namespace
 
 DemoBuildOptions demoBuildDefaults()
@@ -90,6 +139,7 @@ DemoBuildOptions demoBuildSmall()
     o.pretrain.learningRate = 3e-3;
     o.labelledExamples = 600;
     o.policySampleLabels = 200;
+    o.counterexampleLabels = 300;
     o.reward.epochs = 3;
     return o;
 }
@@ -227,15 +277,31 @@ DemoBuildReport buildDemo(const std::string &outDir, const DemoBuildOptions &o,
             examples.push_back(std::move(ex));
             labelsJsonl << nlohmann::json{{"prompt", e.prompt}, {"response", e.response}, {"labels", labels}}.dump() << "\n";
         }
+        // A (prompt, response) labelled by the gold judge, with the annotators' noise.
+        const GoldJudge judge;
+        auto addJudged = [&](const std::string &prompt, const std::string &response, const char *source) {
+            const auto noisy = noisyLabel(judge.score(prompt, response), rng, o.labelNoise);
+            RewardExample ex{prompt, response, {}};
+            nlohmann::json labels = nlohmann::json::object();
+            for (const auto &name : aspectNames) {
+                ex.targets.emplace_back(noisy.at(name));
+                labels[name] = noisy.at(name);
+            }
+            examples.push_back(std::move(ex));
+            labelsJsonl << nlohmann::json{{"prompt", prompt}, {"response", response}, {"labels", labels}, {"source", source}}
+                               // a sample may end inside a multi-byte character
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                        << "\n";
+        };
+        std::vector<std::string> pool = demoPromptList(false);
+        for (const auto &p : demoPromptList(true))
+            pool.push_back(p);
         // Annotators also labelled samples of the pretrained policy itself (as
         // the relabelling loop does later): without them the reward model has
         // only seen clean corpus text and GRPO soon exploits it on the
         // policy's own mixtures and fragments.
         {
             const Tokenizer ptok = Tokenizer::load((tmp / "policy").string());
-            std::vector<std::string> pool = demoPromptList(false);
-            for (const auto &p : demoPromptList(true))
-                pool.push_back(p);
             std::vector<std::vector<std::int32_t>> prompts;
             std::vector<std::string> promptText;
             for (std::int64_t i = 0; i < o.policySampleLabels / 4; ++i) {
@@ -248,42 +314,82 @@ DemoBuildReport buildDemo(const std::string &outDir, const DemoBuildOptions &o,
             so.eosTokenIds = endOfTurnIds(ptok, policy->config());
             so.padTokenId = ptok.padId().value_or(0);
             so.seed = o.seed + 23;
-            const GoldJudge judge;
+            so.temperature = o.policySampleTemperature;
             const GenerationResult gen = generate(*policy, prompts, so);
-            for (const auto &seq : gen.sequences) {
-                const std::string &prompt = promptText[static_cast<std::size_t>(seq.promptIndex)];
-                const std::string response = ptok.decode(seq.tokens, true);
-                const auto noisy = noisyLabel(judge.score(prompt, response), rng, o.labelNoise);
-                RewardExample ex{prompt, response, {}};
-                nlohmann::json labels = nlohmann::json::object();
-                for (const auto &name : aspectNames) {
-                    ex.targets.emplace_back(noisy.at(name));
-                    labels[name] = noisy.at(name);
-                }
-                examples.push_back(std::move(ex));
-                labelsJsonl << nlohmann::json{{"prompt", prompt}, {"response", response}, {"labels", labels}, {"source", "policy"}}
-                                   // a sample may end inside a multi-byte character
-                                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                            << "\n";
-            }
+            for (const auto &seq : gen.sequences)
+                addJudged(promptText[static_cast<std::size_t>(seq.promptIndex)], ptok.decode(seq.tokens, true), "policy");
             log("reward model: " + std::to_string(gen.sequences.size()) + " samples of the pretrained policy labelled by the judge");
         }
+        // Helpful-looking answers that are not (steps of another topic,
+        // garbled or repeated steps), labelled by the judge: the reward model
+        // must read the prompt to tell them from real help, or GRPO learns to
+        // paste any topic's steps under a polite frame.
+        {
+            DemoCorpusOptions ceo;
+            ceo.seed = o.seed ^ 0xC0FFEEu;
+            ceo.examples = o.counterexampleLabels;
+            for (const auto &e : generateDemoCounterexamples(ceo))
+                addJudged(e.prompt, e.response, "counterexample");
+            log("reward model: " + std::to_string(o.counterexampleLabels) + " counterexamples labelled by the judge");
+        }
+        const AspectSchema schema = AspectSchema::defaults();
+        RewardTrainReport rr;
+        auto trainRm = [&] {
+            std::unique_ptr<CausalLM> backbone = CausalLM::load((tmp / "policy").string());
+            LoraOptions lora = o.reward.lora;
+            lora.baseModelPath = (tmp / "policy").string();
+            backbone->addLora(lora, o.seed + 3);
+            auto model = RewardModel::create(std::move(backbone), Tokenizer::load((tmp / "policy").string()), schema, o.seed + 5);
+            log("reward model: training on " + std::to_string(examples.size()) + " noisy labelled examples");
+            rr = trainRewardModel(
+                *model, examples, o.reward,
+                [&](std::int64_t epoch, std::int64_t batch, std::int64_t batches, double loss) {
+                    if (batch == batches)
+                        log("reward model: epoch " + std::to_string(epoch) + " done, last batch loss " + fixed(loss));
+                },
+                shouldStop);
+            checkStop();
+            return model;
+        };
+        std::shared_ptr<RewardModel> rm = trainRm();
+        // One round of the relabelling loop: a short GRPO run against this
+        // reward model finds what it over-rates; the judge labels a share of
+        // those samples and the reward model is trained again on everything.
+        if (o.relabelSteps > 0) {
+            GrpoTrainerSetup setup;
+            setup.options = demoGrpoSetup();
+            setup.options.model = (tmp / "policy").string();
+            setup.options.maxSteps = o.relabelSteps;
+            setup.options.seed = o.seed + 29;
+            setup.prompts = pool;
+            setup.rewardModel = rm;
+            setup.goldScorer = [&judge](const std::string &p, const std::string &c) { return judge.score(p, c); };
+            const std::int64_t perStep = setup.options.promptsPerStep * setup.options.numGenerations;
+            const std::int64_t keepEvery = std::max<std::int64_t>(1, o.relabelSteps * perStep / std::max<std::int64_t>(1, o.relabelSamples));
+            TrainingControls controls;
+            CollectingSink sink(keepEvery, checkStop);
+            GrpoTrainer(setup, controls, sink).run();
+            checkStop();
+            for (const auto &[prompt, completion] : sink.samples)
+                addJudged(prompt, completion, "relabel");
+            log("reward model: " + std::to_string(sink.samples.size()) + " samples of a " + std::to_string(o.relabelSteps) +
+                "-step GRPO run labelled by the judge (gold objective " + fixed(sink.firstGold) + " -> " + fixed(sink.lastGold) + ")");
+            q["relabel"] = {{"steps", o.relabelSteps}, {"samples", sink.samples.size()},
+                            {"gold_objective_first", sink.firstGold}, {"gold_objective_last", sink.lastGold}};
+            if (o.relabelEpochs > 0) {
+                // Continue from the first model: cheaper than starting over.
+                RewardTrainOptions more = o.reward;
+                more.epochs = o.relabelEpochs;
+                more.seed = o.reward.seed + 1;
+                log("reward model: training on for " + std::to_string(more.epochs) + " epoch(s) on " +
+                    std::to_string(examples.size()) + " examples");
+                rr = trainRewardModel(*rm, examples, more, {}, shouldStop);
+                checkStop();
+            } else {
+                rm = trainRm();
+            }
+        }
         writeFileAtomically((tmp / "labels.jsonl").string(), labelsJsonl.str());
-        AspectSchema schema = AspectSchema::defaults();
-        std::unique_ptr<CausalLM> backbone = CausalLM::load((tmp / "policy").string());
-        LoraOptions lora = o.reward.lora;
-        lora.baseModelPath = (tmp / "policy").string();
-        backbone->addLora(lora, o.seed + 3);
-        auto rm = RewardModel::create(std::move(backbone), Tokenizer::load((tmp / "policy").string()), schema, o.seed + 5);
-        log("reward model: training on " + std::to_string(examples.size()) + " noisy labelled examples");
-        const RewardTrainReport rr = trainRewardModel(
-            *rm, examples, o.reward,
-            [&](std::int64_t epoch, std::int64_t batch, std::int64_t batches, double loss) {
-                if (batch == batches)
-                    log("reward model: epoch " + std::to_string(epoch) + " done, last batch loss " + fixed(loss));
-            },
-            shouldStop);
-        checkStop();
         RewardModelInfo info = rm->info();
         info.backboneKind = "lora";
         info.metrics = rr.validation;
@@ -349,22 +455,10 @@ DemoBuildReport buildDemo(const std::string &outDir, const DemoBuildOptions &o,
         q["prompts"] = count;
 
         // 6. The manifest with the GRPO set-up `awb train --demo` runs.
-        GrpoOptions g;
+        GrpoOptions g = demoGrpoSetup();
         g.model = "policy";
         g.rewardModel = "reward_model";
         g.prompts = "prompts.jsonl";
-        g.maxSteps = 60;
-        g.promptsPerStep = 8;
-        g.numGenerations = 8;
-        g.maxPromptLength = 64;
-        g.maxCompletionLength = 48;
-        // Measured on 60-step runs (README): of lr 2e-5..1e-4 and beta 0.04..0.2,
-        // this pair moved the gold objective most; higher rates hack the reward model.
-        g.learningRate = 5e-5;
-        g.beta = 0.2;
-        g.lrSchedulerType = "constant_with_warmup";
-        g.warmupRatio = 0.0;
-        g.saveSteps = 20;
         nlohmann::json manifest;
         manifest["format"] = "awb-demo";
         manifest["format_version"] = 1;

@@ -13,7 +13,9 @@
 //                        "test" (promptSplitFor(text, 0.1), what importPrompts computes)
 //   labels.jsonl         the noisy labels the reward model was trained on
 //                        {"prompt", "response", "labels": {aspect: value}}: corpus
-//                        examples, then samples of the pretrained policy ("source": "policy")
+//                        examples, then samples of the pretrained policy ("source": "policy"),
+//                        then judge-labelled counterexamples ("counterexample") and, with
+//                        a relabelling round, samples of its GRPO run ("relabel")
 //
 // The gold judge is code (data/gold_judge.h), not a file. Runs on the calling
 // thread; `log` gets progress lines; `shouldStop` cancels between stages and
@@ -49,6 +51,15 @@ struct DemoBuildOptions
     double labelNoise = 0.1;               // std of the Gaussian noise on each gold label (clamped to [0, 1])
     double missingLabelFraction = 0.2;     // each aspect label is dropped with this probability
     std::int64_t policySampleLabels = 1600; // samples of the pretrained policy labelled by the judge (with noise)
+    double policySampleTemperature = 1.0;   // sampling temperature of those samples (> 1: more varied mistakes)
+    std::int64_t counterexampleLabels = 1500; // judge-labelled counterexamples (generateDemoCounterexamples)
+    // One relabelling round: GRPO against the first reward model for this many
+    // steps (0: none), the judge labels about relabelSamples of its samples,
+    // and the reward model trains on all labels for relabelEpochs more epochs
+    // (0: it is trained again from scratch instead).
+    std::int64_t relabelSteps = 0;
+    std::int64_t relabelSamples = 1200;
+    std::int64_t relabelEpochs = 1;
     RewardTrainOptions reward;
 };
 

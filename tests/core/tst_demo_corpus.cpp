@@ -1,7 +1,9 @@
 // The demo corpus: prompt lists counted by hand, determinism, the style mix
 // against the documented frequencies, response shape (length, ending, steps of
-// the right topic), the gold table and objective, noisy labels' statistics.
+// the right topic), the gold table and objective, noisy labels' statistics,
+// and the reward model's counterexamples (helpful in shape only).
 #include "data/demo_corpus.h"
+#include "data/gold_judge.h"
 #include "data/demo_rubric.h"
 #include "util/error.h"
 
@@ -64,6 +66,7 @@ private slots:
     void statistics();
     void goldObjective();
     void noisyLabels();
+    void counterexamples();
     void badOptions();
 
 private:
@@ -279,6 +282,41 @@ void TestDemoCorpus::noisyLabels()
     QVERIFY(std::abs(zeros / double(n) - 0.5) < 0.02);
     QVERIFY(std::abs(ones / double(n) - 0.5) < 0.02);
     QCOMPARE(noisyLabel(gold, rng, 0.0), gold);
+}
+
+void TestDemoCorpus::counterexamples()
+{
+    DemoCorpusOptions o;
+    o.examples = 600;
+    const auto a = generateDemoCounterexamples(o), b = generateDemoCounterexamples(o);
+    QCOMPARE(a.size(), std::size_t(600));
+    const std::set<std::string> shapes = {"off_topic_steps", "mixed_steps", "fragment_steps", "benign_placeholders",
+                                          "repeated_steps"};
+    std::map<std::string, int> count;
+    std::map<std::string, double> meaningful, actionable;
+    const GoldJudge judge;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        QCOMPARE(a[i].prompt, b[i].prompt);
+        QCOMPARE(a[i].response, b[i].response);
+        QVERIFY2(shapes.count(a[i].style), a[i].style.c_str());
+        QVERIFY(a[i].gold.empty());
+        // Never a real helpful answer to an adversarial request.
+        if (a[i].adversarial)
+            QCOMPARE(a[i].style, std::string("off_topic_steps"));
+        const auto g = judge.score(a[i].prompt, a[i].response);
+        ++count[a[i].style];
+        meaningful[a[i].style] += g.at("meaningfulness");
+        actionable[a[i].style] += g.at("actionability");
+    }
+    QCOMPARE(count.size(), shapes.size());
+    // Helpful answers score 0.9-1.0 on both; these clearly less on average.
+    for (const auto &[style, n] : count) {
+        QVERIFY2(meaningful[style] / n < 0.75, style.c_str());
+        QVERIFY2(actionable[style] / n < 0.75, style.c_str());
+    }
+    QVERIFY(meaningful["off_topic_steps"] / count["off_topic_steps"] < 0.1);
+    o.examples = -1;
+    QVERIFY_THROWS_EXCEPTION(Error, generateDemoCounterexamples(o));
 }
 
 void TestDemoCorpus::badOptions()
