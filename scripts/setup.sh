@@ -15,6 +15,8 @@ PACKAGES=(
   libqcustomplot-dev
   # running the GUI without a display, and screenshots of it
   xvfb xauth imagemagick
+  # packaging: PNG icons from the SVG, the .deb (dpkg-shlibdeps, file) and its checks
+  librsvg2-bin dpkg-dev file appstream desktop-file-utils lintian
 )
 
 missing=()
