@@ -2,6 +2,7 @@
 
 #include "awb_version.h"
 #include "main_window.h"
+#include "ui_language.h"
 #include "workbench_controller.h"
 #include "util/runtime.h"
 
@@ -43,6 +44,10 @@ void describeOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("threads"),
                       QCoreApplication::translate("Workbench", "Compute threads for this run (0: all cores)."),
                       QStringLiteral("n")});
+    parser.addOption({QStringLiteral("language"),
+                      QCoreApplication::translate("Workbench", "User interface language for this run: en, de or zh_CN "
+                                                               "(default: the Settings menu, else the system's)."),
+                      QStringLiteral("code")});
 }
 
 } // namespace
@@ -78,6 +83,7 @@ bool parseWorkbenchArguments(const QStringList &arguments, WorkbenchOptions *opt
     options->demo = parser.isSet(QStringLiteral("demo"));
     options->workspacePath = parser.value(QStringLiteral("workspace"));
     options->stallReport = parser.isSet(QStringLiteral("stall-report"));
+    options->language = parser.value(QStringLiteral("language")).trimmed();
     if (parser.isSet(QStringLiteral("train-steps"))) {
         bool ok = false;
         options->trainSteps = parser.value(QStringLiteral("train-steps")).toInt(&ok);
@@ -95,6 +101,14 @@ int runWorkbench(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("AlignmentWorkbench"));
     QCoreApplication::setApplicationName(QStringLiteral("alignment-workbench"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
+
+    // The language comes first, so that --help, errors and the window are all in it.
+    {
+        QCommandLineParser parser;
+        describeOptions(parser);
+        parser.parse(app.arguments());
+        installUiTranslations(chosenUiLanguage(parser.value(QStringLiteral("language"))));
+    }
     QGuiApplication::setApplicationDisplayName(QCoreApplication::translate("Workbench", "Alignment Workbench"));
 
     // --help and --version print and exit through QCommandLineParser::process.
@@ -134,6 +148,14 @@ int runWorkbench(int argc, char **argv)
 
     MainWindow window;
     window.setComputeSummary(computeSummary);
+    {
+        QVector<MainWindow::LanguageChoice> choices{{QString(), QString()}};   // the system's
+        for (const UiLanguage &l : uiLanguages())
+            choices.push_back({l.code, l.name});
+        window.setLanguageChoices(choices, QSettings().value(QLatin1String(kUiLanguageKey)).toString());
+        QObject::connect(&window, &MainWindow::languageChosen, &window,
+                         [](const QString &code) { QSettings().setValue(QLatin1String(kUiLanguageKey), code); });
+    }
     if (options.width > 0)
         window.resize(options.width, options.height);
     WorkbenchController controller(&window);
@@ -163,7 +185,8 @@ int runWorkbench(int argc, char **argv)
         QTimer::singleShot(600, &window, [&] {
             QString saveError;
             if (!options.screenshotPath.isEmpty() && !window.saveScreenshot(options.screenshotPath, &saveError)) {
-                std::fprintf(stderr, "alignment-workbench: cannot save screenshot: %s\n", qPrintable(saveError));
+                std::fprintf(stderr, "alignment-workbench: %s\n",
+                             qPrintable(QCoreApplication::translate("Workbench", "cannot save screenshot: %1").arg(saveError)));
                 status = 1;
             }
             window.close();
@@ -171,7 +194,8 @@ int runWorkbench(int argc, char **argv)
     };
     if (options.trainSteps > 0) {
         if (!opened || !controller.startTraining(options.trainSteps)) {
-            std::fprintf(stderr, "alignment-workbench: cannot start training\n");
+            std::fprintf(stderr, "alignment-workbench: %s\n",
+                         qPrintable(QCoreApplication::translate("Workbench", "cannot start training")));
             status = 1;
         }
         QObject::connect(&controller, &WorkbenchController::trainingFinished, &window,

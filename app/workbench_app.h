@@ -1,6 +1,7 @@
 #pragma once
-// Start-up of the GUI: application identity, settings, the compute runtime
-// (threads from the settings, default all cores) and the main window.
+// Start-up of the GUI: application identity, settings, the UI language
+// (ui_language.h), the compute runtime (threads from the settings, default
+// all cores) and the main window.
 // main.cpp only calls runWorkbench(). GUI thread only.
 
 #include <QString>
@@ -17,6 +18,7 @@ struct WorkbenchOptions
     QString workspacePath;    // --workspace FILE: open (create) this workspace
     int trainSteps = 0;       // --train-steps N: start GRPO for N steps at once; with --screenshot, shoot when done
     bool stallReport = false; // --stall-report: print the longest event-loop stall when quitting
+    QString language;         // --language CODE ("en", "de", "zh_CN"): overrides the setting ui/language for this run
 };
 
 // Parses the GUI command line (QCommandLineParser); on a bad option prints the

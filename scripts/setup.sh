@@ -13,6 +13,8 @@ PACKAGES=(
   # GUI: Qt 6 widgets, tools and translations, QCustomPlot's Qt 6 build
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   libqcustomplot-dev
+  # Qt's own translations (qtbase_de.qm, qtbase_zh_CN.qm) and CJK glyphs for the Chinese UI
+  qt6-translations-l10n fonts-noto-cjk
   # running the GUI without a display, and screenshots of it
   xvfb xauth imagemagick
   # packaging: PNG icons from the SVG, the .deb (dpkg-shlibdeps, file) and its checks

@@ -85,8 +85,8 @@ LabelEditor::LabelEditor(QWidget *parent)
     m_counter->setToolTip(tr("Labels stored since the reward model in use was trained"));
     layout->addWidget(m_counter);
 
-    const QString help = tr("Keys: 1\u20135 five-point scale (1 = min, 3 = middle, 5 = max), 0 = min, "
-                            "H/L nudge \u00B15 %, J/\u2193 next aspect, K/\u2191 previous, "
+    const QString help = tr("Keys: 1–5 five-point scale (1 = min, 3 = middle, 5 = max), 0 = min, "
+                            "H/L nudge ±5 %, J/\u2193 next aspect, K/\u2191 previous, "
                             "Enter submit and go on, N/P next/previous sample, Ctrl+Z undo.");
     auto *helpLabel = new QLabel(help, this);
     helpLabel->setObjectName(QStringLiteral("labelKeysHelp"));
@@ -150,7 +150,7 @@ void LabelEditor::rebuildRows()
         row.model = new QLabel(row.frame);
         row.model->setMinimumWidth(fontMetrics().horizontalAdvance(tr("model %1").arg(QStringLiteral("0.000"))) + 4);
         row.model->setToolTip(tr("The reward model's score for %1").arg(spec.name));
-        const QString tip = tr("%1, %2 to %3. Keys 1\u20135 set it on a five-point scale.")
+        const QString tip = tr("%1, %2 to %3. Keys 1–5 set it on a five-point scale.")
                                 .arg(spec.name, QString::number(spec.min), QString::number(spec.max));
         row.name->setToolTip(tip);
         row.spin->setToolTip(tip);

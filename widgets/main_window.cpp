@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -65,6 +66,15 @@ void MainWindow::createMenus()
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
 
+    QMenu *settings = menuBar()->addMenu(tr("&Settings"));
+    settings->setObjectName(QStringLiteral("settingsMenu"));
+    settings->setToolTipsVisible(true);
+    m_languageMenu = settings->addMenu(tr("&Language"));
+    m_languageMenu->setObjectName(QStringLiteral("languageMenu"));
+    m_languageMenu->setToolTipsVisible(true);
+    m_languageMenu->menuAction()->setToolTip(tr("Language of the user interface; a change applies at the next start"));
+    m_languageMenu->setEnabled(false);   // until app/ provides the choices
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Alignment Workbench"), this, [this] {
         QMessageBox::about(this, tr("About Alignment Workbench"),
@@ -74,6 +84,30 @@ void MainWindow::createMenus()
                                .arg(QApplication::applicationVersion(), m_computeLabel->text().toHtmlEscaped()));
     });
     about->setObjectName(QStringLiteral("actionAbout"));
+}
+
+void MainWindow::setLanguageChoices(const QVector<LanguageChoice> &choices, const QString &current)
+{
+    m_languageMenu->clear();
+    auto *group = new QActionGroup(m_languageMenu);
+    group->setExclusive(true);
+    for (const LanguageChoice &c : choices) {
+        const QString name = c.code.isEmpty() ? tr("System default") : c.name;
+        QAction *a = m_languageMenu->addAction(name);
+        a->setObjectName(QStringLiteral("actionLanguage_") + (c.code.isEmpty() ? QStringLiteral("system") : c.code));
+        a->setCheckable(true);
+        a->setChecked(c.code == current);
+        a->setToolTip(tr("Applies at the next start"));
+        group->addAction(a);
+        const QString code = c.code;
+        connect(a, &QAction::triggered, this, [this, code, name] {
+            emit languageChosen(code);
+            statusBar()->showMessage(tr("Language: %1. Restart Alignment Workbench to apply it.").arg(name), 10000);
+        });
+        if (c.code.isEmpty())
+            m_languageMenu->addSeparator();
+    }
+    m_languageMenu->setEnabled(!choices.isEmpty());
 }
 
 void MainWindow::restoreLayout()

@@ -4,6 +4,7 @@
 // trainer; app/ feeds it text and signals. GUI thread only.
 
 #include <QMainWindow>
+#include <QVector>
 
 class QDockWidget;
 class QLabel;
@@ -30,6 +31,16 @@ public:
     void restoreLayout();
     QMenu *viewMenu() const { return m_viewMenu; }
 
+    // Settings ▸ Language: one checkable entry per choice; an empty code means
+    // "follow the system" and is shown as "System default". Choosing one emits
+    // languageChosen(code) (app/ stores it) and says it applies at the next start.
+    struct LanguageChoice
+    {
+        QString code;   // "", "en", "de", "zh_CN"
+        QString name;   // shown as is (endonyms); ignored for the empty code
+    };
+    void setLanguageChoices(const QVector<LanguageChoice> &choices, const QString &current);
+
     // Renders the window (not the screen) to an image file; the format follows
     // the suffix. Returns false and sets *error when the file cannot be written.
     bool saveScreenshot(const QString &path, QString *error = nullptr);
@@ -41,6 +52,7 @@ signals:
     void importPromptsRequested();
     void exportSamplesRequested();
     void exportMetricsRequested();
+    void languageChosen(const QString &code);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -49,6 +61,7 @@ private:
     void createMenus();
 
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_languageMenu = nullptr;
     QLabel *m_welcome = nullptr;
     QLabel *m_computeLabel = nullptr;
 };

@@ -170,8 +170,8 @@ void WeightsPanel::rebuildRows()
         row.spin->setKeyboardTracking(false);   // one change per Enter / focus-out, not per digit
         row.spin->setAccelerated(true);
         row.name->setBuddy(row.slider);
-        const QString tip = tr("Weight of %1 in the reward. Arrows: \u00b10.01 on the slider, \u00b10.05 in "
-                               "the box; Page Up/Down \u00b10.10. Applied from the next training step.")
+        const QString tip = tr("Weight of %1 in the reward. Arrows: ±0.01 on the slider, ±0.05 in "
+                               "the box; Page Up/Down ±0.10. Applied from the next training step.")
                                 .arg(name);
         row.name->setToolTip(tip);
         row.slider->setToolTip(tip);
@@ -273,7 +273,7 @@ void WeightsPanel::showWeights()
     double sum = 0.0;
     for (double w : m_weights)
         sum += w;
-    m_sum->setText(tr("Sum %1").arg(sum, 0, 'f', 3));
+    m_sum->setText(tr("Sum %1").arg(locale().toString(sum, 'f', 3)));   // as the spin boxes show numbers
     updateStatus();
 }
 

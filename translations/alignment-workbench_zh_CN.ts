@@ -1,0 +1,1561 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Workbench</name>
+    <message>
+        <source>weights %1</source>
+        <translation>权重 %1</translation>
+    </message>
+    <message>
+        <source> (normalise, then sum)</source>
+        <translation>（先归一化，再求和）</translation>
+    </message>
+    <message>
+        <source>RM v%1</source>
+        <translation>奖励模型 v%1</translation>
+    </message>
+    <message>
+        <source>Alignment Workbench: multi-objective GRPO with live aspect weights</source>
+        <translation>Alignment Workbench：多目标 GRPO，维度权重可实时调整</translation>
+    </message>
+    <message>
+        <source>Save a PNG of the main window to &lt;file&gt; and quit.</source>
+        <translation>将主窗口保存为 PNG 图片 &lt;file&gt;，然后退出。</translation>
+    </message>
+    <message>
+        <source>Window size as WIDTHxHEIGHT, e.g. 1600x1000.</source>
+        <translation>窗口大小，格式为 宽x高，例如 1600x1000。</translation>
+    </message>
+    <message>
+        <source>Open the shipped demo (its policy, reward model, prompts and gold judge).</source>
+        <translation>打开随附的演示（包括其策略模型、奖励模型、提示词和金标评审）。</translation>
+    </message>
+    <message>
+        <source>Open (or create) the workspace &lt;file&gt;.</source>
+        <translation>打开（或创建）工作区 &lt;file&gt;。</translation>
+    </message>
+    <message>
+        <source>Start GRPO for &lt;n&gt; steps at once; with --screenshot, save it when they are done and quit.</source>
+        <translation>立即启动 &lt;n&gt; 步 GRPO 训练；与 --screenshot 一起使用时，在训练完成后保存截图并退出。</translation>
+    </message>
+    <message>
+        <source>On quitting, print the longest stall of the GUI event loop.</source>
+        <translation>退出时输出 GUI 事件循环最长的一次阻塞。</translation>
+    </message>
+    <message>
+        <source>Compute threads for this run (0: all cores).</source>
+        <translation>本次运行使用的计算线程数（0：全部核心）。</translation>
+    </message>
+    <message>
+        <source>User interface language for this run: en, de or zh_CN (default: the Settings menu, else the system&apos;s).</source>
+        <translation>本次运行的界面语言：en、de 或 zh_CN（默认：“设置”菜单中的选择，否则跟随系统）。</translation>
+    </message>
+    <message>
+        <source>--size: expected WIDTHxHEIGHT, got &quot;%1&quot;</source>
+        <translation>--size：应为 宽x高，实际为“%1”</translation>
+    </message>
+    <message>
+        <source>--threads: expected 0 or a positive count</source>
+        <translation>--threads：应为 0 或正整数</translation>
+    </message>
+    <message>
+        <source>--train-steps: expected a positive count</source>
+        <translation>--train-steps：应为正整数</translation>
+    </message>
+    <message>
+        <source>Alignment Workbench</source>
+        <translation>Alignment Workbench</translation>
+    </message>
+    <message numerus="yes">
+        <source>LibTorch %1 · %2 · %n thread(s)</source>
+        <translation>
+            <numerusform>LibTorch %1 · %2 · %n 个线程</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (using cpu, %n thread(s))</source>
+        <translation>
+            <numerusform>%1（改用 CPU，%n 个线程）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cannot save screenshot: %1</source>
+        <translation>无法保存截图：%1</translation>
+    </message>
+    <message>
+        <source>cannot start training</source>
+        <translation>无法开始训练</translation>
+    </message>
+</context>
+<context>
+    <name>awb::LabelEditor</name>
+    <message>
+        <source>Annotator:</source>
+        <translation>标注者：</translation>
+    </message>
+    <message>
+        <source>your name, stored with every label</source>
+        <translation>您的名字，随每条标注一起保存</translation>
+    </message>
+    <message>
+        <source>Recorded with each label you submit; remembered between sessions</source>
+        <translation>随您提交的每条标注一起记录；下次启动时仍会保留</translation>
+    </message>
+    <message>
+        <source>◀ Previous (P)</source>
+        <translation>◀ 上一个 (P)</translation>
+    </message>
+    <message>
+        <source>Undo (Ctrl+Z)</source>
+        <translation>撤销 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Restore the labels the last submitted sample had before</source>
+        <translation>恢复最近提交的样本在提交之前的标注</translation>
+    </message>
+    <message>
+        <source>Submit (Enter)</source>
+        <translation>提交 (Enter)</translation>
+    </message>
+    <message>
+        <source>Store these labels and move to the next sample</source>
+        <translation>保存这些标注并转到下一个样本</translation>
+    </message>
+    <message>
+        <source>Next (N) ▶</source>
+        <translation>下一个 (N) ▶</translation>
+    </message>
+    <message>
+        <source>Labels stored since the reward model in use was trained</source>
+        <translation>自当前使用的奖励模型训练以来保存的标注数</translation>
+    </message>
+    <message>
+        <source>model %1</source>
+        <translation>模型 %1</translation>
+    </message>
+    <message>
+        <source>The reward model&apos;s score for %1</source>
+        <translation>奖励模型对 %1 的评分</translation>
+    </message>
+    <message>
+        <source>model —</source>
+        <translation>模型 —</translation>
+    </message>
+    <message>
+        <source>No sample selected</source>
+        <translation>未选择样本</translation>
+    </message>
+    <message>
+        <source>Sample %1 · step %2 · group %3 · #%4%5</source>
+        <translation>样本 %1 · 第 %2 步 · 组 %3 · #%4%5</translation>
+    </message>
+    <message>
+        <source> · labelled</source>
+        <translation> · 已标注</translation>
+    </message>
+    <message>
+        <source> · unlabelled, pre-filled from the model</source>
+        <translation> · 未标注，已用模型评分预填</translation>
+    </message>
+    <message>
+        <source>1 label since reward model v%1</source>
+        <translation>自奖励模型 v%1 以来 1 条标注</translation>
+    </message>
+    <message>
+        <source>%1 labels since reward model v%2</source>
+        <translation>自奖励模型 v%2 以来 %1 条标注</translation>
+    </message>
+    <message>
+        <source>1 label, no reward model trained yet</source>
+        <translation>1 条标注，尚未训练奖励模型</translation>
+    </message>
+    <message>
+        <source>%1 labels, no reward model trained yet</source>
+        <translation>%1 条标注，尚未训练奖励模型</translation>
+    </message>
+    <message>
+        <source>Keys: 1–5 five-point scale (1 = min, 3 = middle, 5 = max), 0 = min, H/L nudge ±5 %, J/↓ next aspect, K/↑ previous, Enter submit and go on, N/P next/previous sample, Ctrl+Z undo.</source>
+        <translation>按键：1–5 五级评分（1 = 最小，3 = 中间，5 = 最大），0 = 最小，H/L 微调 ±5 %，J/↓ 下一个维度，K/↑ 上一个维度，Enter 提交并继续，N/P 下一个/上一个样本，Ctrl+Z 撤销。</translation>
+    </message>
+    <message>
+        <source>%1, %2 to %3. Keys 1–5 set it on a five-point scale.</source>
+        <translation>%1，范围 %2 到 %3。按 1–5 键按五级评分设置。</translation>
+    </message>
+</context>
+<context>
+    <name>awb::MainWindow</name>
+    <message>
+        <source>Alignment Workbench</source>
+        <translation>Alignment Workbench</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Alignment Workbench&lt;/h2&gt;&lt;p&gt;Multi-objective GRPO against a multi-aspect reward model.&lt;/p&gt;&lt;p&gt;Open a workspace (Ctrl+O) or the demo (File menu) to start.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Alignment Workbench&lt;/h2&gt;&lt;p&gt;基于多维度奖励模型的多目标 GRPO。&lt;/p&gt;&lt;p&gt;打开一个工作区 (Ctrl+O) 或演示（“文件”菜单）即可开始。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>No workspace open</source>
+        <translation>未打开工作区</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New workspace…</source>
+        <translation>新建工作区(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open workspace…</source>
+        <translation>打开工作区(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo</source>
+        <translation>打开演示(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Import prompts…</source>
+        <translation>导入提示词(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+I</source>
+        <translation>Ctrl+I</translation>
+    </message>
+    <message>
+        <source>Export &amp;samples…</source>
+        <translation>导出样本(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>Export run &amp;metrics (CSV)…</source>
+        <translation>导出运行指标(&amp;M) (CSV)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Language of the user interface; a change applies at the next start</source>
+        <translation>界面语言；更改将在下次启动时生效</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Alignment Workbench</source>
+        <translation>关于 Alignment Workbench(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About Alignment Workbench</source>
+        <translation>关于 Alignment Workbench</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO with live aspect weights, a Pareto view of the trade-offs and a relabel-retrain loop for the reward model.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;维度权重可实时调整的 GRPO，展示各维度权衡的帕累托视图，以及奖励模型的“重新标注—重新训练”循环。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Applies at the next start</source>
+        <translation>下次启动时生效</translation>
+    </message>
+    <message>
+        <source>Language: %1. Restart Alignment Workbench to apply it.</source>
+        <translation>语言：%1。请重新启动 Alignment Workbench 以应用。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>awb::OptionsForm</name>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Step &amp; sampling</source>
+        <translation>步骤与采样</translation>
+    </message>
+    <message>
+        <source>Objective</source>
+        <translation>目标函数</translation>
+    </message>
+    <message>
+        <source>Optimiser</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Bookkeeping</source>
+        <translation>记录与保存</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Filter options (Ctrl+F)</source>
+        <translation>筛选选项 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Show only the options whose name or description contains this text (Ctrl+F)</source>
+        <translation>只显示名称或说明中包含此文本的选项 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Options that differ from their defaults (shown in bold)</source>
+        <translation>与默认值不同的选项（以粗体显示）</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Reset every option to its default</source>
+        <translation>将所有选项重置为默认值</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Show or hide this group</source>
+        <translation>显示或隐藏此组</translation>
+    </message>
+    <message>
+        <source>defaults</source>
+        <translation>默认值</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n changed</source>
+        <translation>
+            <numerusform>已更改 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a number</source>
+        <translation>%1：“%2”不是数字</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>Choose a file for %1</source>
+        <translation>为 %1 选择文件</translation>
+    </message>
+    <message>
+        <source>Choose a folder for %1</source>
+        <translation>为 %1 选择文件夹</translation>
+    </message>
+    <message>
+        <source>%1
+Not a number: use e.g. 0.2 or 5e-05</source>
+        <translation>%1
+不是数字：请使用例如 0.2 或 5e-05</translation>
+    </message>
+    <message>
+        <source>%1
+Default: %2</source>
+        <translation>%1
+默认值：%2</translation>
+    </message>
+</context>
+<context>
+    <name>awb::ParetoView</name>
+    <message>
+        <source>Aspect on the horizontal axis (Alt+X)</source>
+        <translation>横轴上的维度 (Alt+X)</translation>
+    </message>
+    <message>
+        <source>Aspect on the vertical axis (Alt+Y)</source>
+        <translation>纵轴上的维度 (Alt+Y)</translation>
+    </message>
+    <message>
+        <source>&amp;X axis:</source>
+        <translation>X 轴(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>&amp;Y axis:</source>
+        <translation>Y 轴(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>Swap</source>
+        <translation>交换</translation>
+    </message>
+    <message>
+        <source>Swap the X and Y aspects (Ctrl+Shift+X)</source>
+        <translation>交换 X 轴和 Y 轴的维度 (Ctrl+Shift+X)</translation>
+    </message>
+    <message>
+        <source>Reward model</source>
+        <translation>奖励模型</translation>
+    </message>
+    <message>
+        <source>Gold judge</source>
+        <translation>金标评审</translation>
+    </message>
+    <message>
+        <source>Place the points by the reward model&apos;s scores (what training optimises) or by the gold judge&apos;s (the ground truth)</source>
+        <translation>按奖励模型的评分（训练所优化的目标）或金标评审的评分（真实标准）放置各点</translation>
+    </message>
+    <message>
+        <source>&amp;Values:</source>
+        <translation>数值(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Area dominated by the non-dominated samples and bounded below by the reference point (both aspects maximised). Right-click the plot to move the reference point.</source>
+        <translation>由非支配样本所支配、并以参考点为下界的区域（两个维度均为越大越好）。在图上右键单击可移动参考点。</translation>
+    </message>
+    <message>
+        <source>No aspects to plot.</source>
+        <translation>没有可绘制的维度。</translation>
+    </message>
+    <message>
+        <source>reference (%1 %2, %3 %4)%5</source>
+        <translation>参考点（%1 %2，%3 %4）%5</translation>
+    </message>
+    <message>
+        <source>, set by hand</source>
+        <translation>，手动设置</translation>
+    </message>
+    <message>
+        <source>Hypervolume: no samples shown. Click a point of the trajectory to load that step&apos;s samples. %1</source>
+        <translation>超体积：未显示样本。单击轨迹上的一点以加载该步的样本。%1</translation>
+    </message>
+    <message>
+        <source>Hypervolume of step %1&apos;s front: &lt;b&gt;%2&lt;/b&gt; &amp;nbsp;·&amp;nbsp; %3 of %4 samples non-dominated &amp;nbsp;·&amp;nbsp; %5</source>
+        <translation>第 %1 步前沿的超体积：&lt;b&gt;%2&lt;/b&gt; &amp;nbsp;·&amp;nbsp; %4 个样本中 %3 个非支配 &amp;nbsp;·&amp;nbsp; %5</translation>
+    </message>
+    <message>
+        <source>Sample #%1 · step %2 · prompt %3, completion %4%5
+%6 %7 · %8 %9 · reward %10
+Click to open the sample.</source>
+        <translation>样本 #%1 · 第 %2 步 · 提示词 %3，回复 %4%5
+%6 %7 · %8 %9 · 奖励 %10
+单击打开该样本。</translation>
+    </message>
+    <message>
+        <source> · on the front</source>
+        <translation> · 位于前沿上</translation>
+    </message>
+    <message>
+        <source>Step %1 means · %2 %3 · %4 %5 · reward %6
+Click to show this step&apos;s samples.</source>
+        <translation>第 %1 步均值 · %2 %3 · %4 %5 · 奖励 %6
+单击显示该步的样本。</translation>
+    </message>
+    <message>
+        <source>Set hypervolume reference here (%1, %2)</source>
+        <translation>将超体积参考点设在此处（%1，%2）</translation>
+    </message>
+    <message>
+        <source>Reset reference to the aspect minimums</source>
+        <translation>将参考点重置为各维度的最小值</translation>
+    </message>
+    <message>
+        <source>Show legend</source>
+        <translation>显示图例</translation>
+    </message>
+    <message>
+        <source>Reset zoom (double-click)</source>
+        <translation>重置缩放（双击）</translation>
+    </message>
+    <message>
+        <source>gold judge</source>
+        <translation>金标评审</translation>
+    </message>
+    <message>
+        <source>reward model</source>
+        <translation>奖励模型</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Samples, step %1 (%2)</source>
+        <translation>样本，第 %1 步（%2）</translation>
+    </message>
+    <message>
+        <source>Front (%1 non-dominated)</source>
+        <translation>前沿（%1 个非支配）</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>step %1 → %2</source>
+        <translation>第 %1 步 → 第 %2 步</translation>
+    </message>
+    <message>
+        <source>Hypervolume reference point</source>
+        <translation>超体积参考点</translation>
+    </message>
+    <message>
+        <source>Dominated area (hypervolume)</source>
+        <translation>被支配区域（超体积）</translation>
+    </message>
+    <message>
+        <source>Front staircase</source>
+        <translation>前沿阶梯线</translation>
+    </message>
+    <message>
+        <source>Step means, light → dark = old → new</source>
+        <translation>各步均值，浅 → 深 = 旧 → 新</translation>
+    </message>
+    <message>
+        <source>Mean of step %1</source>
+        <translation>第 %1 步的均值</translation>
+    </message>
+</context>
+<context>
+    <name>awb::RewardCurvesView</name>
+    <message>
+        <source>aspect means, gold objective (gold dashed)</source>
+        <translation>维度均值、金标目标（金标为虚线）</translation>
+    </message>
+    <message>
+        <source>combined reward</source>
+        <translation>综合奖励</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>KL</source>
+        <translation>KL</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>gold %1</source>
+        <translation>金标 %1</translation>
+    </message>
+    <message>
+        <source>gold objective</source>
+        <translation>金标目标</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1, step %2&lt;/b&gt;</source>
+        <translation>&lt;b&gt;%1，第 %2 步&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> (gold %1)</source>
+        <translation>（金标 %1）</translation>
+    </message>
+    <message>
+        <source>combined reward: %1</source>
+        <translation>综合奖励：%1</translation>
+    </message>
+    <message>
+        <source>gold objective: %1</source>
+        <translation>金标目标：%1</translation>
+    </message>
+    <message>
+        <source>KL: %1 · loss: %2</source>
+        <translation>KL：%1 · 损失：%2</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;%1&lt;/i&gt;</source>
+        <translation>&lt;i&gt;%1&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Smoothing</source>
+        <translation>平滑(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Exponential moving average weight (as in TensorBoard), 0 = raw values. Exports always write raw values.</source>
+        <translation>指数移动平均的权重（与 TensorBoard 相同），0 = 原始值。导出时始终写入原始值。</translation>
+    </message>
+    <message>
+        <source>Draw the unsmoothed values faintly behind the smoothed curves</source>
+        <translation>在平滑曲线后方淡淡地绘制未平滑的数值</translation>
+    </message>
+    <message>
+        <source>wheel: zoom · drag: pan · click legend: hide/show</source>
+        <translation>滚轮：缩放 · 拖动：平移 · 单击图例：隐藏/显示</translation>
+    </message>
+    <message>
+        <source>Mouse wheel zooms the step axis, dragging pans it, R resets the view.
+Click a legend entry to hide or show its curve.
+Hover for the values of the newest run; double click opens that step.</source>
+        <translation>鼠标滚轮缩放步数轴，拖动可平移，按 R 重置视图。
+单击图例条目可隐藏或显示其曲线。
+悬停可查看最新运行的数值；双击打开该步。</translation>
+    </message>
+    <message>
+        <source>&amp;Reset view</source>
+        <translation>重置视图(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Show all steps and fit the value axes (R)</source>
+        <translation>显示所有步并自适应数值轴 (R)</translation>
+    </message>
+    <message>
+        <source>Export as &amp;PNG image…</source>
+        <translation>导出为 PNG 图片(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Export as P&amp;DF…</source>
+        <translation>导出为 PDF(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Export raw values as &amp;CSV…</source>
+        <translation>将原始值导出为 CSV(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Save the plot (PNG, PDF) or the raw values of every run (CSV)</source>
+        <translation>保存图表（PNG、PDF）或所有运行的原始值（CSV）</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not write the image %1 (check the folder exists and is writable)</source>
+        <translation>无法写入图片 %1（请检查文件夹是否存在且可写）</translation>
+    </message>
+    <message>
+        <source>Reward curves</source>
+        <translation>奖励曲线</translation>
+    </message>
+    <message>
+        <source>Could not write the PDF %1 (check the folder exists and is writable)</source>
+        <translation>无法写入 PDF %1（请检查文件夹是否存在且可写）</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export reward curves</source>
+        <translation>导出奖励曲线</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Ra&amp;w</source>
+        <translation>原始值(&amp;W)</translation>
+    </message>
+</context>
+<context>
+    <name>awb::RewardModelController</name>
+    <message>
+        <source>Retraining cancelled; nothing was saved.</source>
+        <translation>重新训练已取消；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Reward model v%1 trained on %2 labelled samples (+%3 replayed). Validation RMSE/Pearson: %4</source>
+        <translation>奖励模型 v%1 已在 %2 个已标注样本上训练完成（另回放 %3 个）。验证集 RMSE/Pearson：%4</translation>
+    </message>
+</context>
+<context>
+    <name>awb::RewardModelPanel</name>
+    <message>
+        <source>Human labels</source>
+        <translation>人工标注</translation>
+    </message>
+    <message>
+        <source>Aspect</source>
+        <translation>维度</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Labelled completions per aspect (latest label per sample and aspect)</source>
+        <translation>各维度的已标注回复数（每个样本和维度取最新标注）</translation>
+    </message>
+    <message>
+        <source>Labels added since the reward-model version in use was trained</source>
+        <translation>自当前使用的奖励模型版本训练以来新增的标注</translation>
+    </message>
+    <message>
+        <source>Auto-retrain e&amp;very</source>
+        <translation>自动重新训练，每(&amp;V)</translation>
+    </message>
+    <message>
+        <source> new labels</source>
+        <translation> 条新标注</translation>
+    </message>
+    <message>
+        <source>Auto-retrain threshold</source>
+        <translation>自动重新训练阈值</translation>
+    </message>
+    <message>
+        <source>Start a reward-model training by itself once this many labels have been added since the version in use (not while one is training)</source>
+        <translation>自当前使用的版本以来新增的标注达到此数量时，自动开始训练奖励模型（正在训练时除外）</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Re&amp;train</source>
+        <translation>重新训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Train a new reward-model version on all labels so far. GRPO picks it up at the next step once it is published.</source>
+        <translation>用目前所有标注训练新的奖励模型版本。发布后，GRPO 会在下一步开始使用它。</translation>
+    </message>
+    <message>
+        <source>Cance&amp;l</source>
+        <translation>取消(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Stop the reward-model training; the version in use stays</source>
+        <translation>停止奖励模型训练；当前使用的版本保持不变</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Mean squared error per epoch on the training labels and on the held-out labels</source>
+        <translation>每轮在训练标注和留出标注上的均方误差</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Published reward-model versions, newest first, with RMSE, Pearson r and Spearman ρ per aspect on held-out labels</source>
+        <translation>已发布的奖励模型版本（最新的在前），附各维度在留出标注上的 RMSE、Pearson r 和 Spearman ρ</translation>
+    </message>
+    <message>
+        <source>v%1</source>
+        <translation>v%1</translation>
+    </message>
+    <message>
+        <source>no version yet</source>
+        <translation>尚无版本</translation>
+    </message>
+    <message>
+        <source>1 new label since the version in use (%1)</source>
+        <translation>自当前使用的版本（%1）以来新增 1 条标注</translation>
+    </message>
+    <message>
+        <source>%1 new labels since the version in use (%2)</source>
+        <translation>自当前使用的版本（%2）以来新增 %1 条标注</translation>
+    </message>
+    <message>
+        <source>RMSE</source>
+        <translation>RMSE</translation>
+    </message>
+    <message>
+        <source>r</source>
+        <translation>r</translation>
+    </message>
+    <message>
+        <source>ρ</source>
+        <translation>ρ</translation>
+    </message>
+    <message>
+        <source>root mean squared error (lower is better)</source>
+        <translation>均方根误差（越低越好）</translation>
+    </message>
+    <message>
+        <source>Pearson correlation with the labels</source>
+        <translation>与标注的 Pearson 相关系数</translation>
+    </message>
+    <message>
+        <source>Spearman rank correlation with the labels</source>
+        <translation>与标注的 Spearman 秩相关系数</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Reward-model version</source>
+        <translation>奖励模型版本</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>When the version was published</source>
+        <translation>该版本的发布时间</translation>
+    </message>
+    <message>
+        <source>Labels it was trained on</source>
+        <translation>训练所用的标注数</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Note stored with the version</source>
+        <translation>随版本保存的备注</translation>
+    </message>
+    <message>
+        <source>v%1 (in use)</source>
+        <translation>v%1（使用中）</translation>
+    </message>
+    <message>
+        <source>Epoch %v of %m</source>
+        <translation>第 %v 轮，共 %m 轮</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>正在训练…</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2: train loss %3</source>
+        <translation>第 %1 轮，共 %2 轮：训练损失 %3</translation>
+    </message>
+    <message>
+        <source>, validation loss %1</source>
+        <translation>，验证损失 %1</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Stopped at epoch %v of %m</source>
+        <translation>已在第 %v 轮（共 %m 轮）停止</translation>
+    </message>
+    <message>
+        <source>Training finished.</source>
+        <translation>训练完成。</translation>
+    </message>
+    <message>
+        <source>Training failed.</source>
+        <translation>训练失败。</translation>
+    </message>
+</context>
+<context>
+    <name>awb::RunPanel</name>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Hugging Face model folder</source>
+        <translation>Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Policy model folder: config.json, model.safetensors, tokenizer.json</source>
+        <translation>策略模型文件夹：config.json、model.safetensors、tokenizer.json</translation>
+    </message>
+    <message>
+        <source>Choose the policy model folder</source>
+        <translation>选择策略模型文件夹</translation>
+    </message>
+    <message>
+        <source>Policy model folder</source>
+        <translation>策略模型文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Policy</source>
+        <translation>策略模型(&amp;P)</translation>
+    </message>
+    <message>
+        <source>no reward model yet</source>
+        <translation>尚无奖励模型</translation>
+    </message>
+    <message>
+        <source>Reward-model version the run starts with; retrained versions are picked up at the next step</source>
+        <translation>运行开始时使用的奖励模型版本；重新训练的版本会在下一步被采用</translation>
+    </message>
+    <message>
+        <source>&amp;Reward model</source>
+        <translation>奖励模型(&amp;R)</translation>
+    </message>
+    <message>
+        <source>no prompts imported</source>
+        <translation>尚未导入提示词</translation>
+    </message>
+    <message>
+        <source>Prompt set the run samples from (File ▸ Import prompts… adds one)</source>
+        <translation>本次运行采样所用的提示词集（“文件 ▸ 导入提示词…”可添加）</translation>
+    </message>
+    <message>
+        <source>Pro&amp;mpts</source>
+        <translation>提示词(&amp;M)</translation>
+    </message>
+    <message>
+        <source>auto (CUDA when available)</source>
+        <translation>自动（可用时使用 CUDA）</translation>
+    </message>
+    <message>
+        <source>cpu</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>cuda</source>
+        <translation>CUDA</translation>
+    </message>
+    <message>
+        <source>Where the policy, the reference and the reward model run</source>
+        <translation>策略模型、参考模型和奖励模型的运行设备</translation>
+    </message>
+    <message>
+        <source>&amp;Device</source>
+        <translation>设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>all cores (%1)</source>
+        <translation>全部核心（%1）</translation>
+    </message>
+    <message>
+        <source>CPU threads for the run; 0 uses all cores</source>
+        <translation>本次运行的 CPU 线程数；0 表示使用全部核心</translation>
+    </message>
+    <message>
+        <source>&amp;Threads</source>
+        <translation>线程(&amp;T)</translation>
+    </message>
+    <message>
+        <source>GRPO options</source>
+        <translation>GRPO 选项</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Start a run with these settings (F5)</source>
+        <translation>使用这些设置开始运行 (F5)</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Pause at the end of the current step (F6)</source>
+        <translation>在当前步结束时暂停 (F6)</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Resume the paused run (F6)</source>
+        <translation>继续已暂停的运行 (F6)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop after the current step; a checkpoint is saved (Shift+F5)</source>
+        <translation>在当前步结束后停止；会保存检查点 (Shift+F5)</translation>
+    </message>
+    <message>
+        <source>Fix the options first:
+%1</source>
+        <translation>请先修正以下选项：
+%1</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>预计剩余 %1</translation>
+    </message>
+    <message>
+        <source>%1 tok/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>step %1 / %2</source>
+        <translation>第 %1 / %2 步</translation>
+    </message>
+    <message>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>Starting: loading the models…</source>
+        <translation>正在启动：加载模型…</translation>
+    </message>
+    <message>
+        <source>Running: waiting for the first step…</source>
+        <translation>运行中：等待第一步…</translation>
+    </message>
+    <message>
+        <source>Pausing after this step…</source>
+        <translation>将在此步后暂停…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Stopping after this step…</source>
+        <translation>将在此步后停止…</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+</context>
+<context>
+    <name>awb::SampleInspector</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Adv.</source>
+        <translation>优势</translation>
+    </message>
+    <message>
+        <source>Reward</source>
+        <translation>奖励</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Index of the completion in its group</source>
+        <translation>该回复在其组中的序号</translation>
+    </message>
+    <message>
+        <source>GRPO advantage; the group is sorted by it, best first</source>
+        <translation>GRPO 优势；组内按此排序，最好的在前</translation>
+    </message>
+    <message>
+        <source>Group (same prompt, same step), by advantage</source>
+        <translation>组（相同提示词、相同步），按优势排序</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>&lt;p style=&apos;color:gray&apos;&gt;Select a sample in the table to see it in full and label it.&lt;/p&gt;</source>
+        <translation>&lt;p style=&apos;color:gray&apos;&gt;在表格中选择一个样本，即可查看全文并进行标注。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Sample %1&lt;/b&gt; &amp;middot; run %2 &amp;middot; step %3 &amp;middot; group %4 &amp;middot; completion %5</source>
+        <translation>&lt;p&gt;&lt;b&gt;样本 %1&lt;/b&gt; &amp;middot; 运行 %2 &amp;middot; 第 %3 步 &amp;middot; 组 %4 &amp;middot; 回复 %5</translation>
+    </message>
+    <message>
+        <source> &amp;middot; reward %1 &amp;middot; advantage %2</source>
+        <translation> &amp;middot; 奖励 %1 &amp;middot; 优势 %2</translation>
+    </message>
+    <message>
+        <source> &amp;middot; RM v%1</source>
+        <translation> &amp;middot; 奖励模型 v%1</translation>
+    </message>
+    <message>
+        <source> &amp;middot; %1 tokens</source>
+        <translation> &amp;middot; %1 个词元</translation>
+    </message>
+    <message>
+        <source> &amp;middot; finish: %1</source>
+        <translation> &amp;middot; 结束原因：%1</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Prompt&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;提示词&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Completion&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;回复&lt;/b&gt;&lt;br&gt;%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Aspect</source>
+        <translation>维度</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Gold</source>
+        <translation>金标</translation>
+    </message>
+    <message>
+        <source>First step shown</source>
+        <translation>显示的第一步</translation>
+    </message>
+    <message>
+        <source>last</source>
+        <translation>最后</translation>
+    </message>
+    <message>
+        <source>Last step shown (&quot;last&quot;: no limit)</source>
+        <translation>显示的最后一步（“最后”：不限）</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>prompt contains…</source>
+        <translation>提示词包含…</translation>
+    </message>
+    <message>
+        <source>Keep samples whose prompt contains this text (case-insensitive)</source>
+        <translation>保留提示词中包含此文本的样本（不区分大小写）</translation>
+    </message>
+    <message>
+        <source>All samples</source>
+        <translation>全部样本</translation>
+    </message>
+    <message>
+        <source>Labelled</source>
+        <translation>已标注</translation>
+    </message>
+    <message>
+        <source>Unlabelled</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <source>Show all samples, only labelled ones, or only those still to label</source>
+        <translation>显示全部样本、仅已标注的样本或仅待标注的样本</translation>
+    </message>
+    <message>
+        <source>Disagreement first</source>
+        <translation>分歧最大的在前</translation>
+    </message>
+    <message>
+        <source>Only labelled samples, sorted by |reward model - label|, largest first</source>
+        <translation>仅已标注的样本，按 |奖励模型 - 标注| 排序，最大的在前</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Score at least:</source>
+        <translation>评分至少：</translation>
+    </message>
+    <message>
+        <source>Keep samples whose reward-model %1 score is at least this (the minimum keeps all)</source>
+        <translation>保留奖励模型 %1 评分不低于此值的样本（取最小值时保留全部）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 samples</source>
+        <translation>%1 / %2 个样本</translation>
+    </message>
+</context>
+<context>
+    <name>awb::SampleTableModel</name>
+    <message>
+        <source>v%1</source>
+        <translation>v%1</translation>
+    </message>
+    <message>
+        <source>%1: reward model %2, human label %3 (range %4 to %5)</source>
+        <translation>%1：奖励模型 %2，人工标注 %3（范围 %4 到 %5）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Largest |reward model - label| over the labelled aspects</source>
+        <translation>各已标注维度上 |奖励模型 - 标注| 的最大值</translation>
+    </message>
+    <message>
+        <source>Not labelled</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <source>Scored by reward model v%1</source>
+        <translation>由奖励模型 v%1 评分</translation>
+    </message>
+    <message>
+        <source>No reward model version recorded</source>
+        <translation>未记录奖励模型版本</translation>
+    </message>
+    <message>
+        <source>Run %1, step %2, group %3, completion %4</source>
+        <translation>运行 %1，第 %2 步，组 %3，回复 %4</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>%1
+model</source>
+        <translation>%1
+模型</translation>
+    </message>
+    <message>
+        <source>%1
+label</source>
+        <translation>%1
+标注</translation>
+    </message>
+    <message>
+        <source>Reward</source>
+        <translation>奖励</translation>
+    </message>
+    <message>
+        <source>Advantage</source>
+        <translation>优势</translation>
+    </message>
+    <message>
+        <source>RM</source>
+        <translation>奖励模型</translation>
+    </message>
+    <message>
+        <source>Disagree</source>
+        <translation>分歧</translation>
+    </message>
+    <message>
+        <source>Reward model&apos;s score for %1</source>
+        <translation>奖励模型对 %1 的评分</translation>
+    </message>
+    <message>
+        <source>Latest human label for %1 (blank when unlabelled)</source>
+        <translation>%1 的最新人工标注（未标注时为空）</translation>
+    </message>
+    <message>
+        <source>GRPO advantage within the completion&apos;s group (blue below the group mean, orange above)</source>
+        <translation>该回复在其组内的 GRPO 优势（低于组均值为蓝色，高于为橙色）</translation>
+    </message>
+    <message>
+        <source>Version of the reward model that scored the completion</source>
+        <translation>为该回复评分的奖励模型版本</translation>
+    </message>
+    <message>
+        <source>Largest |reward model - human label| over the labelled aspects</source>
+        <translation>各已标注维度上 |奖励模型 - 人工标注| 的最大值</translation>
+    </message>
+    <message>
+        <source>Aggregated reward used by GRPO</source>
+        <translation>GRPO 使用的聚合奖励</translation>
+    </message>
+</context>
+<context>
+    <name>awb::WeightsPanel</name>
+    <message>
+        <source>Sum, then normalise</source>
+        <translation>先求和，再归一化</translation>
+    </message>
+    <message>
+        <source>Normalise each, then sum</source>
+        <translation>先逐项归一化，再求和</translation>
+    </message>
+    <message>
+        <source>The sum of the weights; with normalising on it is 1</source>
+        <translation>权重之和；开启归一化时为 1</translation>
+    </message>
+    <message>
+        <source>&amp;Aggregation:</source>
+        <translation>聚合方式(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>sum_then_normalize (TRL&apos;s default): the weighted sum of the raw aspect scores, then normalised within each prompt&apos;s group. An aspect with a wide spread of scores dominates the advantage.</source>
+        <translation>sum_then_normalize（TRL 的默认方式）：先对各维度的原始评分加权求和，再在每个提示词的组内归一化。评分分布较宽的维度会主导优势。</translation>
+    </message>
+    <message>
+        <source>normalize_then_sum (GDPO): each aspect is normalised within its group first, then weighted and summed, then the sum is normalised over the batch. Every aspect counts on the same scale, so the weights mean what they say.</source>
+        <translation>normalize_then_sum（GDPO）：先在组内对每个维度分别归一化，再加权求和，最后在整个批次上对总和归一化。所有维度处于同一尺度，因此权重的含义与其数值一致。</translation>
+    </message>
+    <message>
+        <source>How the aspect scores become one reward per completion.
+
+%1
+
+%2</source>
+        <translation>各维度评分如何合成为每条回复的一个奖励。
+
+%1
+
+%2</translation>
+    </message>
+    <message>
+        <source>&amp;Normalise to sum 1</source>
+        <translation>归一化为总和 1(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Rescale the weights so they sum to 1. While on, the weight you edit keeps its value and the others shrink or grow in proportion.</source>
+        <translation>缩放权重使其总和为 1。开启时，您编辑的权重保持不变，其他权重按比例缩小或增大。</translation>
+    </message>
+    <message>
+        <source>&amp;Reset</source>
+        <translation>重置(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Give every aspect the same weight (1, or 1/K while normalising)</source>
+        <translation>为每个维度设置相同的权重（1，归一化时为 1/K）</translation>
+    </message>
+    <message>
+        <source>The weights and aggregation the trainer used, as it reported them</source>
+        <translation>训练器实际使用的权重和聚合方式（以其报告为准）</translation>
+    </message>
+    <message>
+        <source>%1 weight</source>
+        <translation>%1 权重</translation>
+    </message>
+    <message>
+        <source>Sum %1</source>
+        <translation>总和 %1</translation>
+    </message>
+    <message>
+        <source>Not used by a training step yet.</source>
+        <translation>尚未被任何训练步使用。</translation>
+    </message>
+    <message>
+        <source>In force since step %1: %2; %3</source>
+        <translation>自第 %1 步起生效：%2；%3</translation>
+    </message>
+    <message>
+        <source>Editing… sent to the trainer when you pause.</source>
+        <translation>编辑中… 停止操作后将发送给训练器。</translation>
+    </message>
+    <message>
+        <source>Sent; takes effect at the next training step.</source>
+        <translation>已发送；将在下一个训练步生效。</translation>
+    </message>
+    <message>
+        <source>Weight of %1 in the reward. Arrows: ±0.01 on the slider, ±0.05 in the box; Page Up/Down ±0.10. Applied from the next training step.</source>
+        <translation>%1 在奖励中的权重。方向键：滑块上 ±0.01，输入框中 ±0.05；Page Up/Down ±0.10。从下一个训练步开始生效。</translation>
+    </message>
+</context>
+<context>
+    <name>awb::WorkbenchController</name>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Aspect weights</source>
+        <translation>维度权重</translation>
+    </message>
+    <message>
+        <source>Reward model</source>
+        <translation>奖励模型</translation>
+    </message>
+    <message>
+        <source>Step %1: %2</source>
+        <translation>第 %1 步：%2</translation>
+    </message>
+    <message>
+        <source>Run %1 %2 at step %3</source>
+        <translation>运行 %1：%2（第 %3 步）</translation>
+    </message>
+    <message>
+        <source>Stop the running job before opening another workspace.</source>
+        <translation>请先停止正在运行的任务，再打开其他工作区。</translation>
+    </message>
+    <message>
+        <source>Cannot open the workspace %1: %2</source>
+        <translation>无法打开工作区 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 – Alignment Workbench</source>
+        <translation>%1 – Alignment Workbench</translation>
+    </message>
+    <message numerus="yes">
+        <source>Workspace %1: %n run(s)</source>
+        <translation>
+            <numerusform>工作区 %1：%n 次运行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The demo was not found (set AWB_DEMO_DIR, or run `awb demo-init --out DIR`).</source>
+        <translation>未找到演示（请设置 AWB_DEMO_DIR，或运行 `awb demo-init --out DIR`）。</translation>
+    </message>
+    <message>
+        <source>Open a workspace or the demo first (File menu).</source>
+        <translation>请先打开一个工作区或演示（“文件”菜单）。</translation>
+    </message>
+    <message>
+        <source>The labels were not saved: %1</source>
+        <translation>标注未保存：%1</translation>
+    </message>
+    <message>
+        <source>the demo&apos;s reward model</source>
+        <translation>演示的奖励模型</translation>
+    </message>
+    <message>
+        <source>newest version</source>
+        <translation>最新版本</translation>
+    </message>
+    <message>
+        <source>v%1 · %2</source>
+        <translation>v%1 · %2</translation>
+    </message>
+    <message>
+        <source>Workspaces (*.awb);;All files (*)</source>
+        <translation>工作区 (*.awb);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>New workspace</source>
+        <translation>新建工作区</translation>
+    </message>
+    <message>
+        <source>Open workspace</source>
+        <translation>打开工作区</translation>
+    </message>
+    <message>
+        <source>Open a workspace first.</source>
+        <translation>请先打开一个工作区。</translation>
+    </message>
+    <message>
+        <source>Import prompts</source>
+        <translation>导入提示词</translation>
+    </message>
+    <message>
+        <source>Prompt files (*.jsonl *.json *.csv *.gz);;All files (*)</source>
+        <translation>提示词文件 (*.jsonl *.json *.csv *.gz);;所有文件 (*)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n prompt(s) from %1</source>
+        <translation>
+            <numerusform>已从 %1 导入 %n 条提示词</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot import %1: %2</source>
+        <translation>无法导入 %1：%2</translation>
+    </message>
+    <message>
+        <source>No run to export.</source>
+        <translation>没有可导出的运行。</translation>
+    </message>
+    <message>
+        <source>Export samples</source>
+        <translation>导出样本</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Samples exported to %1</source>
+        <translation>样本已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Export run metrics</source>
+        <translation>导出运行指标</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+</context>
+</TS>
