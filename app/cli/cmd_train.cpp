@@ -235,6 +235,7 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
             so.demoDir = a->demoDir;
             so.resume = a->resume;
             so.resumeRunId = a->runId;
+            so.strictWeights = true;
             TrainingControls controls;
             if (!a->weights.empty())
                 controls.setWeights(parseWeights(a->weights));

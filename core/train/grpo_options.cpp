@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -132,6 +133,29 @@ void validateGrpoOptions(const GrpoOptions &o)
     for (const auto &[name, w] : o.aspectWeights)
         if (!std::isfinite(w))
             throw Error("aspect_weights: the weight of \"" + name + "\" is not a finite number");
+}
+
+void checkAspectWeights(const std::vector<std::string> &aspects, const std::map<std::string, double> &weights,
+                        const std::string &label)
+{
+    std::string known;
+    for (const auto &a : aspects)
+        known += (known.empty() ? "" : ", ") + a;
+    bool anyNonZero = false;
+    for (const auto &a : aspects) {
+        const auto it = weights.find(a);
+        const double w = it == weights.end() ? 1.0 : it->second;
+        anyNonZero = anyNonZero || w != 0.0;
+    }
+    for (const auto &[name, w] : weights) {
+        if (std::find(aspects.begin(), aspects.end(), name) == aspects.end())
+            throw Error(label + ": the reward model has no aspect \"" + name + "\" (its aspects: " + known + ")");
+        if (!std::isfinite(w))
+            throw Error(label + ": the weight of \"" + name + "\" is not a finite number");
+    }
+    if (!anyNonZero)
+        throw Error(label + ": all are 0 (" + known + "), so every reward and advantage is 0 and GRPO learns "
+                    "nothing; give at least one aspect a non-zero weight");
 }
 
 nlohmann::json grpoOptionsToJson(const GrpoOptions &options)

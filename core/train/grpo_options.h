@@ -132,6 +132,13 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
 // Checks ranges and choices; throws Error naming the field and the value.
 void validateGrpoOptions(const GrpoOptions &options);
 
+// Aspect weights as GRPO will use them: `weights` (aspect -> weight; an aspect
+// it does not name weighs 1) must name only `aspects`, hold finite numbers
+// and give at least one aspect a non-zero weight, else every reward is 0 and
+// a step teaches nothing. Throws Error starting with `label`, naming the aspect.
+void checkAspectWeights(const std::vector<std::string> &aspects, const std::map<std::string, double> &weights,
+                        const std::string &label = "aspect weights");
+
 // JSON with the TRL key names. fromJson starts from `base` (normally the
 // defaults) and rejects unknown keys and wrong types, naming `label` (the file).
 nlohmann::json grpoOptionsToJson(const GrpoOptions &options);

@@ -4,11 +4,13 @@
 #include "data/prompt_import.h"
 #include "demo/demo_builder.h"
 #include "io/json_util.h"
+#include "reward/aspect_schema.h"
 #include "reward/reward_model.h"
 #include "store/store.h"
 #include "train/training_controls.h"
 #include "util/error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -151,6 +153,14 @@ struct GrpoSession::Impl : TrainingSink
                 const PromptImportResult imported = importPrompts(options.prompts, io);
                 for (const auto &w : imported.warnings)
                     outer.onLog(w);
+                // Checked before anything is stored, so a fixed file imports on the next try.
+                if (imported.prompts.empty())
+                    throw Error(options.prompts + ": no prompts in this file (prompt field \"" + options.promptField +
+                                "\"); nothing was imported");
+                if (std::none_of(imported.prompts.begin(), imported.prompts.end(),
+                                 [](const auto &p) { return p.split == "train"; }))
+                    throw Error(options.prompts + ": all " + std::to_string(imported.prompts.size()) +
+                                " prompts fell into the held-out split; give more prompts");
                 std::vector<PromptRecord> records;
                 for (const auto &p : imported.prompts) {
                     PromptRecord r;
@@ -177,7 +187,7 @@ struct GrpoSession::Impl : TrainingSink
             promptIds.emplace_back(p.id);
         }
         if (texts.empty())
-            throw Error("prompt set " + std::to_string(setId) + " has no training prompts");
+            throw Error(store->path() + ": prompt set " + std::to_string(setId) + " has no training prompts");
         return texts;
     }
 };
@@ -199,6 +209,7 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
     }
     bool isDemo = so.demo;
     std::string resumeFrom;
+    std::vector<std::string> runAspects;   // on resume: the aspects the run was started with
     if (so.resume) {
         const auto runs = d.store->runs();
         if (runs.empty())
@@ -208,20 +219,24 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
             throw Error(so.db + ": there is no run " + std::to_string(so.resumeRunId));
         d.runId = run->id;
         nlohmann::json stored = run->config;
+        if (stored.contains("aspect_schema"))
+            runAspects =
+                AspectSchema::fromJson(stored["aspect_schema"], so.db + ": run " + std::to_string(run->id)).names();
         isDemo = stored.value("demo", false);
         stored.erase("demo");
         stored.erase("aspect_schema");
         d.options = grpoOptionsFromJson(stored, so.db + ": run " + std::to_string(d.runId) + " config");
         d.checkpointDir = dbAbs + ".runs/run-" + std::to_string(d.runId);
+        // No checkpoint yet (stopped or killed before the first one): the run
+        // starts over from step 0, which reproduces it, since prompt order and
+        // sampling derive from the seed and the step.
         resumeFrom = GrpoTrainer::latestCheckpoint(d.checkpointDir);
-        if (resumeFrom.empty())
-            throw Error(so.db + ": run " + std::to_string(d.runId) + " has no checkpoint under " + d.checkpointDir);
     } else {
         d.options = so.demo ? demoGrpoOptions(demoDir) : GrpoOptions{};
         d.options = grpoOptionsFromJson(so.config, "--config", d.options);
     }
     d.options = grpoOptionsFromJson(so.overrides, "the command line", d.options);
-    if (!so.demo && !so.resume) {
+    {   // Paths from the command line or a --config are relative to the working directory.
         const std::string cwd = fs::current_path().string();
         d.options.model = absoluteFrom(cwd, d.options.model);
         d.options.rewardModel = absoluteFrom(cwd, d.options.rewardModel);
@@ -241,7 +256,12 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
     // named folder, else the workspace's latest version.
     std::string rmPath = d.options.rewardModel;
     std::int64_t rmVersion = 0;
-    if (!resumeFrom.empty()) {
+    const bool rmGiven = so.overrides.contains("reward_model") && so.overrides["reward_model"].is_string() &&
+                         !so.overrides["reward_model"].get<std::string>().empty();
+    if (!resumeFrom.empty() && rmGiven) {
+        // --resume --reward-model DIR: continue with another reward model (of the run's aspects).
+        rmPath = d.options.rewardModel;   // made absolute above
+    } else if (!resumeFrom.empty()) {
         const nlohmann::json st = GrpoTrainer::readCheckpointState(resumeFrom);
         rmVersion = st.value("reward_model_version", std::int64_t(0));
         if (const auto info = d.store->rewardModel(rmVersion))
@@ -256,19 +276,48 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         rmVersion = versions.back().version;
     }
     auto rm = std::shared_ptr<RewardModel>(RewardModel::load(rmPath, lo));
-    if (rmVersion == 0)
-        rmVersion = d.versionOf(rmPath, *rm);
     d.aspects = rm->aspects().names();
+    if (!runAspects.empty() && d.aspects != runAspects) {
+        auto join = [](const std::vector<std::string> &v) {
+            std::string s;
+            for (const auto &n : v)
+                s += (s.empty() ? "" : ", ") + n;
+            return "(" + s + ")";
+        };
+        throw Error((fs::path(rmPath) / "aspects.json").string() + ": the reward model scores " + join(d.aspects) +
+                    " but run " + std::to_string(d.runId) + " in " + so.db + " was started with " + join(runAspects) +
+                    "; a run keeps its aspects: start a new run for the new schema");
+    }
+    {
+        // The weights the first step will use: the options' (or the resumed checkpoint's), then --weights.
+        std::map<std::string, double> weights = d.options.aspectWeights;
+        for (const auto &[name, w] : controls.snapshot().weights)
+            weights[name] = w;
+        const auto known = [&](const std::string &name) {
+            return std::find(d.aspects.begin(), d.aspects.end(), name) != d.aspects.end();
+        };
+        if (!so.strictWeights)
+            for (auto it = weights.begin(); it != weights.end();)
+                it = known(it->first) ? std::next(it) : weights.erase(it);
+        checkAspectWeights(d.aspects, weights, "aspect weights (--weights, \"aspect_weights\")");
+    }
     setup.rewardModel = rm;
-    setup.rewardModelVersion = rmVersion;
     setup.rewardModelPath = rmPath;
     if (isDemo) {
         auto judge = std::make_shared<GoldJudge>();
         setup.goldScorer = [judge](const std::string &p, const std::string &c) { return judge->score(p, c); };
     }
     setup.prompts = d.loadPrompts();
+    if (rmVersion == 0)
+        rmVersion = d.versionOf(rmPath, *rm);
+    setup.rewardModelVersion = rmVersion;
 
     if (!so.resume) {
+        // The starting weights (--weights) go into the stored options, so a run
+        // resumed before its first checkpoint starts over with them.
+        for (const auto &[name, w] : controls.snapshot().weights)
+            if (std::find(d.aspects.begin(), d.aspects.end(), name) != d.aspects.end())
+                d.options.aspectWeights[name] = w;
         nlohmann::json config = grpoOptionsToJson(d.options);
         config["demo"] = isDemo;
         config["aspect_schema"] = rm->aspects().toJson();   // order and ranges, for views of the stored run
@@ -296,6 +345,10 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         d.store->truncateRunAfter(d.runId, d.startStep);
         sink.onLog("resuming run " + std::to_string(d.runId) + " after step " + std::to_string(d.startStep) + " from " +
                    resumeFrom);
+    } else if (so.resume) {
+        d.store->truncateRunAfter(d.runId, 0);
+        sink.onLog("resuming run " + std::to_string(d.runId) + " after step 0: it has no checkpoint under " +
+                   d.checkpointDir + " yet, so it starts over");
     }
 }
 

@@ -38,6 +38,9 @@ struct GrpoSessionOptions
     std::string demoDir;           // empty: findDemoDir()
     bool resume = false;           // continue the workspace's latest run (or resumeRunId)
     std::int64_t resumeRunId = 0;
+    // Weights (TrainingControls, "aspect_weights") naming an aspect the reward
+    // model lacks are an error (the CLI: a typo in --weights); else ignored.
+    bool strictWeights = false;
 };
 
 class GrpoSession

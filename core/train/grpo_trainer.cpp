@@ -29,6 +29,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+std::string joinNames(const std::vector<std::string> &names)
+{
+    std::string s = "(";
+    for (std::size_t i = 0; i < names.size(); ++i)
+        s += (i ? ", " : "") + names[i];
+    return s + ")";
+}
+
 double secondsSince(Clock::time_point t0)
 {
     return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -75,6 +83,7 @@ struct GrpoTrainer::Impl
     std::unique_ptr<Tokenizer> tokenizer;
     std::shared_ptr<RewardModel> rewardModel;
     std::int64_t rewardModelVersion = 0;
+    std::vector<std::string> runAspects;   // the first reward model's: every later version must match
     std::vector<std::vector<std::int32_t>> promptIds;   // templated and tokenized, last maxPromptLength tokens
     std::vector<std::int64_t> eosIds;
     std::int64_t padId = 0;
@@ -171,6 +180,15 @@ void GrpoTrainer::Impl::scoreGroups(GenerationBatch &batch)
     for (std::size_t i = 0; i < batch.completions.size(); ++i) {
         auto &c = batch.completions[i];
         c.scores.assign(scores[i].begin(), scores[i].end());
+        for (std::size_t k = 0; k < c.scores.size() && k < names.size(); ++k)
+            if (!std::isfinite(c.scores[k])) {
+                const bool first = rewardModelVersion == setup.rewardModelVersion && !setup.rewardModelPath.empty();
+                const std::string where = first ? " (" + setup.rewardModelPath + ")" : std::string();
+                throw Error("step " + std::to_string(step + 1) + ": reward model version " +
+                            std::to_string(rewardModelVersion) + where + " scored " + names[k] + " as " +
+                            std::to_string(c.scores[k]) + " for completion " + std::to_string(i) + " of prompt \"" +
+                            prompts[i].substr(0, 60) + "\"; the step was not recorded");
+            }
         if (setup.goldScorer) {
             const auto gold = setup.goldScorer(prompts[i], responses[i]);
             c.gold.clear();
@@ -186,6 +204,11 @@ void GrpoTrainer::Impl::refreshControls(ControlSnapshot &snap)
 {
     snap = controls.snapshot();
     if (snap.rewardModel && snap.rewardModel != rewardModel) {
+        const auto names = snap.rewardModel->aspects().names();
+        if (names != runAspects)
+            throw Error("reward model version " + std::to_string(snap.rewardModelVersion) + " scores the aspects " +
+                        joinNames(names) + " but this run's are " + joinNames(runAspects) +
+                        "; a run keeps its aspects: start a new run for the new schema");
         rewardModel = snap.rewardModel;
         rewardModelVersion = snap.rewardModelVersion;
         sink.onLog("step " + std::to_string(step + 1) + ": reward model version " +
@@ -205,6 +228,7 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
         throw Error("GRPO needs at least one prompt");
     d.rewardModel = d.setup.rewardModel;
     d.rewardModelVersion = d.setup.rewardModelVersion;
+    d.runAspects = d.rewardModel->aspects().names();
 
     CausalLM::LoadOptions lo;
     lo.device = d.setup.runtime.device;
@@ -283,6 +307,7 @@ bool GrpoTrainer::runStep()
         weights.push_back(it != snap.weights.end() ? it->second : (it2 != o.aspectWeights.end() ? it2->second : 1.0));
         report.weights[name] = weights.back();
     }
+    checkAspectWeights(names, report.weights);
     report.aspects = names;
     report.aggregation = snap.aggregation.empty() ? o.multiObjectiveAggregation : snap.aggregation;
     report.rewardModelVersion = d.rewardModelVersion;

@@ -11,6 +11,8 @@
 #include <QtTest>
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 
 using namespace awb;
 
@@ -112,6 +114,36 @@ private slots:
         QCOMPARE(store.countSamples(f), std::int64_t(kSteps) * kPerStep);
         const auto series = store.metricSeries(run.id, "reward");
         QCOMPARE(series.size(), std::size_t(kSteps));
+
+        // Killed before its first checkpoint (and with weights given): the
+        // resumed run starts over from step 0 with those weights.
+        const QString early = dir.filePath("early.awb");
+        QStringList earlyArgs = trainArgs(early);
+        earlyArgs[earlyArgs.indexOf("--save-steps") + 1] = "100";
+        earlyArgs << "--weights" << "safety=2";
+        QProcess victim2;
+        victim2.start(kAwb, earlyArgs);
+        QVERIFY(victim2.waitForStarted());
+        printed.clear();
+        while (printed.count('\n') < 1 && victim2.state() == QProcess::Running) {
+            victim2.waitForReadyRead(1000);
+            printed += victim2.readAllStandardOutput();
+        }
+        QCOMPARE(::kill(static_cast<pid_t>(victim2.processId()), SIGKILL), 0);
+        victim2.waitForFinished();
+        QProcess again;
+        again.start(kAwb, QStringList{"train", "--resume", "--db", early, "--threads", "1"});
+        QVERIFY(again.waitForFinished(600000));
+        QCOMPARE(again.exitCode(), 0);
+        QVERIFY(QString::fromUtf8(again.readAllStandardError()).contains("after step 0: it has no checkpoint"));
+        const auto restarted = jsonLines(again.readAllStandardOutput());
+        QCOMPARE(restarted.size(), std::size_t(kSteps));
+        QCOMPARE(restarted.front()["step"].get<int>(), 1);
+        QCOMPARE(restarted.back()["weights"]["safety"].get<double>(), 2.0);
+        Store earlyStore = Store::open(early.toStdString());
+        SampleFilter ef;
+        ef.limit = -1;
+        QCOMPARE(earlyStore.countSamples(ef), std::int64_t(kSteps) * kPerStep);
     }
 
     void badInputIsOneClearLine()
@@ -135,6 +167,71 @@ private slots:
         QVERIFY(r.waitForFinished(120000));
         QVERIFY(r.exitCode() != 0);
         QVERIFY(QString::fromUtf8(r.readAllStandardError()).contains("no run to resume"));
+    }
+
+    // Bad input to a workspace that holds a run: each attempt fails with one
+    // line naming the file or argument, and the run's data stays as it was.
+    void badInputLeavesTheRunIntact()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("ws.awb");
+        QStringList args = trainArgs(db);
+        args[args.indexOf("--steps") + 1] = "2";
+        QProcess first;
+        first.start(kAwb, args);
+        QVERIFY(first.waitForFinished(600000));
+        QCOMPARE(first.exitCode(), 0);
+        auto counts = [&] {
+            Store store = Store::open(db.toStdString());
+            const auto runs = store.runs();
+            SampleFilter f;
+            f.limit = -1;
+            return std::vector<std::int64_t>{std::int64_t(runs.size()), store.lastStep(runs.front().id),
+                                             store.countSamples(f), std::int64_t(store.promptSets().size())};
+        };
+        const auto before = counts();
+        QCOMPARE(before, (std::vector<std::int64_t>{1, 2, 2 * kPerStep, 1}));
+
+        auto fails = [&](const QStringList &extra, const QString &expected) {
+            QProcess p;
+            p.start(kAwb, QStringList{"train", "--demo", "--demo-dir", kDemo, "--db", db, "--steps", "1",
+                                      "--threads", "1", "--quiet"} + extra);
+            QVERIFY(p.waitForFinished(120000));
+            QVERIFY(p.exitCode() != 0);
+            const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+            QVERIFY2(err.contains(expected), qPrintable(err));
+            QVERIFY2(!err.contains('\n'), qPrintable(err));
+            QVERIFY(p.readAllStandardOutput().isEmpty());
+        };
+        const QString empty = dir.filePath("empty.jsonl");
+        QFile(empty).open(QIODevice::WriteOnly);
+        fails({"--prompts", empty}, empty + ": no prompts in this file");
+        fails({"--weights", "politeness=0,meaningfulness=0,actionability=0,safety=0"},
+              "aspect weights (--weights, \"aspect_weights\"): all are 0");
+        fails({"--weights", "saftey=0.5"}, "the reward model has no aspect \"saftey\"");
+
+        // A reward model whose aspects.json names other aspects (same head shape).
+        const QString demoCopy = dir.filePath("demo");
+        std::filesystem::copy(kDemo.toStdString(), demoCopy.toStdString(), std::filesystem::copy_options::recursive);
+        const std::string aspectsFile = demoCopy.toStdString() + "/reward_model/aspects.json";
+        nlohmann::json aspects = nlohmann::json::parse(std::ifstream(aspectsFile));
+        for (auto &a : aspects["aspects"])
+            if (a["name"] == "safety")
+                a["name"] = "harmlessness";
+        std::ofstream(aspectsFile) << aspects.dump(2);
+        QProcess r;
+        r.start(kAwb, {"train", "--resume", "--db", db, "--reward-model", demoCopy + "/reward_model", "--steps", "3",
+                       "--threads", "1", "--quiet"});
+        QVERIFY(r.waitForFinished(120000));
+        QVERIFY(r.exitCode() != 0);
+        const QString err = QString::fromUtf8(r.readAllStandardError());
+        QVERIFY2(err.contains("reward_model/aspects.json: the reward model scores (politeness, meaningfulness, "
+                              "actionability, harmlessness) but run 1 in " + db + " was started with (politeness, "
+                              "meaningfulness, actionability, safety)"), qPrintable(err));
+
+        QCOMPARE(counts(), before);
+        Store store = Store::open(db.toStdString());
+        QCOMPARE(store.runs().front().status, std::string("finished"));
     }
 };
 

@@ -2,10 +2,12 @@
 // the first step, controls taking effect at the next step, pause/stop, and
 // exact resumption from a checkpoint.
 #include "model/causal_lm.h"
+#include "reward/aspect_schema.h"
 #include "reward/reward_model.h"
 #include "text/bpe_trainer.h"
 #include "text/tokenizer.h"
 #include "train/grpo_checkpoint.h"
+#include "train/grpo_options.h"
 #include "train/grpo_trainer.h"
 #include "train/training_controls.h"
 #include "util/error.h"
@@ -84,6 +86,18 @@ struct Fixture
         return s;
     }
 };
+
+// The message of the Error `f` throws; empty when it throws none.
+template <typename F>
+std::string errorOf(F &&f)
+{
+    try {
+        f();
+    } catch (const Error &e) {
+        return e.what();
+    }
+    return {};
+}
 
 struct RecordingSink : TrainingSink
 {
@@ -265,6 +279,70 @@ private slots:
             QCOMPARE(s.advantage, 0.0);
             QVERIFY(std::abs(s.reward - 2.0) < 1e-6);   // 4 aspects x 0.5
         }
+    }
+
+    // Bad input stops the step before anything is reported (so nothing is
+    // stored), with one message saying what is wrong.
+    void nanFromTheRewardModelIsAClearError()
+    {
+        Fixture f;
+        TrainingControls controls;
+        RecordingSink sink;
+        auto setup = f.setup();
+        at::Tensor w = setup.rewardModel->headState()[0].second;
+        at::Tensor bias = at::full({4}, 0.5);
+        bias[2] = std::nan("");
+        setup.rewardModel->setHeadState(at::zeros_like(w), bias);
+        GrpoTrainer trainer(setup, controls, sink);
+        const std::string m = errorOf([&] { trainer.runStep(); });
+        QVERIFY2(m.find("step 1: reward model version 1 (" + f.rewardModel + ") scored actionability as ") == 0,
+                 m.c_str());
+        QVERIFY2(m.find("nan for completion 0 of prompt") != std::string::npos, m.c_str());
+        QVERIFY2(m.find("the step was not recorded") != std::string::npos, m.c_str());
+        QVERIFY(sink.steps.empty());
+        QCOMPARE(trainer.step(), std::int64_t(0));
+    }
+
+    void allWeightsZeroIsAClearError()
+    {
+        Fixture f;
+        TrainingControls controls;
+        RecordingSink sink;
+        GrpoTrainer trainer(f.setup(), controls, sink);
+        controls.setWeights({{"politeness", 0}, {"meaningfulness", 0}, {"actionability", 0}, {"safety", 0}});
+        const std::string m = errorOf([&] { trainer.runStep(); });
+        QVERIFY2(m.find("aspect weights: all are 0 (politeness, meaningfulness, actionability, safety)") == 0,
+                 m.c_str());
+        QVERIFY(sink.steps.empty());
+        // One non-zero weight is enough; weights of other aspects are ignored here.
+        controls.setWeights({{"politeness", 0}, {"safety", 0.5}, {"other", 0}});
+        QVERIFY(trainer.runStep());
+        QCOMPARE(sink.steps.size(), std::size_t(1));
+
+        QVERIFY(errorOf([] { checkAspectWeights({"a", "b"}, {{"c", 1}}, "--weights"); })
+                    .find("--weights: the reward model has no aspect \"c\" (its aspects: a, b)") == 0);
+        QVERIFY(errorOf([] { checkAspectWeights({"a", "b"}, {{"a", 0}}); }).empty());   // b weighs 1
+        QVERIFY(errorOf([] { checkAspectWeights({"a"}, {{"a", std::nan("")}}); }).find("not a finite number") !=
+                std::string::npos);
+    }
+
+    void rewardModelWithOtherAspectsIsRefused()
+    {
+        Fixture f;
+        TrainingControls controls;
+        RecordingSink sink;
+        GrpoTrainer trainer(f.setup(), controls, sink);
+        QVERIFY(trainer.runStep());
+        AspectSchema other = AspectSchema::defaults();
+        other.rename("safety", "harmlessness");
+        auto renamed = std::shared_ptr<RewardModel>(
+            RewardModel::create(CausalLM::load(f.model), Tokenizer::load(f.model), other, 3));
+        controls.publishRewardModel(renamed, 2);
+        const std::string m = errorOf([&] { trainer.runStep(); });
+        QVERIFY2(m.find("reward model version 2 scores the aspects (politeness, meaningfulness, actionability, "
+                        "harmlessness) but this run's are (politeness, meaningfulness, actionability, safety)") == 0,
+                 m.c_str());
+        QCOMPARE(sink.steps.size(), std::size_t(1));
     }
 
     void checkpointFromAnotherSetUpIsRefused()
