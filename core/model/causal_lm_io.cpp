@@ -3,6 +3,7 @@
 
 #include "io/model_config.h"
 #include "model/lora.h"
+#include "model/weight_arena.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -169,6 +170,23 @@ struct CausalLMLoader
             p.bias = bs.size() == 1 ? bs[0] : at::cat(bs, 0);
         return p;
     }
+
+    // CPU weights into one huge-page block in the order a forward pass reads
+    // them (see weight_arena.h): batch-1 decoding streams them at a higher rate.
+    static void moveWeights(CausalLM &m)
+    {
+        std::vector<at::Tensor *> order;
+        for (auto &l : m.m_layers) {
+            order.insert(order.end(), {&l.norm1Weight, &l.norm1Bias});
+            for (Projection *p : {&l.qkv, &l.out})
+                order.insert(order.end(), {&p->weight, &p->bias});
+            order.insert(order.end(), {&l.norm2Weight, &l.norm2Bias});
+            for (Projection *p : {&l.up, &l.down})
+                order.insert(order.end(), {&p->weight, &p->bias});
+        }
+        order.insert(order.end(), {&m.m_finalNormWeight, &m.m_finalNormBias, &m.m_lmHead, &m.m_embed, &m.m_positions});
+        moveToWeightArena(order);
+    }
 };
 
 std::unique_ptr<CausalLM> CausalLM::load(const std::string &dir)
@@ -237,6 +255,7 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string &dir, const LoadOptio
                           + architectureName(c.architecture) + " model with " + std::to_string(c.numLayers)
                           + " layers as config.json describes)");
     }
+    CausalLMLoader::moveWeights(*m);
     m->buildRope();
     m->setBaseTrainable(false);
     return m;
@@ -260,6 +279,9 @@ std::unique_ptr<CausalLM> CausalLM::create(const ModelConfig &config, std::uint6
     const bool gpt = c.architecture == Architecture::Gpt2;
     m->m_embed = normal({c.vocabSize, c.hiddenSize});
     m->m_lmHead = c.tieWordEmbeddings ? m->m_embed : normal({c.vocabSize, c.hiddenSize});
+    // The largest tensors move before the others exist: the copy then adds to
+    // the peak memory only while nothing else is allocated.
+    moveToWeightArena({&m->m_lmHead, &m->m_embed});
     m->m_finalNormWeight = at::ones({c.hiddenSize}, opts);
     if (gpt) {
         m->m_positions = normal({c.maxPositionEmbeddings, c.hiddenSize});
@@ -292,6 +314,7 @@ std::unique_ptr<CausalLM> CausalLM::create(const ModelConfig &config, std::uint6
         layer.down = projection("down", c.mlpBias);
         m->m_layers.push_back(std::move(layer));
     }
+    CausalLMLoader::moveWeights(*m);
     m->buildRope();
     m->setBaseTrainable(false);
     return m;

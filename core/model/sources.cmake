@@ -9,4 +9,5 @@ target_sources(awb_core PRIVATE
     model/kernels_scalar.cpp
     model/lora.cpp
     model/sampler.cpp
+    model/weight_arena.cpp
 )

@@ -2,6 +2,7 @@
 // parity per architecture and checkpoint layout, KV-cache decoding against full
 // forward passes, left padding, save/load round trips and bad checkpoints.
 #include "model/causal_lm.h"
+#include "model/weight_arena.h"
 #include "core/reference_lm.h"
 #include "util/error.h"
 
@@ -57,6 +58,8 @@ private slots:
     void badCheckpoints();
     void badInputs();
     void ropeFrequenciesMatchReference();
+    void weightArenaKeepsValuesAndTies();
+    void modelWeightsLiveInArena();
 
 private:
     QTemporaryDir m_dir;
@@ -284,6 +287,54 @@ void TestCausalLM::ropeFrequenciesMatchReference()
     QCOMPARE(ours.size(), theirs.size());
     for (std::size_t i = 0; i < ours.size(); ++i)
         QVERIFY(std::abs(ours[i] - theirs[i]) <= 1e-12 * std::abs(theirs[i]));
+}
+
+void TestCausalLM::weightArenaKeepsValuesAndTies()
+{
+    at::manual_seed(5);
+    at::Tensor a = at::randn({7, 5});
+    at::Tensor tied = a;                                   // a second handle of one tensor
+    at::Tensor b = at::randn({5, 3}).t();                  // not contiguous
+    at::Tensor c = at::randn({3}, at::kDouble).requires_grad_();
+    at::Tensor none;
+    const at::Tensor a0 = a.clone(), b0 = b.clone(), c0 = c.detach().clone();
+    moveToWeightArena({&a, &none, &b, &tied, &c, &a});
+    QVERIFY(!none.defined());
+    for (const at::Tensor *t : {&a, &b, &c}) {
+        QVERIFY(inWeightArena(*t));
+        QVERIFY(t->is_contiguous());
+        QVERIFY(reinterpret_cast<std::uintptr_t>(t->data_ptr()) % 64 == 0);
+    }
+    QVERIFY(at::equal(a, a0));
+    QVERIFY(at::equal(b, b0));
+    QVERIFY(at::equal(c.detach(), c0));
+    QCOMPARE(b.sizes().vec(), b0.sizes().vec());
+    QCOMPARE(c.scalar_type(), at::kDouble);
+    QVERIFY(c.requires_grad());
+    QVERIFY(!a.requires_grad());
+    // The tied handle still shares memory with the first one.
+    QCOMPARE(tied.data_ptr(), a.data_ptr());
+    a.add_(1.0);
+    QVERIFY(at::equal(tied, a0 + 1.0));
+    // The block goes when its last tensor does.
+    const at::Tensor outside = at::zeros({4});
+    QVERIFY(!inWeightArena(outside));
+}
+
+void TestCausalLM::modelWeightsLiveInArena()
+{
+    // Created and loaded models alike: the projections and the (tied) head that a
+    // decode step streams sit in the block, and the logits are unchanged.
+    const reference::RefModel ref = reference::randomModel(reference::tinyConfig(Architecture::Llama), 8);
+    const std::string dir = folder("arena");
+    reference::saveModelFolder(ref, dir);
+    auto model = CausalLM::load(dir);
+    for (const auto &[name, t] : model->stateDict())
+        QVERIFY2(inWeightArena(t), name.c_str());
+    QVERIFY(maxDiff(runFull(*model, kIds), reference::logits(ref, kIds)) <= kTolerance);
+    auto created = CausalLM::create(reference::tinyConfig(Architecture::Llama), 3, CausalLM::LoadOptions{});
+    for (const auto &[name, t] : created->stateDict())
+        QVERIFY2(inWeightArena(t), name.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestCausalLM)
