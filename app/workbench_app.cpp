@@ -101,6 +101,8 @@ int runWorkbench(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("AlignmentWorkbench"));
     QCoreApplication::setApplicationName(QStringLiteral("alignment-workbench"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
+    // Matches packaging/'s desktop file, so desktops link the window to its entry and icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.alignmentworkbench.AlignmentWorkbench"));
 
     // The language comes first, so that --help, errors and the window are all in it.
     {

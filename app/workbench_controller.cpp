@@ -8,8 +8,9 @@
 #include "reward_controller.h"
 #include "reward_curves_view.h"
 #include "reward_model_panel.h"
-#include "run_setup_panel.h"
+#include "run_panel.h"
 #include "sample_inspector.h"
+#include "sample_table_model.h"
 #include "store/store.h"
 #include "train/grpo_session.h"
 #include "weights_panel.h"
@@ -27,6 +28,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTimer>
 
 #include <nlohmann/json.hpp>
@@ -102,7 +104,11 @@ void WorkbenchController::buildViews()
     central->setStretchFactor(1, 1);
     m_window->setCentralView(central);
 
-    m_run = new RunSetupPanel;
+    // Newest samples first: the inspector opens on what training just produced.
+    if (auto *table = m_inspector->findChild<QTableView *>(QStringLiteral("samplesTable")))
+        table->sortByColumn(SampleTableModel::StepColumn, Qt::DescendingOrder);
+
+    m_run = new RunPanel;
     m_weights = new WeightsPanel;
     m_rmPanel = new RewardModelPanel;
     QDockWidget *runDock = m_window->addDockView(m_run, tr("Run"), QStringLiteral("runDock"), Qt::LeftDockWidgetArea);
@@ -111,7 +117,8 @@ void WorkbenchController::buildViews()
                                                 Qt::LeftDockWidgetArea);
     m_window->tabifyDockWidget(runDock, rmDock);
     runDock->raise();
-    m_window->restoreLayout();
+    if (!qEnvironmentVariableIsSet("AWB_DEFAULT_LAYOUT"))
+        m_window->restoreLayout();
 }
 
 void WorkbenchController::connectViews()
@@ -124,23 +131,42 @@ void WorkbenchController::connectViews()
     connect(w, &MainWindow::exportSamplesRequested, this, &WorkbenchController::exportSamples);
     connect(w, &MainWindow::exportMetricsRequested, this, &WorkbenchController::exportMetrics);
 
-    connect(m_run, &RunSetupPanel::startRequested, this, [this] { startTraining(); });
-    connect(m_run, &RunSetupPanel::pauseRequested, m_training, &TrainingController::pause);
-    connect(m_run, &RunSetupPanel::resumeRequested, m_training, &TrainingController::resume);
-    connect(m_run, &RunSetupPanel::stopRequested, m_training, &TrainingController::stop);
+    connect(m_run, &RunPanel::startRequested, this, [this] { startTraining(); });
+    connect(m_run, &RunPanel::pauseRequested, m_training, &TrainingController::pause);
+    connect(m_run, &RunPanel::resumeRequested, m_training, &TrainingController::resume);
+    connect(m_run, &RunPanel::stopRequested, m_training, &TrainingController::stop);
     connect(m_training, &TrainingController::stateChanged, this, [this](TrainingController::State s) {
-        m_run->setState(static_cast<RunSetupPanel::State>(static_cast<int>(s)));
+        m_run->setState(static_cast<RunPanel::State>(static_cast<int>(s)));
     });
     connect(m_training, &TrainingController::runStarted, this, &WorkbenchController::onRunStarted);
     connect(m_training, &TrainingController::stepFinished, this, &WorkbenchController::onStep);
     connect(m_training, &TrainingController::phaseChanged, this, [this](int step, const QString &phase) {
-        m_window->statusBar()->showMessage(tr("Step %1: %2").arg(step).arg(phase));
+        // The trainer's phase names, as the user reads them.
+        QString text = phase;
+        if (phase == QLatin1String("generation"))
+            text = tr("generating completions");
+        else if (phase == QLatin1String("scoring"))
+            text = tr("scoring with the reward model");
+        else if (phase == QLatin1String("reference"))
+            text = tr("reference log-probabilities");
+        else if (phase == QLatin1String("update"))
+            text = tr("updating the policy");
+        m_window->statusBar()->showMessage(tr("Step %1: %2").arg(step).arg(text));
     });
     connect(m_training, &TrainingController::logMessage, this,
             [this](const QString &m) { m_window->statusBar()->showMessage(m, 5000); });
     connect(m_training, &TrainingController::failed, this, &WorkbenchController::showError);
     connect(m_training, &TrainingController::finished, this, [this](qint64 runId, const QString &status) {
-        m_window->statusBar()->showMessage(tr("Run %1 %2 at step %3").arg(runId).arg(status).arg(m_lastStep));
+        QString text;
+        if (status == QLatin1String("finished"))
+            text = tr("Run %1 finished at step %2").arg(runId).arg(m_lastStep);
+        else if (status == QLatin1String("stopped"))
+            text = tr("Run %1 stopped at step %2").arg(runId).arg(m_lastStep);
+        else if (status == QLatin1String("failed"))
+            text = tr("Run %1 failed at step %2").arg(runId).arg(m_lastStep);
+        else
+            text = tr("Run %1 ended at step %2 (%3)").arg(runId).arg(m_lastStep).arg(status);
+        m_window->statusBar()->showMessage(text);
         emit trainingFinished(runId, status);
     });
 
@@ -204,10 +230,7 @@ bool WorkbenchController::openWorkspace(const QString &path, QString *error)
     if (m_demo)
         m_run->setPolicyPath(qs(defaults.model));
 
-    QVector<QPair<qint64, QString>> sets;
-    for (const auto &[id, name] : m_workspace->store().promptSets())
-        sets.push_back({id, QFileInfo(qs(name)).fileName()});
-    m_run->setPromptSets(sets);
+    refreshPromptSets();
     refreshRewardModels();
     refreshLabelCounts();
 
@@ -295,6 +318,10 @@ bool WorkbenchController::startTraining(int maxSteps)
     nlohmann::json overrides = grpoOverridesFromForm(m_run->options(), defaults);
     if (!m_run->policyPath().isEmpty() && ss(m_run->policyPath()) != defaults.model)
         overrides["model"] = ss(m_run->policyPath());
+    if (const qint64 set = m_run->promptSetId(); set > 0)
+        for (const auto &[id, name] : m_workspace->store().promptSets())
+            if (id == set && name != defaults.prompts)
+                overrides["prompts"] = name;
     if (const qint64 v = m_run->rewardModelVersion(); v > 0)
         if (const auto info = m_workspace->store().rewardModel(v))
             overrides["reward_model"] = info->path;
@@ -317,6 +344,17 @@ void WorkbenchController::onRunStarted(qint64 runId, const QVector<view::AspectS
     showRun(runId);
     m_lastStep = startStep;
     refreshRewardModels();
+    refreshPromptSets();   // a run may import its prompt file into the workspace
+}
+
+void WorkbenchController::refreshPromptSets()
+{
+    if (!m_workspace)
+        return;
+    QVector<QPair<qint64, QString>> sets;
+    for (const auto &[id, name] : m_workspace->store().promptSets())
+        sets.push_back({id, QFileInfo(qs(name)).fileName()});
+    m_run->setPromptSets(sets);
 }
 
 void WorkbenchController::onStep(const view::StepPoint &point, int maxSteps, const QMap<QString, double> &weights,
@@ -454,10 +492,8 @@ void WorkbenchController::importPrompts()
         const std::int64_t set = store.addPromptSet(ss(path), ss(path));
         store.addPrompts(set, records);
         m_window->statusBar()->showMessage(tr("Imported %n prompt(s) from %1", nullptr, int(records.size())).arg(path));
-        QVector<QPair<qint64, QString>> sets;
-        for (const auto &[id, name] : store.promptSets())
-            sets.push_back({id, QFileInfo(qs(name)).fileName()});
-        m_run->setPromptSets(sets);
+        refreshPromptSets();
+        m_run->setPromptSetId(set);
     } catch (const std::exception &e) {
         showError(tr("Cannot import %1: %2").arg(path, QString::fromUtf8(e.what())));
     }

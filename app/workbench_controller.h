@@ -24,7 +24,7 @@ class ParetoView;
 class RewardCurvesView;
 class RewardModelController;
 class RewardModelPanel;
-class RunSetupPanel;
+class RunPanel;
 class SampleInspector;
 class WeightsPanel;
 class Workspace;
@@ -78,7 +78,7 @@ public:
     ParetoView *pareto() const { return m_pareto; }
     SampleInspector *inspector() const { return m_inspector; }
     WeightsPanel *weightsPanel() const { return m_weights; }
-    RunSetupPanel *runPanel() const { return m_run; }
+    RunPanel *runPanel() const { return m_run; }
     RewardModelPanel *rewardModelPanel() const { return m_rmPanel; }
 
 signals:
@@ -90,6 +90,7 @@ private:
     void connectViews();
     void showRun(qint64 runId);
     void refreshRewardModels();
+    void refreshPromptSets();
     void refreshLabelCounts();
     void onRunStarted(qint64 runId, const QVector<view::AspectSpec> &aspects, int startStep, int maxSteps,
                       const QMap<QString, double> &weights, const QString &aggregation);
@@ -113,7 +114,7 @@ private:
     ParetoView *m_pareto = nullptr;
     SampleInspector *m_inspector = nullptr;
     WeightsPanel *m_weights = nullptr;
-    RunSetupPanel *m_run = nullptr;
+    RunPanel *m_run = nullptr;
     RewardModelPanel *m_rmPanel = nullptr;
 
     bool m_demo = false;

@@ -511,10 +511,6 @@ Klicken zeigt die Samples dieses Schritts.</translation>
         <translation>Samples, Schritt %1 (%2)</translation>
     </message>
     <message>
-        <source>Front (%1 non-dominated)</source>
-        <translation>Front (%1 nicht dominiert)</translation>
-    </message>
-    <message>
         <source>step</source>
         <translation>Schritt</translation>
     </message>
@@ -523,32 +519,32 @@ Klicken zeigt die Samples dieses Schritts.</translation>
         <translation>Schritt %1 → %2</translation>
     </message>
     <message>
-        <source>Hypervolume reference point</source>
-        <translation>Referenzpunkt des Hypervolumens</translation>
-    </message>
-    <message>
-        <source>Dominated area (hypervolume)</source>
-        <translation>Dominierte Fläche (Hypervolumen)</translation>
-    </message>
-    <message>
         <source>Front staircase</source>
         <translation>Treppenlinie der Front</translation>
-    </message>
-    <message>
-        <source>Step means, light → dark = old → new</source>
-        <translation>Schritt-Mittelwerte, hell → dunkel = alt → neu</translation>
     </message>
     <message>
         <source>Mean of step %1</source>
         <translation>Mittelwert von Schritt %1</translation>
     </message>
+    <message>
+        <source>Front (%1 points)</source>
+        <translation>Front (%1 Punkte)</translation>
+    </message>
+    <message>
+        <source>Reference point</source>
+        <translation>Referenzpunkt</translation>
+    </message>
+    <message>
+        <source>Dominated area</source>
+        <translation>Dominierte Fläche</translation>
+    </message>
+    <message>
+        <source>Step means (old → new)</source>
+        <translation>Schrittmittel (alt → neu)</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardCurvesView</name>
-    <message>
-        <source>aspect means, gold objective (gold dashed)</source>
-        <translation>Aspekt-Mittelwerte, Gold-Ziel (Gold gestrichelt)</translation>
-    </message>
     <message>
         <source>combined reward</source>
         <translation>kombinierte Belohnung</translation>
@@ -614,24 +610,8 @@ Klicken zeigt die Samples dieses Schritts.</translation>
         <translation>Die ungeglätteten Werte blass hinter den geglätteten Kurven zeichnen</translation>
     </message>
     <message>
-        <source>wheel: zoom · drag: pan · click legend: hide/show</source>
-        <translation>Mausrad: Zoom · Ziehen: Verschieben · Klick auf Legende: aus-/einblenden</translation>
-    </message>
-    <message>
-        <source>Mouse wheel zooms the step axis, dragging pans it, R resets the view.
-Click a legend entry to hide or show its curve.
-Hover for the values of the newest run; double click opens that step.</source>
-        <translation>Das Mausrad zoomt die Schrittachse, Ziehen verschiebt sie, R setzt die Ansicht zurück.
-Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
-Beim Darüberfahren erscheinen die Werte des neuesten Laufs; ein Doppelklick öffnet den Schritt.</translation>
-    </message>
-    <message>
         <source>&amp;Reset view</source>
         <translation>Ansicht &amp;zurücksetzen</translation>
-    </message>
-    <message>
-        <source>Show all steps and fit the value axes (R)</source>
-        <translation>Alle Schritte zeigen und die Wertachsen anpassen (R)</translation>
     </message>
     <message>
         <source>Export as &amp;PNG image…</source>
@@ -696,6 +676,20 @@ Beim Darüberfahren erscheinen die Werte des neuesten Laufs; ein Doppelklick öf
     <message>
         <source>Ra&amp;w</source>
         <translation>&amp;Roh</translation>
+    </message>
+    <message>
+        <source>score (gold dashed)</source>
+        <translation>Bewertung (Gold gestrichelt)</translation>
+    </message>
+    <message>
+        <source>Show all steps and fit the value axes (R).
+Mouse wheel zooms the step axis, dragging pans it.
+Click a legend entry to hide or show its curve.
+Hover for the values of the newest run; double click opens that step.</source>
+        <translation>Alle Schritte zeigen und die Werteachsen anpassen (R).
+Das Mausrad zoomt die Schrittachse, Ziehen verschiebt sie.
+Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
+Überfahren zeigt die Werte des neuesten Laufs; Doppelklick öffnet diesen Schritt.</translation>
     </message>
 </context>
 <context>
@@ -1453,10 +1447,6 @@ Label</translation>
         <translation>Schritt %1: %2</translation>
     </message>
     <message>
-        <source>Run %1 %2 at step %3</source>
-        <translation>Lauf %1: %2 bei Schritt %3</translation>
-    </message>
-    <message>
         <source>Stop the running job before opening another workspace.</source>
         <translation>Beenden Sie den laufenden Auftrag, bevor Sie einen anderen Arbeitsbereich öffnen.</translation>
     </message>
@@ -1561,6 +1551,38 @@ Label</translation>
     <message>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>generating completions</source>
+        <translation>Vervollständigungen werden erzeugt</translation>
+    </message>
+    <message>
+        <source>scoring with the reward model</source>
+        <translation>Bewertung durch das Belohnungsmodell</translation>
+    </message>
+    <message>
+        <source>reference log-probabilities</source>
+        <translation>Referenz-Log-Wahrscheinlichkeiten</translation>
+    </message>
+    <message>
+        <source>updating the policy</source>
+        <translation>Policy wird aktualisiert</translation>
+    </message>
+    <message>
+        <source>Run %1 finished at step %2</source>
+        <translation>Lauf %1 bei Schritt %2 abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Run %1 stopped at step %2</source>
+        <translation>Lauf %1 bei Schritt %2 gestoppt</translation>
+    </message>
+    <message>
+        <source>Run %1 failed at step %2</source>
+        <translation>Lauf %1 bei Schritt %2 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Run %1 ended at step %2 (%3)</source>
+        <translation>Lauf %1 bei Schritt %2 beendet (%3)</translation>
     </message>
 </context>
 </TS>

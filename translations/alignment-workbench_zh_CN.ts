@@ -508,10 +508,6 @@ Click to show this step&apos;s samples.</source>
         <translation>样本，第 %1 步（%2）</translation>
     </message>
     <message>
-        <source>Front (%1 non-dominated)</source>
-        <translation>前沿（%1 个非支配）</translation>
-    </message>
-    <message>
         <source>step</source>
         <translation>步</translation>
     </message>
@@ -520,32 +516,32 @@ Click to show this step&apos;s samples.</source>
         <translation>第 %1 步 → 第 %2 步</translation>
     </message>
     <message>
-        <source>Hypervolume reference point</source>
-        <translation>超体积参考点</translation>
-    </message>
-    <message>
-        <source>Dominated area (hypervolume)</source>
-        <translation>被支配区域（超体积）</translation>
-    </message>
-    <message>
         <source>Front staircase</source>
         <translation>前沿阶梯线</translation>
-    </message>
-    <message>
-        <source>Step means, light → dark = old → new</source>
-        <translation>各步均值，浅 → 深 = 旧 → 新</translation>
     </message>
     <message>
         <source>Mean of step %1</source>
         <translation>第 %1 步的均值</translation>
     </message>
+    <message>
+        <source>Front (%1 points)</source>
+        <translation>前沿（%1 个点）</translation>
+    </message>
+    <message>
+        <source>Reference point</source>
+        <translation>参考点</translation>
+    </message>
+    <message>
+        <source>Dominated area</source>
+        <translation>被支配区域</translation>
+    </message>
+    <message>
+        <source>Step means (old → new)</source>
+        <translation>各步均值（旧 → 新）</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardCurvesView</name>
-    <message>
-        <source>aspect means, gold objective (gold dashed)</source>
-        <translation>维度均值、金标目标（金标为虚线）</translation>
-    </message>
     <message>
         <source>combined reward</source>
         <translation>综合奖励</translation>
@@ -611,24 +607,8 @@ Click to show this step&apos;s samples.</source>
         <translation>在平滑曲线后方淡淡地绘制未平滑的数值</translation>
     </message>
     <message>
-        <source>wheel: zoom · drag: pan · click legend: hide/show</source>
-        <translation>滚轮：缩放 · 拖动：平移 · 单击图例：隐藏/显示</translation>
-    </message>
-    <message>
-        <source>Mouse wheel zooms the step axis, dragging pans it, R resets the view.
-Click a legend entry to hide or show its curve.
-Hover for the values of the newest run; double click opens that step.</source>
-        <translation>鼠标滚轮缩放步数轴，拖动可平移，按 R 重置视图。
-单击图例条目可隐藏或显示其曲线。
-悬停可查看最新运行的数值；双击打开该步。</translation>
-    </message>
-    <message>
         <source>&amp;Reset view</source>
         <translation>重置视图(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Show all steps and fit the value axes (R)</source>
-        <translation>显示所有步并自适应数值轴 (R)</translation>
     </message>
     <message>
         <source>Export as &amp;PNG image…</source>
@@ -693,6 +673,20 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>Ra&amp;w</source>
         <translation>原始值(&amp;W)</translation>
+    </message>
+    <message>
+        <source>score (gold dashed)</source>
+        <translation>得分（金标为虚线）</translation>
+    </message>
+    <message>
+        <source>Show all steps and fit the value axes (R).
+Mouse wheel zooms the step axis, dragging pans it.
+Click a legend entry to hide or show its curve.
+Hover for the values of the newest run; double click opens that step.</source>
+        <translation>显示所有步并适配数值轴 (R)。
+鼠标滚轮缩放步数轴，拖动可平移。
+单击图例条目可隐藏或显示其曲线。
+悬停显示最新运行的数值；双击打开该步。</translation>
     </message>
 </context>
 <context>
@@ -1450,10 +1444,6 @@ label</source>
         <translation>第 %1 步：%2</translation>
     </message>
     <message>
-        <source>Run %1 %2 at step %3</source>
-        <translation>运行 %1：%2（第 %3 步）</translation>
-    </message>
-    <message>
         <source>Stop the running job before opening another workspace.</source>
         <translation>请先停止正在运行的任务，再打开其他工作区。</translation>
     </message>
@@ -1556,6 +1546,38 @@ label</source>
     <message>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>generating completions</source>
+        <translation>正在生成回复</translation>
+    </message>
+    <message>
+        <source>scoring with the reward model</source>
+        <translation>正在用奖励模型打分</translation>
+    </message>
+    <message>
+        <source>reference log-probabilities</source>
+        <translation>参考对数概率</translation>
+    </message>
+    <message>
+        <source>updating the policy</source>
+        <translation>正在更新策略</translation>
+    </message>
+    <message>
+        <source>Run %1 finished at step %2</source>
+        <translation>运行 %1 在第 %2 步完成</translation>
+    </message>
+    <message>
+        <source>Run %1 stopped at step %2</source>
+        <translation>运行 %1 在第 %2 步停止</translation>
+    </message>
+    <message>
+        <source>Run %1 failed at step %2</source>
+        <translation>运行 %1 在第 %2 步失败</translation>
+    </message>
+    <message>
+        <source>Run %1 ended at step %2 (%3)</source>
+        <translation>运行 %1 在第 %2 步结束（%3）</translation>
     </message>
 </context>
 </TS>

@@ -10,8 +10,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPixmap>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 
 namespace awb {
 
@@ -126,7 +128,15 @@ QDockWidget *MainWindow::addDockView(QWidget *view, const QString &title, const 
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(objectName);
-    dock->setWidget(view);
+    // In a scroll area, so a short window shrinks the dock instead of growing past the
+    // screen; the view keeps its own minimum size and scrolls.
+    auto *scroll = new QScrollArea(dock);
+    scroll->setObjectName(objectName + QStringLiteral("Scroll"));
+    scroll->setWidget(view);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumWidth(view->minimumSizeHint().width() + style()->pixelMetric(QStyle::PM_ScrollBarExtent));
+    dock->setWidget(scroll);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     addDockWidget(area, dock);
     m_viewMenu->addAction(dock->toggleViewAction());

@@ -40,6 +40,10 @@ ParetoView::ParetoView(QWidget *parent)
     m_yCombo = new QComboBox(this);
     m_yCombo->setObjectName(QStringLiteral("yAspectCombo"));
     m_yCombo->setToolTip(tr("Aspect on the vertical axis (Alt+Y)"));
+    for (QComboBox *c : {m_xCombo, m_yCombo}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(9);
+    }
     auto *xLabel = new QLabel(tr("&X axis:"), this);
     xLabel->setBuddy(m_xCombo);
     auto *yLabel = new QLabel(tr("&Y axis:"), this);
@@ -47,7 +51,7 @@ ParetoView::ParetoView(QWidget *parent)
 
     auto *swap = new QToolButton(this);
     swap->setObjectName(QStringLiteral("swapAxesButton"));
-    auto *swapAction = new QAction(tr("Swap axes"), this);
+    auto *swapAction = new QAction(tr("Swap"), this);
     swapAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
     swapAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     swapAction->setToolTip(tr("Swap the X and Y aspects (Ctrl+Shift+X)"));
@@ -64,6 +68,7 @@ ParetoView::ParetoView(QWidget *parent)
     m_sourceLabel = new QLabel(tr("&Values:"), this);
     m_sourceLabel->setBuddy(m_sourceCombo);
 
+    // Two short rows rather than one long one, so the view fits half of a 1280-pixel window.
     auto *bar = new QHBoxLayout;
     bar->addWidget(xLabel);
     bar->addWidget(m_xCombo);
@@ -71,14 +76,15 @@ ParetoView::ParetoView(QWidget *parent)
     bar->addWidget(yLabel);
     bar->addWidget(m_yCombo);
     bar->addWidget(swap);
-    bar->addSpacing(16);
-    bar->addWidget(m_sourceLabel);
-    bar->addWidget(m_sourceCombo);
     bar->addStretch(1);
+    auto *sourceRow = new QHBoxLayout;
+    sourceRow->addWidget(m_sourceLabel);
+    sourceRow->addWidget(m_sourceCombo);
+    sourceRow->addStretch(1);
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("paretoPlot"));
-    m_plot->setMinimumSize(320, 240);
+    m_plot->setMinimumSize(300, 200);
     m_plot->setMouseTracking(true);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setAutoAddPlottableToLegend(false);
@@ -96,8 +102,16 @@ ParetoView::ParetoView(QWidget *parent)
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(tickFont);
     m_plot->legend->setBrush(QColor(255, 255, 255, 215));
-    m_plot->legend->setBorderPen(QPen(QColor(190, 190, 190)));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    // The legend goes in a row under the plot, two entries per row: inside the axes
+    // it would hide the front, which lies where the points are densest.
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->axisRect()->insetLayout()->simplify();
+    m_plot->plotLayout()->addElement(1, 0, m_plot->legend);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
+    m_plot->legend->setWrap(2);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setMargins(QMargins(4, 0, 4, 2));
+    m_plot->plotLayout()->setRowStretchFactors({1.0, 0.001});
 
     m_stepScale = new QCPColorScale(m_plot);
     m_stepScale->setType(QCPAxis::atRight);
@@ -126,6 +140,7 @@ ParetoView::ParetoView(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addLayout(sourceRow);
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_hvLabel);
 

@@ -65,7 +65,8 @@ void ParetoView::rebuildPlot()
         return;
     const QString source = m_source == ValueSource::Gold ? tr("gold judge") : tr("reward model");
     m_plot->xAxis->setLabel(tr("%1 (%2)").arg(m_aspects[m_xAspect].name, source));
-    m_plot->yAxis->setLabel(tr("%1 (%2)").arg(m_aspects[m_yAspect].name, source));
+    // The source once, on the horizontal axis: the vertical one is short in a small window.
+    m_plot->yAxis->setLabel(m_aspects[m_yAspect].name);
 
     addFront();   // the dominated area lies underneath everything else
     if (!m_cloudXY.isEmpty()) {
@@ -80,7 +81,7 @@ void ParetoView::rebuildPlot()
         auto *marks = addCurve(m_plot, front, Qt::NoPen,
                                QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kFrontColour, 2),
                                                QColor(255, 255, 255, 120), 11), false);
-        marks->setName(tr("Front (%1 non-dominated)").arg(front.size()));
+        marks->setName(tr("Front (%1 points)").arg(front.size()));
         marks->addToLegend();
     }
     const double first = m_trajXY.isEmpty() ? 0 : m_trajectory[m_trajStep.first()].step;
@@ -94,7 +95,7 @@ void ParetoView::rebuildPlot()
     const QPointF ref = referencePoint();
     auto *refMark = addCurve(m_plot, {ref}, Qt::NoPen,
                              QCPScatterStyle(QCPScatterStyle::ssCrossCircle, QPen(Qt::black, 1.5), Qt::NoBrush, 11), false);
-    refMark->setName(tr("Hypervolume reference point"));
+    refMark->setName(tr("Reference point"));
     refMark->addToLegend();
 }
 
@@ -121,7 +122,7 @@ void ParetoView::addFront()
         area.push_back({area.last().x(), ref.y()});
         auto *fill = addCurve(m_plot, area, Qt::NoPen, QCPScatterStyle(), true);
         fill->setBrush(kFillColour);
-        fill->setName(tr("Dominated area (hypervolume)"));
+        fill->setName(tr("Dominated area"));
         fill->addToLegend();
     }
     auto *line = addCurve(m_plot, stairs, QPen(kFrontColour, 2), QCPScatterStyle(), true);
@@ -156,7 +157,7 @@ void ParetoView::addTrajectory(double firstStep, double lastStep)
                                                 colours[b], 7), false));
     }
     QCPCurve *legendDot = dots[dots.size() / 2];
-    legendDot->setName(tr("Step means, light → dark = old → new"));
+    legendDot->setName(tr("Step means (old → new)"));
     legendDot->addToLegend();
 
     const int current = [&] {

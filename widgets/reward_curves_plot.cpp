@@ -105,6 +105,7 @@ void RewardCurvesView::setupPlot()
     for (auto [rect, legend] : {std::pair(m_topRect, m_topLegend), std::pair(m_bottomRect, m_bottomLegend)}) {
         // Each legend sits right of its rect, top-aligned: a spacer below takes the rest.
         auto *side = new QCPLayoutGrid;
+        (row == 0 ? m_topSide : m_bottomSide) = side;
         m_plot->plotLayout()->addElement(row++, 1, side);
         side->addElement(0, 0, legend);
         side->addElement(1, 0, new QCPLayoutElement(m_plot));
@@ -140,7 +141,7 @@ void RewardCurvesView::setupPlot()
     m_plot->plotLayout()->setRowSpacing(2);
     styleAxis(m_topRect->axis(QCPAxis::atBottom), QString());
     m_topRect->axis(QCPAxis::atBottom)->setTickLabels(false);
-    styleAxis(m_topRect->axis(QCPAxis::atLeft), tr("aspect mean (gold dashed)"));
+    styleAxis(m_topRect->axis(QCPAxis::atLeft), tr("score (gold dashed)"));
     styleAxis(m_topRect->axis(QCPAxis::atRight), tr("combined reward"));
     styleAxis(m_bottomRect->axis(QCPAxis::atBottom), tr("step"));
     styleAxis(m_bottomRect->axis(QCPAxis::atLeft), tr("KL"));
@@ -153,6 +154,51 @@ void RewardCurvesView::setupPlot()
     connect(m_plot, &QCustomPlot::mouseMove, this, &RewardCurvesView::onMouseMove);
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, &RewardCurvesView::onDoubleClick);
     connect(m_plot, &QCustomPlot::afterLayout, this, &RewardCurvesView::layoutMarkerLabels);
+}
+
+void RewardCurvesView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    setLegendsBelow(width() < kLegendsBelowWidth);
+}
+
+void RewardCurvesView::setLegendsBelow(bool below)
+{
+    if (below == m_legendsBelow)
+        return;
+    m_legendsBelow = below;
+    QCPLayoutGrid *layout = m_plot->plotLayout();
+    if (below) {
+        m_topSide->take(m_topLegend);
+        m_bottomSide->take(m_bottomLegend);
+        layout->take(m_topSide);
+        layout->take(m_bottomSide);
+        layout->simplify();
+        m_legendRow = new QCPLayoutGrid;
+        layout->addElement(2, 0, m_legendRow);
+        m_legendRow->addElement(0, 0, m_topLegend);
+        m_legendRow->addElement(0, 1, m_bottomLegend);
+        m_legendRow->setColumnStretchFactors({3.0, 1.0});
+        m_legendRow->setMargins(QMargins(0, 2, 4, 0));
+        layout->setRowStretchFactors({1.8, 1.0, 0.001});
+    } else {
+        m_legendRow->take(m_topLegend);
+        m_legendRow->take(m_bottomLegend);
+        layout->remove(m_legendRow);
+        m_legendRow = nullptr;
+        layout->simplify();
+        layout->addElement(0, 1, m_topSide);
+        layout->addElement(1, 1, m_bottomSide);
+        m_topSide->addElement(0, 0, m_topLegend);
+        m_bottomSide->addElement(0, 0, m_bottomLegend);
+        layout->setColumnStretchFactor(1, 0.001);
+        layout->setRowStretchFactors({1.8, 1.0});
+    }
+    // Below: rows of three entries (the KL/loss legend one per row); beside: one column.
+    m_topLegend->setFillOrder(below ? QCPLayoutGrid::foColumnsFirst : QCPLayoutGrid::foRowsFirst, false);
+    m_topLegend->setWrap(below ? 3 : 0);
+    fillLegends();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 qint64 RewardCurvesView::newestRun() const
@@ -209,8 +255,9 @@ void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
     const qint64 newest = newestRun();
     for (const Key &key : keys) {
         const bool top = key.series != Series::Kl && key.series != Series::Loss;
-        const bool right = key.series == Series::Reward || key.series == Series::GoldObjective
-                           || key.series == Series::Loss;
+        // The combined reward is a weighted sum (its scale follows the weights); the gold
+        // objective is a weighted mean of gold scores, so it shares the aspects' scale.
+        const bool right = key.series == Series::Reward || key.series == Series::Loss;
         QCPAxisRect *rect = top ? m_topRect : m_bottomRect;
         QCPAxis *x = rect->axis(QCPAxis::atBottom);
         QCPAxis *y = rect->axis(right ? QCPAxis::atRight : QCPAxis::atLeft);
@@ -240,12 +287,21 @@ void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
         m_curves[key] = curve;
         m_keyOfGraph.insert(curve.line, key);
     }
-    // Legend: newest run first, each run's curves in the order above.
+    fillLegends();
+}
+
+// Legend: newest run first, each run's curves in the order of m_curveKeys. Below
+// the plots (a narrow view) the gold aspect curves have no entries of their own:
+// they share their aspect's colour, and the axis title says gold is dashed.
+void RewardCurvesView::fillLegends()
+{
+    m_topLegend->clearItems();
+    m_bottomLegend->clearItems();
     QList<qint64> ids = m_runs.keys();
     std::reverse(ids.begin(), ids.end());
     for (qint64 id : ids)
-        for (const Key &key : keys) {
-            if (key.runId != id)
+        for (const Key &key : m_curveKeys) {
+            if (key.runId != id || (m_legendsBelow && key.series == Series::GoldAspect))
                 continue;
             QCPLegend *legend = key.series == Series::Kl || key.series == Series::Loss ? m_bottomLegend : m_topLegend;
             QCPGraph *g = m_curves[key].line;
@@ -421,12 +477,21 @@ void RewardCurvesView::onLegendClick(QCPLegend *, QCPAbstractLegendItem *item, Q
         return;
     const Key key = m_keyOfGraph.value(graph);
     const bool hide = graph->visible();
-    if (hide)
-        m_hidden.append(key);
-    else
-        m_hidden.removeAll(key);
-    graph->setVisible(!hide);
-    m_curves[key].raw->setVisible(!hide && m_showRaw && m_smoothing > 0.0);
+    QVector<Key> keys{key};
+    if (m_legendsBelow && key.series == Series::Aspect) {   // its gold curve has no entry there
+        Key gold = key;
+        gold.series = Series::GoldAspect;
+        if (m_curves.count(gold))
+            keys.push_back(gold);
+    }
+    for (const Key &k : keys) {
+        if (hide && !m_hidden.contains(k))
+            m_hidden.append(k);
+        else if (!hide)
+            m_hidden.removeAll(k);
+        m_curves[k].line->setVisible(!hide);
+        m_curves[k].raw->setVisible(!hide && m_showRaw && m_smoothing > 0.0);
+    }
     entry->setTextColor(hide ? kHiddenText : Qt::black);
     fitValueAxes();
     m_plot->replot();

@@ -63,7 +63,7 @@ void RewardCurvesView::buildUi()
     m_smoothingSlider = new QSlider(Qt::Horizontal, this);
     m_smoothingSlider->setObjectName(QStringLiteral("smoothingSlider"));
     m_smoothingSlider->setRange(0, 99);
-    m_smoothingSlider->setFixedWidth(140);
+    m_smoothingSlider->setFixedWidth(70);
     m_smoothingSpin = new QDoubleSpinBox(this);
     m_smoothingSpin->setObjectName(QStringLiteral("smoothingSpin"));
     m_smoothingSpin->setRange(0.0, 0.99);
@@ -79,25 +79,21 @@ void RewardCurvesView::buildUi()
     connect(m_smoothingSpin, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
             [this](double v) { setSmoothing(v); });
 
-    m_rawCheck = new QCheckBox(tr("Ra&w behind"), this);
+    m_rawCheck = new QCheckBox(tr("Ra&w"), this);
     m_rawCheck->setObjectName(QStringLiteral("showRawCheck"));
     m_rawCheck->setToolTip(tr("Draw the unsmoothed values faintly behind the smoothed curves"));
     m_rawCheck->setChecked(m_showRaw);
     connect(m_rawCheck, &QCheckBox::toggled, this, &RewardCurvesView::setShowRaw);
 
-    auto *hint = new QLabel(tr("wheel: zoom · drag: pan · click legend: hide/show"), this);
-    hint->setObjectName(QStringLiteral("curvesHint"));
-    hint->setStyleSheet(QStringLiteral("color: #777;"));
-    hint->setToolTip(tr("Mouse wheel zooms the step axis, dragging pans it, R resets the view.\n"
-                        "Click a legend entry to hide or show its curve.\n"
-                        "Hover for the values of the newest run; double click opens that step."));
-    hint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);   // may shrink; never widens the view
-
     auto *resetAction = new QAction(tr("&Reset view"), this);
     resetAction->setObjectName(QStringLiteral("actionResetView"));
     resetAction->setShortcut(QKeySequence(Qt::Key_R));
     resetAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    resetAction->setToolTip(tr("Show all steps and fit the value axes (R)"));
+    // The mouse help lives in this tool tip: a hint line in the tool bar did not fit half a window.
+    resetAction->setToolTip(tr("Show all steps and fit the value axes (R).\n"
+                               "Mouse wheel zooms the step axis, dragging pans it.\n"
+                               "Click a legend entry to hide or show its curve.\n"
+                               "Hover for the values of the newest run; double click opens that step."));
     connect(resetAction, &QAction::triggered, this, &RewardCurvesView::resetView);
     addAction(resetAction);
     auto *resetButton = new QToolButton(this);
@@ -129,14 +125,13 @@ void RewardCurvesView::buildUi()
     bar->addWidget(m_smoothingSpin);
     bar->addSpacing(8);
     bar->addWidget(m_rawCheck);
-    bar->addSpacing(12);
-    bar->addWidget(hint, 1);
+    bar->addStretch(1);
     bar->addWidget(resetButton);
     bar->addWidget(exportButton);
 
     m_plot = new QCustomPlot(this);
     m_plot->setObjectName(QStringLiteral("curvesPlot"));
-    m_plot->setMinimumSize(400, 300);
+    m_plot->setMinimumSize(300, 260);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(bar);

@@ -31,6 +31,7 @@ class QCPAxisRect;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
+class QCPLayoutGrid;
 class QCPLegend;
 class QDoubleSpinBox;
 class QMouseEvent;
@@ -90,6 +91,10 @@ public:
     QCPGraph *rawGraph(qint64 runId, Series series, int aspectIndex = -1) const;
     QCPLegend *topLegend() const { return m_topLegend; }
     QCPLegend *bottomLegend() const { return m_bottomLegend; }
+    // Legends sit right of their plots, or in a row below them when the view is
+    // narrower than kLegendsBelowWidth (half of a 1280-pixel window, say).
+    bool legendsBelow() const { return m_legendsBelow; }
+    static constexpr int kLegendsBelowWidth = 640;
 
 public slots:
     void redrawNow();   // runs a pending redraw at once
@@ -98,6 +103,9 @@ public slots:
 signals:
     // Double click on the plot: the nearest step of the newest run.
     void stepActivated(qint64 runId, int step);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     struct Run
@@ -136,6 +144,8 @@ private:
 
     void buildUi();
     void setupPlot();
+    void setLegendsBelow(bool below);
+    void fillLegends();
     void scheduleRedraw();
     void redraw();
     QVector<Key> wantedCurves() const;
@@ -165,6 +175,10 @@ private:
     QCPAxisRect *m_bottomRect = nullptr;
     QCPLegend *m_topLegend = nullptr;
     QCPLegend *m_bottomLegend = nullptr;
+    QCPLayoutGrid *m_topSide = nullptr;      // right of the top plot: its legend and a spacer
+    QCPLayoutGrid *m_bottomSide = nullptr;
+    QCPLayoutGrid *m_legendRow = nullptr;    // below both plots, when narrow
+    bool m_legendsBelow = false;
     QSlider *m_smoothingSlider = nullptr;
     QDoubleSpinBox *m_smoothingSpin = nullptr;
     QCheckBox *m_rawCheck = nullptr;

@@ -148,7 +148,6 @@ RewardModelPanel::RewardModelPanel(QWidget *parent)
     }
     autoRow->addWidget(m_autoCheck);
     autoRow->addWidget(m_autoSpin, 1);
-    labelsLayout->addLayout(autoRow);
     connect(m_autoCheck, &QCheckBox::toggled, this, [this](bool on) {
         QSettings().setValue(QLatin1String(kAutoKey), on);
         m_autoSpin->setEnabled(on);
@@ -189,7 +188,7 @@ RewardModelPanel::RewardModelPanel(QWidget *parent)
 
     m_plot = new QCustomPlot(trainBox);
     m_plot->setObjectName(QStringLiteral("lossPlot"));
-    m_plot->setMinimumHeight(140);
+    m_plot->setMinimumHeight(110);
     m_plot->setToolTip(tr("Mean squared error per epoch on the training labels and on the held-out labels"));
     m_trainGraph = m_plot->addGraph();
     m_trainGraph->setName(tr("train"));
@@ -227,12 +226,12 @@ RewardModelPanel::RewardModelPanel(QWidget *parent)
                                    "Spearman \u03c1 per aspect on held-out labels"));
     versionsLayout->addWidget(m_versionsTable);
 
-    auto *top = new QHBoxLayout;
-    top->addWidget(labelsBox, 4);
-    top->addWidget(trainBox, 7);
+    // One column, so the panel fits a narrow dock (it shares one with the run set-up).
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top, 3);
-    layout->addWidget(versionsBox, 2);
+    layout->addWidget(labelsBox, 1);
+    layout->addLayout(autoRow);
+    layout->addWidget(trainBox, 3);
+    layout->addWidget(versionsBox, 3);
 
     rebuildCounts();
     rebuildVersions();

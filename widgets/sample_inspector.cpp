@@ -115,9 +115,12 @@ SampleInspector::SampleInspector(QWidget *parent)
     split->setObjectName(QStringLiteral("inspectorSplitter"));
     split->addWidget(m_table);
     split->addWidget(bottom);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setSizes({380, 330});
+    // The table takes what the group, sample and label panes leave: they keep their
+    // minimum height (the label editor's) in a short window.
+    split->setChildrenCollapsible(false);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    split->setSizes({600, 250});
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);

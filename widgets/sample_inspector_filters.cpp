@@ -55,7 +55,7 @@ QWidget *SampleInspector::createFilterBar()
     m_promptEdit->setPlaceholderText(tr("prompt contains\u2026"));
     m_promptEdit->setClearButtonEnabled(true);
     m_promptEdit->setToolTip(tr("Keep samples whose prompt contains this text (case-insensitive)"));
-    m_promptEdit->setMinimumWidth(220);
+    m_promptEdit->setMinimumWidth(120);
     first->addWidget(m_promptEdit, 1);
     first->addSpacing(12);
 
@@ -69,7 +69,7 @@ QWidget *SampleInspector::createFilterBar()
 
     m_disagreementToggle = new QToolButton;
     m_disagreementToggle->setObjectName(QStringLiteral("disagreementToggle"));
-    m_disagreementToggle->setText(tr("Largest disagreement first"));
+    m_disagreementToggle->setText(tr("Disagreement first"));
     m_disagreementToggle->setCheckable(true);
     m_disagreementToggle->setToolTip(tr("Only labelled samples, sorted by |reward model - label|, largest first"));
     first->addWidget(m_disagreementToggle);
@@ -107,7 +107,7 @@ void SampleInspector::rebuildAspectFilters()
         delete item;
     }
     m_aspectMins.clear();
-    m_aspectFilterLayout->addWidget(new QLabel(tr("Reward-model score at least:")));
+    m_aspectFilterLayout->addWidget(new QLabel(tr("Score at least:")));
     for (int a = 0; a < m_aspects.size(); ++a) {
         const view::AspectSpec &spec = m_aspects[a];
         auto *spin = new QDoubleSpinBox;

@@ -142,7 +142,7 @@ void TestParetoView::combosSwitchAxes()
     QVERIFY(std::abs(view.hypervolume() - 0.64) < 1e-12);
     view.replotNow();
     QCOMPARE(view.plot()->xAxis->label(), QStringLiteral("actionability (reward model)"));
-    QCOMPARE(view.plot()->yAxis->label(), QStringLiteral("safety (reward model)"));
+    QCOMPARE(view.plot()->yAxis->label(), QStringLiteral("safety"));
     // Axis range is the aspect range, padded by 4% of the span on each side.
     QVERIFY(std::abs(view.plot()->xAxis->range().lower - (-0.04)) < 1e-12);
     QVERIFY(std::abs(view.plot()->yAxis->range().upper - 1.04) < 1e-12);

@@ -208,9 +208,10 @@ void TestRewardCurves::goldCurvesDashedOnlyWithGold()
     QCPGraph *objective = view.seriesGraph(2, RewardCurvesView::Series::GoldObjective);
     QVERIFY(objective);
     QVERIFY(objective->pen().style() != Qt::SolidLine);
-    // The gold objective shares the combined reward's (right) axis.
-    QCOMPARE(objective->valueAxis(), view.seriesGraph(2, RewardCurvesView::Series::Reward)->valueAxis());
-    QVERIFY(objective->valueAxis() != view.graphFor(2, 0)->valueAxis());
+    // The gold objective is a weighted mean of gold scores: it shares the aspects' (left)
+    // axis, not the combined reward's, whose scale follows the sum of the weights.
+    QCOMPARE(objective->valueAxis(), view.graphFor(2, 0)->valueAxis());
+    QVERIFY(objective->valueAxis() != view.seriesGraph(2, RewardCurvesView::Series::Reward)->valueAxis());
 }
 
 void TestRewardCurves::olderRunsLighterAndNamed()

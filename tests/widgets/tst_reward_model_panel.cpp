@@ -374,12 +374,12 @@ void TestRewardModelPanel::render()
     for (int e = 1; e <= 10; ++e)   // a curve that flattens, validation a little above
         p.setTrainingProgress(e, 10, 0.02 + 0.08 * std::exp(-0.4 * e), 0.03 + 0.07 * std::exp(-0.3 * e));
     p.setTrainingFinished(true, QStringLiteral("Published v4: 447 labels, validation RMSE 0.071"));
-    p.resize(700, 500);
+    p.resize(420, 640);   // a dock beside the plots
     p.show();
     QVERIFY(QTest::qWaitForWindowExposed(&p));
     QTest::qWait(2 * RewardModelPanel::kRedrawMs);
     const QImage image = p.grab().toImage();
-    QCOMPARE(image.size(), QSize(700, 500) * image.devicePixelRatio());
+    QCOMPARE(image.size(), QSize(420, 640) * image.devicePixelRatio());
     QVERIFY(image.save(QStringLiteral("/tmp/reward_model_panel.png")));
 }
 
