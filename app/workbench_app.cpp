@@ -179,8 +179,12 @@ int runWorkbench(int argc, char **argv)
     int status = 0;
     auto report = [&] {
         if (options.stallReport)
-            std::fprintf(stderr, "alignment-workbench: longest event-loop stall %.1f ms (at step %d)\n",
-                         controller.probe().longestStallMs(), controller.probe().longestStallAtStep());
+            std::fprintf(stderr,
+                         "alignment-workbench: longest event-loop stall %.1f ms (at step %d); "
+                         "%lld of %lld 10 ms ticks more than 50 ms late\n",
+                         controller.probe().longestStallMs(), controller.probe().longestStallAtStep(),
+                         static_cast<long long>(controller.probe().stallsOver50Ms()),
+                         static_cast<long long>(controller.probe().ticks()));
     };
     auto shootAndQuit = [&] {
         // Let the coalesced redraws run first.

@@ -23,6 +23,7 @@
 #include <QFileDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
@@ -44,6 +45,9 @@ EventLoopProbe::EventLoopProbe(QObject *parent) : QObject(parent), m_timer(new Q
     connect(m_timer, &QTimer::timeout, this, [this] {
         const qint64 now = m_clock.nsecsElapsed();
         const double gapMs = static_cast<double>(now - m_last) / 1e6 - 10.0;
+        ++m_ticks;
+        if (gapMs > 50.0)
+            ++m_over50;
         if (gapMs > m_longestMs) {
             m_longestMs = gapMs;
             m_atStep = m_step;
@@ -51,7 +55,6 @@ EventLoopProbe::EventLoopProbe(QObject *parent) : QObject(parent), m_timer(new Q
         m_last = now;
     });
     reset();
-    m_timer->start();
 }
 
 void EventLoopProbe::reset()
@@ -60,7 +63,12 @@ void EventLoopProbe::reset()
     m_last = m_clock.nsecsElapsed();
     m_longestMs = 0;
     m_atStep = 0;
+    m_ticks = 0;
+    m_over50 = 0;
+    m_timer->start();
 }
+
+void EventLoopProbe::stop() { m_timer->stop(); }
 
 // ---------------------------------------------------------------- controller
 
@@ -117,8 +125,44 @@ void WorkbenchController::buildViews()
                                                 Qt::LeftDockWidgetArea);
     m_window->tabifyDockWidget(runDock, rmDock);
     runDock->raise();
-    if (!qEnvironmentVariableIsSet("AWB_DEFAULT_LAYOUT"))
+    if (!qEnvironmentVariableIsSet("AWB_DEFAULT_LAYOUT"))   // screenshots and checks want the default layout
         m_window->restoreLayout();
+
+    m_overlayMenu = m_window->viewMenu()->addMenu(tr("&Overlay runs on the curves"));
+    m_overlayMenu->setObjectName(QStringLiteral("overlayRunsMenu"));
+    connect(m_overlayMenu, &QMenu::aboutToShow, this, &WorkbenchController::rebuildOverlayMenu);
+}
+
+// Earlier (or later) runs of the workspace with the same aspects, drawn faded
+// beside the run shown; the list is built when the menu opens.
+void WorkbenchController::rebuildOverlayMenu()
+{
+    m_overlayMenu->clear();
+    if (!m_workspace)
+        return;
+    const QStringList names = aspectNames(m_aspects);
+    for (const auto &run : m_workspace->runs()) {
+        if (run.id == m_shownRun || aspectNames(m_workspace->aspects(run.id)) != names)
+            continue;
+        QAction *a = m_overlayMenu->addAction(tr("Run %1 · %2").arg(run.id).arg(run.name));
+        a->setCheckable(true);
+        a->setChecked(m_curves->runIds().contains(run.id));
+        connect(a, &QAction::toggled, this, [this, id = run.id, name = run.name](bool on) { overlayRun(id, name, on); });
+    }
+    if (m_overlayMenu->isEmpty())
+        m_overlayMenu->addAction(tr("No other run with these aspects"))->setEnabled(false);
+}
+
+void WorkbenchController::overlayRun(qint64 runId, const QString &name, bool on)
+{
+    if (!m_workspace || runId == m_shownRun)
+        return;
+    if (on) {
+        m_curves->setRun(runId, name, m_workspace->stepPoints(runId));
+        m_curves->setMarkers(m_workspace->markers(m_shownRun));
+    } else {
+        m_curves->removeRun(runId);
+    }
 }
 
 void WorkbenchController::connectViews()
@@ -157,6 +201,7 @@ void WorkbenchController::connectViews()
             [this](const QString &m) { m_window->statusBar()->showMessage(m, 5000); });
     connect(m_training, &TrainingController::failed, this, &WorkbenchController::showError);
     connect(m_training, &TrainingController::finished, this, [this](qint64 runId, const QString &status) {
+        m_probe->stop();   // the stall figure covers the run, not what follows it (a screenshot, say)
         QString text;
         if (status == QLatin1String("finished"))
             text = tr("Run %1 finished at step %2").arg(runId).arg(m_lastStep);

@@ -15,6 +15,7 @@
 
 #include <memory>
 
+class QMenu;
 class QTimer;
 
 namespace awb {
@@ -39,8 +40,11 @@ public:
     explicit EventLoopProbe(QObject *parent = nullptr);
     double longestStallMs() const { return m_longestMs; }
     int longestStallAtStep() const { return m_atStep; }
+    qint64 ticks() const { return m_ticks; }               // timer ticks seen while measuring
+    qint64 stallsOver50Ms() const { return m_over50; }     // ticks that came more than 50 ms late
     void setStep(int step) { m_step = step; }
-    void reset();
+    void reset();   // starts measuring afresh (the controller calls it when a run starts)
+    void stop();    // stops measuring (when the run ends), so later work is not counted
 
 private:
     QTimer *m_timer = nullptr;
@@ -48,6 +52,7 @@ private:
     qint64 m_last = 0;
     double m_longestMs = 0;
     int m_step = 0, m_atStep = 0;
+    qint64 m_ticks = 0, m_over50 = 0;
 };
 
 class WorkbenchController : public QObject
@@ -69,6 +74,9 @@ public:
 
     // Starts GRPO with the run panel's settings; `maxSteps` > 0 overrides max_steps.
     bool startTraining(int maxSteps = 0);
+    // Draws (on) or removes another run of the workspace, faded, on the reward
+    // curves (View menu, "Overlay runs on the curves").
+    void overlayRun(qint64 runId, const QString &name, bool on);
     TrainingController &training() { return *m_training; }
     RewardModelController &rewardModels() { return *m_rewardModels; }
     Workspace *workspace() const { return m_workspace.get(); }
@@ -91,6 +99,7 @@ private:
     void showRun(qint64 runId);
     void refreshRewardModels();
     void refreshPromptSets();
+    void rebuildOverlayMenu();
     void refreshLabelCounts();
     void onRunStarted(qint64 runId, const QVector<view::AspectSpec> &aspects, int startStep, int maxSteps,
                       const QMap<QString, double> &weights, const QString &aggregation);
@@ -115,6 +124,7 @@ private:
     SampleInspector *m_inspector = nullptr;
     WeightsPanel *m_weights = nullptr;
     RunPanel *m_run = nullptr;
+    QMenu *m_overlayMenu = nullptr;
     RewardModelPanel *m_rmPanel = nullptr;
 
     bool m_demo = false;

@@ -17,10 +17,13 @@
 #include "workbench_controller.h"
 #include "workspace.h"
 
+#include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
 #include <QtTest>
 
 #include <qcustomplot.h>
@@ -34,6 +37,7 @@ class TestWorkbench : public QObject
 private slots:
     void initTestCase();
     void trainRelabelRetrain();
+    void probeSeesABlockedEventLoop();
 };
 
 void TestWorkbench::initTestCase()
@@ -134,6 +138,48 @@ void TestWorkbench::trainRelabelRetrain()
         QTest::qWait(300);
         QVERIFY(window.saveScreenshot(shots + QStringLiteral("/workbench-retrained-1600x1000.png")));
     }
+
+    // A second run; the first one overlaid on its curves from the View menu.
+    QVERIFY(c.startTraining(1));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60 * 60 * 1000);
+    const qint64 second = c.training().runId();
+    QVERIFY(second != runId);
+    QCOMPARE(c.curves()->runIds(), (QList<qint64>{second}));
+    auto *overlay = window.findChild<QMenu *>(QStringLiteral("overlayRunsMenu"));
+    QVERIFY(overlay);
+    QVERIFY(QMetaObject::invokeMethod(overlay, "aboutToShow"));
+    const QList<QAction *> actions = overlay->actions();
+    QCOMPARE(actions.size(), 1);   // the first run, not the one shown
+    QVERIFY2(actions.first()->text().startsWith(QStringLiteral("Run %1 ").arg(runId)), qPrintable(actions.first()->text()));
+    actions.first()->trigger();
+    QCOMPARE(c.curves()->runIds(), (QList<qint64>{runId, second}));
+    c.curves()->setSmoothing(0.0);
+    c.curves()->redrawNow();
+    QCPGraph *overlaid = c.curves()->graphFor(runId, 0, false);
+    QVERIFY(overlaid);
+    QCOMPARE(overlaid->data()->size(), steps);
+    QCOMPARE(overlaid->data()->at(steps - 1)->value, lastPoliteness);
+    actions.first()->trigger();
+    QCOMPARE(c.curves()->runIds(), (QList<qint64>{second}));
+}
+
+// The stall probe against a block of known length: the GUI thread sleeps 120 ms
+// inside an event, so one tick comes at least 110 ms late (lower bounds only).
+void TestWorkbench::probeSeesABlockedEventLoop()
+{
+    EventLoopProbe probe;
+    probe.setStep(7);
+    QTest::qWait(100);
+    QTimer::singleShot(0, [] { QThread::msleep(120); });
+    QTest::qWait(200);
+    QVERIFY2(probe.longestStallMs() >= 100.0, qPrintable(QString::number(probe.longestStallMs())));
+    QCOMPARE(probe.longestStallAtStep(), 7);
+    QVERIFY(probe.stallsOver50Ms() >= 1);
+    QVERIFY(probe.ticks() >= 5);
+    probe.stop();
+    const qint64 ticks = probe.ticks();
+    QTest::qWait(60);
+    QCOMPARE(probe.ticks(), ticks);   // stopped: nothing more is counted
 }
 
 QTEST_MAIN(TestWorkbench)
