@@ -1584,5 +1584,17 @@ Label</translation>
         <source>Run %1 ended at step %2 (%3)</source>
         <translation>Lauf %1 bei Schritt %2 beendet (%3)</translation>
     </message>
+    <message>
+        <source>&amp;Overlay runs on the curves</source>
+        <translation>Läufe in den Kurven &amp;überlagern</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2</source>
+        <translation>Lauf %1 · %2</translation>
+    </message>
+    <message>
+        <source>No other run with these aspects</source>
+        <translation>Kein anderer Lauf mit diesen Aspekten</translation>
+    </message>
 </context>
 </TS>

@@ -1579,5 +1579,17 @@ label</source>
         <source>Run %1 ended at step %2 (%3)</source>
         <translation>运行 %1 在第 %2 步结束（%3）</translation>
     </message>
+    <message>
+        <source>&amp;Overlay runs on the curves</source>
+        <translation>在曲线上叠加运行(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2</source>
+        <translation>运行 %1 · %2</translation>
+    </message>
+    <message>
+        <source>No other run with these aspects</source>
+        <translation>没有其他具有这些维度的运行</translation>
+    </message>
 </context>
 </TS>
