@@ -34,6 +34,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace awb {
 
 // ---------------------------------------------------------------- probe
@@ -71,6 +73,13 @@ void EventLoopProbe::reset()
 void EventLoopProbe::stop() { m_timer->stop(); }
 
 // ---------------------------------------------------------------- controller
+
+namespace {
+bool allZero(const QMap<QString, double> &weights)
+{
+    return !weights.isEmpty() && std::all_of(weights.begin(), weights.end(), [](double w) { return w == 0.0; });
+}
+} // namespace
 
 WorkbenchController::WorkbenchController(MainWindow *window, QObject *parent)
     : QObject(parent),
@@ -217,6 +226,12 @@ void WorkbenchController::connectViews()
 
     connect(m_weights, &WeightsPanel::weightsChanged, this,
             [this](const QMap<QString, double> &weights, const QString &aggregation) {
+                if (allZero(weights)) {   // the trainer would refuse them and fail the run
+                    showError(tr("All aspect weights are 0, so every advantage would be 0; the run keeps the "
+                                 "weights it has. Set at least one weight above 0."));
+                    return;
+                }
+                m_run->clearError();
                 m_training->setWeights(weights, aggregation);
                 QSettings().setValue(QStringLiteral("training/aggregation"), aggregation);
             });
@@ -349,6 +364,11 @@ bool WorkbenchController::startTraining(int maxSteps)
     QString error;
     if (!m_run->validate(&error)) {
         showError(error);
+        return false;
+    }
+    if (allZero(m_weights->weights())) {
+        showError(tr("All aspect weights are 0, so every advantage would be 0 and GRPO would learn nothing. "
+                     "Set at least one weight above 0."));
         return false;
     }
     TrainingRequest r;

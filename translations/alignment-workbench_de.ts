@@ -1596,5 +1596,13 @@ Label</translation>
         <source>No other run with these aspects</source>
         <translation>Kein anderer Lauf mit diesen Aspekten</translation>
     </message>
+    <message>
+        <source>All aspect weights are 0, so every advantage would be 0; the run keeps the weights it has. Set at least one weight above 0.</source>
+        <translation>Alle Aspektgewichte sind 0, damit wäre jeder Vorteil 0; der Lauf behält seine bisherigen Gewichte. Setzen Sie mindestens ein Gewicht über 0.</translation>
+    </message>
+    <message>
+        <source>All aspect weights are 0, so every advantage would be 0 and GRPO would learn nothing. Set at least one weight above 0.</source>
+        <translation>Alle Aspektgewichte sind 0, damit wäre jeder Vorteil 0 und GRPO würde nichts lernen. Setzen Sie mindestens ein Gewicht über 0.</translation>
+    </message>
 </context>
 </TS>

@@ -1591,5 +1591,13 @@ label</source>
         <source>No other run with these aspects</source>
         <translation>没有其他具有这些维度的运行</translation>
     </message>
+    <message>
+        <source>All aspect weights are 0, so every advantage would be 0; the run keeps the weights it has. Set at least one weight above 0.</source>
+        <translation>所有维度权重均为 0，所有优势都将为 0；运行保留其现有权重。请至少将一个权重设为大于 0。</translation>
+    </message>
+    <message>
+        <source>All aspect weights are 0, so every advantage would be 0 and GRPO would learn nothing. Set at least one weight above 0.</source>
+        <translation>所有维度权重均为 0，所有优势都将为 0，GRPO 将学不到任何东西。请至少将一个权重设为大于 0。</translation>
+    </message>
 </context>
 </TS>

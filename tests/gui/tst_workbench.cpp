@@ -11,6 +11,8 @@
 #include "reward_controller.h"
 #include "reward_curves_view.h"
 #include "reward_model_panel.h"
+#include "run_panel.h"
+#include "weights_panel.h"
 #include "sample_inspector.h"
 #include "sample_table_model.h"
 #include "store/store.h"
@@ -161,6 +163,18 @@ void TestWorkbench::trainRelabelRetrain()
     QCOMPARE(overlaid->data()->at(steps - 1)->value, lastPoliteness);
     actions.first()->trigger();
     QCOMPARE(c.curves()->runIds(), (QList<qint64>{second}));
+
+    // All weights 0: refused with a message, no run is started.
+    const auto runsBefore = store.runs().size();
+    for (const QString &aspect : c.weightsPanel()->weights().keys())
+        c.weightsPanel()->setWeight(aspect, 0.0);
+    c.weightsPanel()->flush();
+    QVERIFY2(c.runPanel()->errorText().startsWith(QStringLiteral("All aspect weights are 0")), qPrintable(c.runPanel()->errorText()));
+    QVERIFY(!c.startTraining(1));
+    QCOMPARE(store.runs().size(), runsBefore);
+    c.weightsPanel()->setWeight(QStringLiteral("safety"), 1.0);
+    c.weightsPanel()->flush();
+    QVERIFY(c.runPanel()->errorText().isEmpty());
 }
 
 // The stall probe against a block of known length: the GUI thread sleeps 120 ms
