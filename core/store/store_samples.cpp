@@ -160,10 +160,16 @@ std::int64_t Store::addLabel(const LabelRecord &label)
     if (!std::isfinite(label.value))
         throw Error(path() + ": cannot " + what + ": the value is not a finite number");
     return withContext(db(), what, [&] {
-        SqliteStatement exists(db(), "SELECT 1 FROM samples WHERE id = ?");
-        exists.bind(1, label.sampleId);
-        if (!exists.step())
-            throw SqliteError(path(), "no such sample", 0);
+        // One write transaction, taken at once (BEGIN IMMEDIATE): a read that
+        // later turns into a write fails at once with "database is locked" when
+        // a training step has committed in between, instead of waiting its turn.
+        SqliteTransaction tx(db());
+        {
+            SqliteStatement exists(db(), "SELECT 1 FROM samples WHERE id = ?");
+            exists.bind(1, label.sampleId);
+            if (!exists.step())
+                throw SqliteError(path(), "no such sample", 0);
+        }
         SqliteStatement st(db(), "INSERT INTO labels (sample_id, aspect, value, annotator, time_ms) VALUES (?, ?, ?, ?, ?)");
         st.bind(1, label.sampleId)
             .bind(2, label.aspect)
@@ -171,7 +177,9 @@ std::int64_t Store::addLabel(const LabelRecord &label)
             .bind(4, label.annotator)
             .bind(5, label.timeMs != 0 ? label.timeMs : nowMs());
         st.run();
-        return db().lastInsertId();
+        const std::int64_t id = db().lastInsertId();
+        tx.commit();
+        return id;
     });
 }
 

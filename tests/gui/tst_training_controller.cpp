@@ -144,22 +144,28 @@ void TestTrainingController::weightsTakeEffectAtNextStep()
     TrainingController c;
     QSignalSpy stepSpy(&c, &TrainingController::stepFinished);
     QSignalSpy finishedSpy(&c, &TrainingController::finished);
-    QVERIFY(c.start(demoRequest(db, 4)));
-    QTRY_VERIFY_WITH_TIMEOUT(stepSpy.count() >= 1, 120000);
     QMap<QString, double> w;
     w["politeness"] = 0.0;
     w["meaningfulness"] = 2.0;
     w["actionability"] = 1.0;
     w["safety"] = 0.5;
-    c.setWeights(w, QStringLiteral("normalize_then_sum"));
-    const int changedAfter = stepSpy.count();
+    // Changed as soon as the first step is reported, before the run can end
+    // (polling for it could let a fast run finish first); 8 steps leave room.
+    int changedAfter = -1;
+    connect(&c, &TrainingController::stepFinished, &c, [&] {
+        if (changedAfter >= 0)
+            return;
+        c.setWeights(w, QStringLiteral("normalize_then_sum"));
+        changedAfter = int(stepSpy.count());
+    });
+    QVERIFY(c.start(demoRequest(db, 8)));
     QTRY_COMPARE_WITH_TIMEOUT(finishedSpy.count(), 1, 120000);
     // Steps that started after the change ran with it (the one under way kept the old weights).
     const auto last = stepSpy.last();
     using WeightMap = QMap<QString, double>;
     QCOMPARE(last.at(2).value<WeightMap>(), w);
     QCOMPARE(last.at(3).toString(), QStringLiteral("normalize_then_sum"));
-    QVERIFY(changedAfter < 4);
+    QVERIFY(changedAfter >= 1 && changedAfter < 8);
     const auto first = stepSpy.first();
     const double firstPoliteness = first.at(2).value<QMap<QString, double>>().value("politeness");
     QCOMPARE(firstPoliteness, 1.0);
