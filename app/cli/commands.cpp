@@ -112,6 +112,7 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
     registerTextCommands(app, ctx);
     registerModelCommands(app, ctx);
     registerTrainCommands(app, ctx);
+    registerLabelCommands(app, ctx);
 }
 
 } // namespace awb

@@ -26,5 +26,6 @@ void registerCommands(CLI::App &app, CommandContext &ctx);
 void registerTextCommands(CLI::App &app, CommandContext &ctx);    // tokenize
 void registerModelCommands(CLI::App &app, CommandContext &ctx);   // logits, generate, bench
 void registerTrainCommands(CLI::App &app, CommandContext &ctx);   // train, demo-init
+void registerLabelCommands(CLI::App &app, CommandContext &ctx);   // labels export|import
 
 } // namespace awb

@@ -1,6 +1,7 @@
 # core/store: SQLite experiment store.
 target_sources(awb_core PRIVATE
     store/sqlite_db.cpp
+    store/label_exchange.cpp
     store/store.cpp
     store/store_samples.cpp
     store/store_schema.cpp

@@ -71,6 +71,7 @@ struct LabelRecord
 struct SampleFilter
 {
     std::optional<std::int64_t> runId, stepMin, stepMax, promptId;   // step bounds inclusive
+    std::optional<std::int64_t> sampleId;   // one sample
     std::string promptContains;   // substring of the prompt, ASCII case-insensitive
     // Predicted score of each named aspect within [lo, hi]; a sample without
     // that aspect does not match.

@@ -50,6 +50,8 @@ WhereClause buildWhere(const SampleFilter &f)
     };
     if (!f.includeDiscarded)
         add("s.discarded = 0", {});
+    if (f.sampleId)
+        add("s.id = ?", {*f.sampleId});
     if (f.runId)
         add("s.run_id = ?", {*f.runId});
     if (f.stepMin)
