@@ -2,6 +2,7 @@
 
 #include "awb_version.h"
 #include "main_window.h"
+#include "run_panel.h"
 #include "ui_language.h"
 #include "workbench_controller.h"
 #include "util/runtime.h"
@@ -167,14 +168,15 @@ int runWorkbench(int argc, char **argv)
     const QString last = settings.value(QStringLiteral("workspace/last")).toString();
     const bool lastWasDemo = settings.value(QStringLiteral("workspace/lastIsDemo"), false).toBool();
     bool opened = false;
+    QString openError;
     if (options.demo)
-        opened = controller.openDemo(options.workspacePath);
+        opened = controller.openDemo(options.workspacePath, &openError);
     else if (!options.workspacePath.isEmpty())
-        opened = controller.openWorkspace(options.workspacePath);
+        opened = controller.openWorkspace(options.workspacePath, &openError);
     else if (!last.isEmpty() && QFileInfo::exists(last))
-        opened = lastWasDemo ? controller.openDemo(last) : controller.openWorkspace(last);
+        opened = lastWasDemo ? controller.openDemo(last, &openError) : controller.openWorkspace(last, &openError);
     else
-        opened = controller.openDemo();
+        opened = controller.openDemo(QString(), &openError);
 
     int status = 0;
     auto report = [&] {
@@ -200,8 +202,11 @@ int runWorkbench(int argc, char **argv)
     };
     if (options.trainSteps > 0) {
         if (!opened || !controller.startTraining(options.trainSteps)) {
-            std::fprintf(stderr, "alignment-workbench: %s\n",
-                         qPrintable(QCoreApplication::translate("Workbench", "cannot start training")));
+            // The reason: why the workspace did not open, or what the run panel shows.
+            const QString why = !opened ? openError : controller.runPanel()->errorText();
+            std::fprintf(stderr, "alignment-workbench: %s%s\n",
+                         qPrintable(QCoreApplication::translate("Workbench", "cannot start training")),
+                         qPrintable(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
             status = 1;
         }
         QObject::connect(&controller, &WorkbenchController::trainingFinished, &window,

@@ -266,6 +266,7 @@ bool WorkbenchController::openWorkspace(const QString &path, QString *error)
     }
     std::unique_ptr<Workspace> ws;
     try {
+        QDir().mkpath(QFileInfo(path).absolutePath());   // a new workspace may name a new folder
         ws = std::make_unique<Workspace>(path);
     } catch (const std::exception &e) {
         const QString m = tr("Cannot open the workspace %1: %2").arg(path, QString::fromUtf8(e.what()));
