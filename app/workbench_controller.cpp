@@ -181,6 +181,8 @@ void WorkbenchController::connectViews()
     connect(w, &MainWindow::importPromptsRequested, this, &WorkbenchController::importPrompts);
     connect(w, &MainWindow::exportSamplesRequested, this, &WorkbenchController::exportSamples);
     connect(w, &MainWindow::exportMetricsRequested, this, &WorkbenchController::exportMetrics);
+    connect(w, &MainWindow::exportLabelsRequested, this, &WorkbenchController::exportLabels);
+    connect(w, &MainWindow::importLabelsRequested, this, &WorkbenchController::importLabels);
 
     connect(m_run, &RunPanel::startRequested, this, [this] { startTraining(); });
     connect(m_run, &RunPanel::pauseRequested, m_training, &TrainingController::pause);

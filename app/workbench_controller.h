@@ -74,6 +74,11 @@ public:
 
     // Starts GRPO with the run panel's settings; `maxSteps` > 0 overrides max_steps.
     bool startTraining(int maxSteps = 0);
+    // File menu, without the dialogs: write every label of the workspace to
+    // `path` / merge the labels of such a file (core/store/label_exchange.h).
+    // Return the summary the menu shows, or an empty string with *error set.
+    QString exportLabelsTo(const QString &path, QString *error);
+    QString importLabelsFrom(const QString &path, QString *error);
     // Draws (on) or removes another run of the workspace, faded, on the reward
     // curves (View menu, "Overlay runs on the curves").
     void overlayRun(qint64 runId, const QString &name, bool on);
@@ -100,6 +105,8 @@ private:
     void refreshRewardModels();
     void refreshPromptSets();
     void rebuildOverlayMenu();
+    void exportLabels();
+    void importLabels();
     void refreshLabelCounts();
     void onRunStarted(qint64 runId, const QVector<view::AspectSpec> &aspects, int startStep, int maxSteps,
                       const QMap<QString, double> &weights, const QString &aggregation);

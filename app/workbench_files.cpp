@@ -1,5 +1,6 @@
 // The File menu's dialogs of WorkbenchController: choosing a workspace,
-// importing prompts, exporting the shown run's samples and metrics.
+// importing prompts, exporting the shown run's samples and metrics, and
+// exporting or merging labels.
 #include "workbench_controller.h"
 
 #include "core_views.h"
@@ -7,6 +8,7 @@
 #include "main_window.h"
 #include "reward_curves_view.h"
 #include "run_panel.h"
+#include "store/label_exchange.h"
 #include "store/store.h"
 #include "workspace.h"
 
@@ -14,6 +16,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
 
@@ -104,6 +107,80 @@ void WorkbenchController::exportMetrics()
     QString error;
     if (!m_curves->exportCsv(path, &error))
         showError(error);
+}
+
+QString WorkbenchController::exportLabelsTo(const QString &path, QString *error)
+{
+    if (!m_workspace) {
+        *error = tr("Open a workspace first.");
+        return {};
+    }
+    try {
+        const LabelExportResult r = awb::exportLabels(m_workspace->store(), ss(path));
+        return tr("%n label(s) of %1 sample(s) written to %2", nullptr, int(r.labels)).arg(r.samples).arg(path);
+    } catch (const std::exception &e) {
+        *error = tr("The labels were not exported: %1").arg(QString::fromUtf8(e.what()));
+        return {};
+    }
+}
+
+QString WorkbenchController::importLabelsFrom(const QString &path, QString *error)
+{
+    if (!m_workspace) {
+        *error = tr("Open a workspace first.");
+        return {};
+    }
+    LabelImportResult r;
+    try {
+        r = awb::importLabels(m_workspace->store(), ss(path));
+    } catch (const std::exception &e) {
+        *error = tr("No labels were imported: %1").arg(QString::fromUtf8(e.what()));
+        return {};
+    }
+    if (m_shownRun != 0)
+        showRun(m_shownRun);   // the inspector shows the merged labels
+    refreshLabelCounts();
+    QStringList lines;
+    lines << tr("%n label(s) added", nullptr, int(r.added))
+          << tr("%n already present (skipped)", nullptr, int(r.duplicates))
+          << tr("%n for samples this workspace does not hold (skipped)", nullptr, int(r.unmatched));
+    for (const auto &p : r.problems)
+        lines << QStringLiteral("  ") + QString::fromStdString(p);
+    lines << tr("%n conflict(s) between annotators (the latest label wins):", nullptr, int(r.conflicts.size()));
+    for (const auto &c : r.conflicts) {
+        QStringList values;
+        for (const auto &[annotator, value] : c.values)
+            values << QStringLiteral("%1 %2").arg(annotator.empty() ? tr("(no name)") : QString::fromStdString(annotator))
+                          .arg(value, 0, 'f', 3);
+        lines << tr("  sample %1, %2: %3").arg(c.sampleId).arg(QString::fromStdString(c.aspect), values.join(QStringLiteral(", ")));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+void WorkbenchController::exportLabels()
+{
+    const QString path = QFileDialog::getSaveFileName(m_window, tr("Export labels"), QDir::homePath(),
+                                                      tr("JSON lines (*.jsonl)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const QString summary = exportLabelsTo(path, &error);
+    if (summary.isEmpty())
+        return showError(error);
+    m_window->statusBar()->showMessage(summary, 8000);
+}
+
+void WorkbenchController::importLabels()
+{
+    const QString path = QFileDialog::getOpenFileName(m_window, tr("Import labels"), QDir::homePath(),
+                                                      tr("JSON lines (*.jsonl);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const QString summary = importLabelsFrom(path, &error);
+    if (summary.isEmpty())
+        return showError(error);
+    QMessageBox::information(m_window, tr("Labels imported from %1").arg(QFileInfo(path).fileName()), summary);
 }
 
 } // namespace awb

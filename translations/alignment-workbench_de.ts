@@ -287,6 +287,14 @@
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
+    <message>
+        <source>Export &amp;labels…</source>
+        <translation>&amp;Labels exportieren…</translation>
+    </message>
+    <message>
+        <source>Im&amp;port (merge) labels…</source>
+        <translation>Labels im&amp;portieren (zusammenführen)…</translation>
+    </message>
 </context>
 <context>
     <name>awb::OptionsForm</name>
@@ -1603,6 +1611,73 @@ Label</translation>
     <message>
         <source>All aspect weights are 0, so every advantage would be 0 and GRPO would learn nothing. Set at least one weight above 0.</source>
         <translation>Alle Aspektgewichte sind 0, damit wäre jeder Vorteil 0 und GRPO würde nichts lernen. Setzen Sie mindestens ein Gewicht über 0.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n label(s) of %1 sample(s) written to %2</source>
+        <translation>
+            <numerusform>%n Label von %1 Sample(s) nach %2 geschrieben</numerusform>
+            <numerusform>%n Labels von %1 Sample(s) nach %2 geschrieben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The labels were not exported: %1</source>
+        <translation>Die Labels wurden nicht exportiert: %1</translation>
+    </message>
+    <message>
+        <source>No labels were imported: %1</source>
+        <translation>Es wurden keine Labels importiert: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n label(s) added</source>
+        <translation>
+            <numerusform>%n Label hinzugefügt</numerusform>
+            <numerusform>%n Labels hinzugefügt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already present (skipped)</source>
+        <translation>
+            <numerusform>%n bereits vorhanden (übersprungen)</numerusform>
+            <numerusform>%n bereits vorhanden (übersprungen)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n for samples this workspace does not hold (skipped)</source>
+        <translation>
+            <numerusform>%n für Samples, die dieser Arbeitsbereich nicht enthält (übersprungen)</numerusform>
+            <numerusform>%n für Samples, die dieser Arbeitsbereich nicht enthält (übersprungen)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) between annotators (the latest label wins):</source>
+        <translation>
+            <numerusform>%n Konflikt zwischen Annotatoren (das neueste Label gilt):</numerusform>
+            <numerusform>%n Konflikte zwischen Annotatoren (das neueste Label gilt):</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <source>  sample %1, %2: %3</source>
+        <translation>  Sample %1, %2: %3</translation>
+    </message>
+    <message>
+        <source>Export labels</source>
+        <translation>Labels exportieren</translation>
+    </message>
+    <message>
+        <source>Import labels</source>
+        <translation>Labels importieren</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl);;All files (*)</source>
+        <translation>JSON-Zeilen (*.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Labels imported from %1</source>
+        <translation>Labels aus %1 importiert</translation>
     </message>
 </context>
 </TS>

@@ -285,6 +285,14 @@
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
+    <message>
+        <source>Export &amp;labels…</source>
+        <translation>导出标注(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Im&amp;port (merge) labels…</source>
+        <translation>导入（合并）标注(&amp;P)…</translation>
+    </message>
 </context>
 <context>
     <name>awb::OptionsForm</name>
@@ -1598,6 +1606,68 @@ label</source>
     <message>
         <source>All aspect weights are 0, so every advantage would be 0 and GRPO would learn nothing. Set at least one weight above 0.</source>
         <translation>所有维度权重均为 0，所有优势都将为 0，GRPO 将学不到任何东西。请至少将一个权重设为大于 0。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n label(s) of %1 sample(s) written to %2</source>
+        <translation>
+            <numerusform>已将 %1 个样本的 %n 条标注写入 %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The labels were not exported: %1</source>
+        <translation>标注未导出：%1</translation>
+    </message>
+    <message>
+        <source>No labels were imported: %1</source>
+        <translation>未导入任何标注：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n label(s) added</source>
+        <translation>
+            <numerusform>已添加 %n 条标注</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already present (skipped)</source>
+        <translation>
+            <numerusform>%n 条已存在（已跳过）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n for samples this workspace does not hold (skipped)</source>
+        <translation>
+            <numerusform>%n 条属于本工作区中没有的样本（已跳过）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) between annotators (the latest label wins):</source>
+        <translation>
+            <numerusform>标注者之间有 %n 处冲突（以最新标注为准）：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（无名）</translation>
+    </message>
+    <message>
+        <source>  sample %1, %2: %3</source>
+        <translation>  样本 %1，%2：%3</translation>
+    </message>
+    <message>
+        <source>Export labels</source>
+        <translation>导出标注</translation>
+    </message>
+    <message>
+        <source>Import labels</source>
+        <translation>导入标注</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Labels imported from %1</source>
+        <translation>已从 %1 导入标注</translation>
     </message>
 </context>
 </TS>

@@ -62,6 +62,9 @@ void MainWindow::createMenus()
     add(tr("Export &samples…"), "actionExportSamples", QKeySequence(tr("Ctrl+E")), &MainWindow::exportSamplesRequested);
     add(tr("Export run &metrics (CSV)…"), "actionExportMetrics", QKeySequence(), &MainWindow::exportMetricsRequested);
     file->addSeparator();
+    add(tr("Export &labels…"), "actionExportLabels", QKeySequence(), &MainWindow::exportLabelsRequested);
+    add(tr("Im&port (merge) labels…"), "actionImportLabels", QKeySequence(), &MainWindow::importLabelsRequested);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("actionQuit"));
     quit->setShortcut(QKeySequence::Quit);

@@ -52,6 +52,8 @@ signals:
     void importPromptsRequested();
     void exportSamplesRequested();
     void exportMetricsRequested();
+    void exportLabelsRequested();
+    void importLabelsRequested();   // labels of another annotator's copy of the workspace
     void languageChosen(const QString &code);
 
 protected:

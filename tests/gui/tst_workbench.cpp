@@ -19,6 +19,7 @@
 #include "workbench_controller.h"
 #include "workspace.h"
 
+#include <QFile>
 #include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -163,6 +164,20 @@ void TestWorkbench::trainRelabelRetrain()
     QCOMPARE(overlaid->data()->at(steps - 1)->value, lastPoliteness);
     actions.first()->trigger();
     QCOMPARE(c.curves()->runIds(), (QList<qint64>{second}));
+
+    // File menu: labels out and back in (nothing new: all duplicates).
+    const QString labelsFile = tmp.filePath(QStringLiteral("labels.jsonl"));
+    QString labelError;
+    const QString exported = c.exportLabelsTo(labelsFile, &labelError);
+    QVERIFY2(!exported.isEmpty(), qPrintable(labelError));
+    QFile written(labelsFile);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll().count('\n'), store.labelCount());
+    const QString imported = c.importLabelsFrom(labelsFile, &labelError);
+    QVERIFY2(imported.startsWith(QStringLiteral("0 label(s) added\n%1 already present").arg(store.labelCount())),
+             qPrintable(imported));
+    QVERIFY(c.importLabelsFrom(tmp.filePath(QStringLiteral("missing.jsonl")), &labelError).isEmpty());
+    QVERIFY2(labelError.contains(QStringLiteral("missing.jsonl")), qPrintable(labelError));
 
     // All weights 0: refused with a message, no run is started.
     const auto runsBefore = store.runs().size();
