@@ -79,6 +79,10 @@ public:
     // Return the summary the menu shows, or an empty string with *error set.
     QString exportLabelsTo(const QString &path, QString *error);
     QString importLabelsFrom(const QString &path, QString *error);
+    // The shown run's samples with scores, labels, gold, reward and advantage:
+    // CSV when `path` ends in .csv, else JSON lines. Returns the rows written,
+    // or -1 with *error set (the file is then left as it was).
+    qint64 exportSamplesTo(const QString &path, QString *error);
     // Draws (on) or removes another run of the workspace, faded, on the reward
     // curves (View menu, "Overlay runs on the curves").
     void overlayRun(qint64 runId, const QString &name, bool on);

@@ -4,6 +4,7 @@
 #include "workbench_controller.h"
 
 #include "core_views.h"
+#include "csv_text.h"
 #include "data/prompt_import.h"
 #include "main_window.h"
 #include "reward_curves_view.h"
@@ -13,7 +14,7 @@
 #include "workspace.h"
 
 #include <QDir>
-#include <QFile>
+#include <QSaveFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -71,30 +72,75 @@ void WorkbenchController::importPrompts()
     }
 }
 
+qint64 WorkbenchController::exportSamplesTo(const QString &path, QString *error)
+{
+    if (!m_workspace || m_shownRun == 0) {
+        *error = tr("No run to export.");
+        return -1;
+    }
+    QSaveFile f(path);   // written whole or not at all
+    if (!f.open(QIODevice::WriteOnly)) {
+        *error = tr("Cannot write %1: %2").arg(path, f.errorString());
+        return -1;
+    }
+    SampleFilter filter;
+    filter.runId = m_shownRun;
+    filter.limit = -1;
+    Store &store = m_workspace->store();
+    const bool csvFile = path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive);
+    std::vector<std::string> aspects;
+    for (const auto &a : m_aspects)
+        aspects.push_back(ss(a.name));
+    if (csvFile) {
+        // One row per sample; per aspect the model's score, the latest label and the gold score.
+        QStringList header{QStringLiteral("id"), QStringLiteral("run"), QStringLiteral("step"), QStringLiteral("prompt"),
+                           QStringLiteral("completion"), QStringLiteral("reward"), QStringLiteral("advantage"),
+                           QStringLiteral("reward_model_version")};
+        for (const char *kind : {"score_", "label_", "gold_"})
+            for (const auto &a : m_aspects)
+                header << csv::field(QLatin1String(kind) + a.name);
+        f.write((header.join(QLatin1Char(',')) + QLatin1Char('\n')).toUtf8());
+    }
+    qint64 rows = 0;
+    for (const auto &s : store.samples(filter)) {
+        const auto labels = store.latestLabels(s.id);
+        if (csvFile) {
+            QStringList row{QString::number(s.id), QString::number(s.runId), QString::number(s.step),
+                            csv::field(qs(s.prompt)), csv::field(qs(s.completion)), csv::number(s.reward),
+                            csv::number(s.advantage), QString::number(s.rewardModelVersion)};
+            for (const auto *map : {&s.scores, &labels, &s.gold})
+                for (const auto &a : aspects) {
+                    const auto it = map->find(a);
+                    row << (it == map->end() ? QString() : csv::number(it->second));
+                }
+            f.write((row.join(QLatin1Char(',')) + QLatin1Char('\n')).toUtf8());
+        } else {
+            nlohmann::json j{{"id", s.id},         {"run", s.runId},          {"step", s.step},   {"prompt", s.prompt},
+                             {"completion", s.completion}, {"scores", s.scores}, {"gold", s.gold}, {"reward", s.reward},
+                             {"advantage", s.advantage}, {"reward_model_version", s.rewardModelVersion},
+                             {"labels", labels}};
+            f.write(QByteArray::fromStdString(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
+        }
+        ++rows;
+    }
+    if (!f.commit()) {
+        *error = tr("Cannot write %1: %2").arg(path, f.errorString());
+        return -1;
+    }
+    return rows;
+}
+
 void WorkbenchController::exportSamples()
 {
     if (!m_workspace || m_shownRun == 0)
         return showError(tr("No run to export."));
     const QString path = QFileDialog::getSaveFileName(m_window, tr("Export samples"), QDir::homePath(),
-                                                      tr("JSON lines (*.jsonl)"));
+                                                      tr("JSON lines (*.jsonl);;CSV (*.csv)"));
     if (path.isEmpty())
         return;
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return showError(tr("Cannot write %1: %2").arg(path, f.errorString()));
-    SampleFilter filter;
-    filter.runId = m_shownRun;
-    filter.limit = -1;
-    Store &store = m_workspace->store();
-    for (const auto &s : store.samples(filter)) {
-        nlohmann::json j{{"id", s.id},         {"run", s.runId},          {"step", s.step},   {"prompt", s.prompt},
-                         {"completion", s.completion}, {"scores", s.scores}, {"gold", s.gold}, {"reward", s.reward},
-                         {"advantage", s.advantage}, {"reward_model_version", s.rewardModelVersion},
-                         {"labels", store.latestLabels(s.id)}};
-        f.write(QByteArray::fromStdString(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
-    }
-    if (!f.flush())
-        return showError(tr("Cannot write %1: %2").arg(path, f.errorString()));
+    QString error;
+    if (exportSamplesTo(path, &error) < 0)
+        return showError(error);
     m_window->statusBar()->showMessage(tr("Samples exported to %1").arg(path), 8000);
 }
 

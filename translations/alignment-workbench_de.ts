@@ -1679,5 +1679,9 @@ Label</translation>
         <source>Labels imported from %1</source>
         <translation>Labels aus %1 importiert</translation>
     </message>
+    <message>
+        <source>JSON lines (*.jsonl);;CSV (*.csv)</source>
+        <translation>JSON-Zeilen (*.jsonl);;CSV (*.csv)</translation>
+    </message>
 </context>
 </TS>

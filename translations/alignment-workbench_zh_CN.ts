@@ -1669,5 +1669,9 @@ label</source>
         <source>Labels imported from %1</source>
         <translation>已从 %1 导入标注</translation>
     </message>
+    <message>
+        <source>JSON lines (*.jsonl);;CSV (*.csv)</source>
+        <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
+    </message>
 </context>
 </TS>

@@ -1,5 +1,7 @@
 #include "reward_curves_view.h"
 
+#include "csv_text.h"
+
 #include <qcustomplot.h>
 
 #include <QAction>
@@ -24,22 +26,6 @@
 // coalesced redraw and the exports. The plot side is reward_curves_plot.cpp.
 
 namespace awb {
-
-namespace {
-
-QString csvField(const QString &s)
-{
-    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n')))
-        return s;
-    return QLatin1Char('"') + QString(s).replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
-}
-
-QString csvNumber(double v)
-{
-    return std::isfinite(v) ? QString::number(v, 'g', 15) : QString();
-}
-
-} // namespace
 
 RewardCurvesView::RewardCurvesView(QWidget *parent)
     : QWidget(parent)
@@ -266,20 +252,20 @@ QString RewardCurvesView::csvText() const
     QStringList header{QStringLiteral("run"), QStringLiteral("step"), QStringLiteral("reward_mean"),
                        QStringLiteral("kl"), QStringLiteral("loss")};
     for (const view::AspectSpec &a : m_aspects)
-        header << csvField(a.name);
+        header << csv::field(a.name);
     for (const view::AspectSpec &a : m_aspects)
-        header << csvField(QStringLiteral("gold_") + a.name);
+        header << csv::field(QStringLiteral("gold_") + a.name);
     header << QStringLiteral("gold_objective");
     QString out = header.join(QLatin1Char(',')) + QLatin1Char('\n');
     for (const Run &run : m_runs)
         for (const view::StepPoint &p : run.points) {
-            QStringList row{csvField(run.name), QString::number(p.step), csvNumber(p.rewardMean),
-                            csvNumber(p.kl), csvNumber(p.loss)};
+            QStringList row{csv::field(run.name), QString::number(p.step), csv::number(p.rewardMean),
+                            csv::number(p.kl), csv::number(p.loss)};
             for (int a = 0; a < m_aspects.size(); ++a)
-                row << csvNumber(valueOf(p, Series::Aspect, a));
+                row << csv::number(valueOf(p, Series::Aspect, a));
             for (int a = 0; a < m_aspects.size(); ++a)
-                row << csvNumber(valueOf(p, Series::GoldAspect, a));
-            row << csvNumber(p.goldObjective);
+                row << csv::number(valueOf(p, Series::GoldAspect, a));
+            row << csv::number(p.goldObjective);
             out += row.join(QLatin1Char(',')) + QLatin1Char('\n');
         }
     return out;

@@ -5,6 +5,8 @@
 // With AWB_WORKBENCH_DEMO_DIR (a full demo), AWB_WORKBENCH_STEPS and
 // AWB_SCREENSHOT_DIR set, the same script trains the real demo and saves the
 // README's screenshots at 1600x1000 and 1280x800 (see README, "The GUI").
+#include "data/csv_reader.h"
+#include "data/text_reader.h"
 #include "label_editor.h"
 #include "main_window.h"
 #include "pareto_view.h"
@@ -30,6 +32,8 @@
 #include <QtTest>
 
 #include <qcustomplot.h>
+
+#include <algorithm>
 
 using namespace awb;
 
@@ -140,6 +144,40 @@ void TestWorkbench::trainRelabelRetrain()
     if (!shots.isEmpty()) {
         QTest::qWait(300);
         QVERIFY(window.saveScreenshot(shots + QStringLiteral("/workbench-retrained-1600x1000.png")));
+    }
+
+    // File menu: the samples as CSV, read back with the project's RFC 4180 reader.
+    const QString csvPath = tmp.filePath(QStringLiteral("samples.csv"));
+    QString csvError;
+    const auto allRows = ws.samples(runId);
+    QCOMPARE(c.exportSamplesTo(csvPath, &csvError), qint64(allRows.size()));
+    {
+        TextReader text(csvPath.toStdString());
+        CsvReader csv(text);
+        std::vector<std::string> fields;
+        std::int64_t line = 0;
+        QVERIFY(csv.next(fields, line));
+        const int aspectCount = int(c.curves()->aspects().size());
+        QCOMPARE(int(fields.size()), 8 + 3 * aspectCount);
+        const auto column = [&](const std::string &name) {
+            return int(std::find(fields.begin(), fields.end(), name) - fields.begin());
+        };
+        const int labelCol = column("label_politeness"), promptCol = column("prompt");
+        QVERIFY(labelCol < int(fields.size()) && promptCol == 3);
+        int rows = 0;
+        bool seen = false;
+        std::vector<std::string> header = fields;
+        while (csv.next(fields, line)) {
+            ++rows;
+            QCOMPARE(fields.size(), header.size());
+            if (std::stoll(fields[0]) == sampleId) {
+                seen = true;
+                QCOMPARE(std::stod(fields[std::size_t(labelCol)]), 0.75);
+                QCOMPARE(QString::fromStdString(fields[3]), last.first().prompt);
+            }
+        }
+        QCOMPARE(rows, int(allRows.size()));
+        QVERIFY(seen);
     }
 
     // A second run; the first one overlaid on its curves from the View menu.
