@@ -51,16 +51,7 @@ void WorkbenchController::importPrompts()
         PromptImportOptions io;
         io.heldOutFraction = 0.1;
         const PromptImportResult imported = awb::importPrompts(ss(path), io);
-        std::vector<PromptRecord> records;
-        for (const auto &p : imported.prompts) {
-            PromptRecord r;
-            r.text = p.text;
-            r.chosen = p.chosen;
-            r.rejected = p.rejected;
-            r.split = p.split;
-            r.sourceId = p.sourceId;
-            records.push_back(std::move(r));
-        }
+        const std::vector<PromptRecord> records = promptRecords(imported, ss(path), io.field);
         Store &store = m_workspace->store();
         const std::int64_t set = store.addPromptSet(ss(path), ss(path));
         store.addPrompts(set, records);

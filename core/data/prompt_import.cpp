@@ -412,4 +412,23 @@ PromptImportResult importPrompts(const std::string &path, const PromptImportOpti
     return out.finish(format);
 }
 
+std::vector<PromptRecord> promptRecords(const PromptImportResult &imported, const std::string &path,
+                                        const std::string &field)
+{
+    if (imported.prompts.empty())
+        throw Error(path + ": no prompts in this file (prompt field \"" + field + "\"); nothing was imported");
+    std::vector<PromptRecord> records;
+    records.reserve(imported.prompts.size());
+    for (const auto &p : imported.prompts) {
+        PromptRecord r;
+        r.text = p.text;
+        r.chosen = p.chosen;
+        r.rejected = p.rejected;
+        r.split = p.split;
+        r.sourceId = p.sourceId;
+        records.push_back(std::move(r));
+    }
+    return records;
+}
+
 } // namespace awb

@@ -8,6 +8,8 @@
 // with no shared state: any thread may call it; `progress` is called on the
 // calling thread.
 
+#include "store/store_records.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -59,6 +61,12 @@ struct PromptImportResult
 // early and the result holds what was kept until then, with a warning saying so.
 PromptImportResult importPrompts(const std::string &path, const PromptImportOptions &options = {},
                                  const std::function<bool(std::int64_t done)> &progress = {});
+
+// The imported prompts as the store's records, for Store::addPrompts. Throws
+// Error naming `path` when there are none ("nothing was imported"), so an
+// empty or mis-configured file never leaves an empty prompt set behind.
+std::vector<PromptRecord> promptRecords(const PromptImportResult &imported, const std::string &path,
+                                        const std::string &field);
 
 // The normalisation dedup uses: trimmed, each whitespace run collapsed to one space.
 std::string normalizePromptText(const std::string &text);

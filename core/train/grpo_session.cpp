@@ -154,23 +154,11 @@ struct GrpoSession::Impl : TrainingSink
                 for (const auto &w : imported.warnings)
                     outer.onLog(w);
                 // Checked before anything is stored, so a fixed file imports on the next try.
-                if (imported.prompts.empty())
-                    throw Error(options.prompts + ": no prompts in this file (prompt field \"" + options.promptField +
-                                "\"); nothing was imported");
+                const std::vector<PromptRecord> records = promptRecords(imported, options.prompts, options.promptField);
                 if (std::none_of(imported.prompts.begin(), imported.prompts.end(),
                                  [](const auto &p) { return p.split == "train"; }))
                     throw Error(options.prompts + ": all " + std::to_string(imported.prompts.size()) +
                                 " prompts fell into the held-out split; give more prompts");
-                std::vector<PromptRecord> records;
-                for (const auto &p : imported.prompts) {
-                    PromptRecord r;
-                    r.text = p.text;
-                    r.chosen = p.chosen;
-                    r.rejected = p.rejected;
-                    r.split = p.split;
-                    r.sourceId = p.sourceId;
-                    records.push_back(std::move(r));
-                }
                 setId = store->addPromptSet(options.prompts, options.prompts);
                 store->addPrompts(setId, records);
                 outer.onLog("imported " + std::to_string(records.size()) + " prompts from " + options.prompts);
