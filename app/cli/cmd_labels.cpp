@@ -18,9 +18,7 @@ namespace {
 
 Store openExisting(const std::string &db)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(db, ec))
-        throw IoError(db + ": no such workspace (--db)");
+    requireWorkspace(db);
     return Store::open(db);
 }
 

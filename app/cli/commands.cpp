@@ -3,6 +3,7 @@
 #include "awb_version.h"
 #include "io/model_config.h"
 #include "io/safetensors.h"
+#include "util/error.h"
 #include "util/runtime.h"
 
 #include <CLI/CLI.hpp>
@@ -105,6 +106,13 @@ void registerInspect(CLI::App &app, CommandContext &ctx)
 
 } // namespace
 
+void requireWorkspace(const std::string &db)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(db, ec))
+        throw IoError(db + ": no such workspace (--db)");
+}
+
 void registerCommands(CLI::App &app, CommandContext &ctx)
 {
     registerInfo(app, ctx);
@@ -113,6 +121,7 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
     registerModelCommands(app, ctx);
     registerTrainCommands(app, ctx);
     registerLabelCommands(app, ctx);
+    registerExportCommands(app, ctx);
 }
 
 } // namespace awb

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <string>
 
 namespace CLI {
 class App;
@@ -22,10 +23,15 @@ struct CommandContext
 
 void registerCommands(CLI::App &app, CommandContext &ctx);
 
+// Throws IoError unless db names an existing workspace file (--db), so that a
+// typo is not silently created as a new, empty workspace.
+void requireWorkspace(const std::string &db);
+
 // One function per topic, each in its own cmd_<topic>.cpp.
 void registerTextCommands(CLI::App &app, CommandContext &ctx);    // tokenize
 void registerModelCommands(CLI::App &app, CommandContext &ctx);   // logits, generate, bench
 void registerTrainCommands(CLI::App &app, CommandContext &ctx);   // train, demo-init
 void registerLabelCommands(CLI::App &app, CommandContext &ctx);   // labels export|import
+void registerExportCommands(CLI::App &app, CommandContext &ctx);  // policy export, reward-model export|import
 
 } // namespace awb

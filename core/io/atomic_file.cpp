@@ -4,9 +4,11 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -93,6 +95,52 @@ void writeFileAtomically(const std::string &path, const std::string &content)
     AtomicFileWriter writer(path);
     writer.write(content);
     writer.commit();
+}
+
+AtomicFolder::AtomicFolder(std::string dir)
+{
+    namespace fs = std::filesystem;
+    if (dir.empty())
+        throw IoError("no folder named to write to");
+    fs::path target = fs::absolute(dir).lexically_normal();
+    if (!target.has_filename())
+        target = target.parent_path();   // "out/" names "out"
+    m_path = target.string();
+    std::error_code ec;
+    if (fs::exists(target, ec)) {
+        if (!fs::is_directory(target, ec))
+            throw IoError(m_path + ": exists and is not a folder");
+        if (!fs::is_empty(target, ec))
+            throw IoError(m_path + ": the folder exists and is not empty; choose a new or empty folder");
+    }
+    fs::create_directories(target.parent_path(), ec);
+    if (ec)
+        throw IoError(target.parent_path().string() + ": cannot create the folder: " + ec.message());
+    std::string tmpl = m_path + ".tmp-XXXXXX";
+    if (!::mkdtemp(tmpl.data()))
+        throw IoError(m_path + ": cannot create a staging folder beside it: " + std::strerror(errno));
+    m_staging = tmpl;
+}
+
+AtomicFolder::~AtomicFolder()
+{
+    if (!m_committed && !m_staging.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(m_staging, ec);
+    }
+}
+
+void AtomicFolder::commit()
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    ::chmod(m_staging.c_str(), 0755);   // mkdtemp makes it 0700
+    if (fs::exists(m_path, ec))
+        fs::remove(m_path, ec);   // the empty folder checked by the constructor
+    fs::rename(m_staging, m_path, ec);
+    if (ec)
+        throw IoError(m_path + ": cannot move the finished folder into place from " + m_staging + ": " + ec.message());
+    m_committed = true;
 }
 
 std::string readWholeFile(const std::string &path)

@@ -40,6 +40,30 @@ private:
 // Whole-file convenience on top of AtomicFileWriter.
 void writeFileAtomically(const std::string &path, const std::string &content);
 
+// A folder that appears whole or not at all, for exports: files go into a
+// staging folder beside the target ("<dir>.tmp-XXXXXX", created by the
+// constructor) and commit() renames it to `dir`. The target must not exist or
+// must be an empty folder (IoError naming it otherwise, before anything is
+// written). Unless committed, the destructor deletes the staging folder.
+class AtomicFolder
+{
+public:
+    explicit AtomicFolder(std::string dir);
+    ~AtomicFolder();
+
+    AtomicFolder(const AtomicFolder &) = delete;
+    AtomicFolder &operator=(const AtomicFolder &) = delete;
+
+    const std::string &staging() const { return m_staging; }
+    const std::string &path() const { return m_path; }
+    void commit();
+
+private:
+    std::string m_path;
+    std::string m_staging;
+    bool m_committed = false;
+};
+
 // Reads a whole file; throws IoError naming it when it cannot.
 std::string readWholeFile(const std::string &path);
 

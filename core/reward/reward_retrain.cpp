@@ -1,6 +1,7 @@
 #include "reward/reward_retrain.h"
 
 #include "io/json_util.h"
+#include "reward/reward_exchange.h"
 #include "reward/reward_model.h"
 #include "reward/reward_trainer.h"
 #include "store/store.h"
@@ -144,9 +145,7 @@ RewardRetrainResult retrainRewardModel(
     // (another retrain registered meanwhile) only changes the folder name.
     const auto versions = store.rewardModels();
     const std::int64_t next = versions.empty() ? 1 : versions.back().version + 1;
-    fs::path dir = fs::path(o.db + ".reward-models") / ("v" + std::to_string(next));
-    for (int k = 2; fs::exists(dir); ++k)
-        dir = fs::path(o.db + ".reward-models") / ("v" + std::to_string(next) + "-" + std::to_string(k));
+    const fs::path dir = newRewardModelFolder(o.db, next);
     fs::create_directories(dir.parent_path());
     model->save(dir.string());
     result.path = fs::absolute(dir).lexically_normal().string();

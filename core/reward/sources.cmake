@@ -4,6 +4,7 @@ target_sources(awb_core PRIVATE
     reward/reward_metrics.cpp
     reward/reward_model.cpp
     reward/reward_model_io.cpp
+    reward/reward_exchange.cpp
     reward/reward_retrain.cpp
     reward/reward_trainer.cpp
 )

@@ -32,6 +32,11 @@ std::int64_t stepOfFolder(const std::string &name)
 
 } // namespace
 
+std::string runCheckpointDir(const std::string &db, std::int64_t runId)
+{
+    return fs::absolute(db).lexically_normal().string() + ".runs/run-" + std::to_string(runId);
+}
+
 std::string checkpointFolder(const std::string &dir, std::int64_t step)
 {
     return (fs::path(dir) / ("checkpoint-" + std::to_string(step))).string();

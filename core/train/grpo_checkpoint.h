@@ -37,6 +37,8 @@ struct CheckpointState
     std::string rewardModelPath;
 };
 
+// Where a workspace keeps a run's checkpoints: <db>.runs/run-<id> (db made absolute).
+std::string runCheckpointDir(const std::string &db, std::int64_t runId);
 std::string checkpointFolder(const std::string &dir, std::int64_t step);
 // Writes checkpoint-<state.step> under dir; returns its path. Throws IoError naming the file.
 std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, const AdamW &optimizer,

@@ -7,6 +7,7 @@
 #include "reward/aspect_schema.h"
 #include "reward/reward_model.h"
 #include "store/store.h"
+#include "train/grpo_checkpoint.h"
 #include "train/training_controls.h"
 #include "util/error.h"
 
@@ -214,7 +215,7 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         stored.erase("demo");
         stored.erase("aspect_schema");
         d.options = grpoOptionsFromJson(stored, so.db + ": run " + std::to_string(d.runId) + " config");
-        d.checkpointDir = dbAbs + ".runs/run-" + std::to_string(d.runId);
+        d.checkpointDir = runCheckpointDir(dbAbs, d.runId);
         // No checkpoint yet (stopped or killed before the first one): the run
         // starts over from step 0, which reproduces it, since prompt order and
         // sampling derive from the seed and the step.
@@ -317,7 +318,7 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
             name = std::string(so.demo ? "demo " : "run ") + buf;
         }
         d.runId = d.store->createRun(name, config);
-        d.checkpointDir = dbAbs + ".runs/run-" + std::to_string(d.runId);
+        d.checkpointDir = runCheckpointDir(dbAbs, d.runId);
     }
     setup.options = d.options;
     setup.checkpointDir = d.checkpointDir;

@@ -6,6 +6,7 @@ target_sources(awb_core PRIVATE
     train/lr_schedule.cpp
     train/grpo_batch.cpp
     train/grpo_checkpoint.cpp
+    train/policy_export.cpp
     train/grpo_options.cpp
     train/grpo_trainer.cpp
     train/training_controls.cpp

@@ -1,0 +1,120 @@
+#include "train/policy_export.h"
+
+#include "io/atomic_file.h"
+#include "io/json_util.h"
+#include "io/safetensors.h"
+#include "model/causal_lm.h"
+#include "model/lora.h"
+#include "train/grpo_checkpoint.h"
+#include "util/error.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace awb {
+
+namespace {
+
+// The tokenizer files beside the weights, so the folder loads as a model.
+// They come from the checkpoint's policy folder (copied there at training
+// time) or, failing that, from the base model.
+void copyTokenizerFiles(const CheckpointSummary &cp, const fs::path &to)
+{
+    std::vector<fs::path> sources = {fs::path(cp.path) / "policy"};
+    if (!cp.baseModel.empty())
+        sources.emplace_back(cp.baseModel);
+    for (const char *name : {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+                             "generation_config.json"}) {
+        for (const fs::path &dir : sources) {
+            std::error_code ec;
+            if (fs::is_regular_file(dir / name, ec)) {
+                writeFileAtomically((to / name).string(), readWholeFile((dir / name).string()));
+                break;
+            }
+        }
+    }
+}
+
+// Tensors and bytes of the safetensors files written into dir.
+void countWritten(const fs::path &dir, PolicyExportResult &result)
+{
+    std::error_code ec;
+    for (const auto &entry : fs::directory_iterator(dir, ec)) {
+        if (entry.path().extension() != ".safetensors")
+            continue;
+        result.bytes += entry.file_size(ec);
+        result.tensors += static_cast<std::int64_t>(SafetensorsFile::open(entry.path().string())->names().size());
+    }
+}
+
+} // namespace
+
+CheckpointSummary describeCheckpoint(const std::string &checkpoint)
+{
+    const nlohmann::json j = readCheckpointStateJson(checkpoint);
+    const std::string label = (fs::path(checkpoint) / "trainer_state.json").string();
+    CheckpointSummary s;
+    s.path = fs::absolute(checkpoint).lexically_normal().string();
+    s.step = optInt(j, "step", label).value_or(0);
+    s.lora = j.value("lora", false);
+    const auto options = j.find("options");
+    if (options != j.end() && options->is_object())
+        s.baseModel = options->value("model", std::string());
+    return s;
+}
+
+std::vector<CheckpointSummary> runCheckpoints(const std::string &dir)
+{
+    std::vector<CheckpointSummary> out;
+    for (const std::string &cp : listCheckpoints(dir)) {
+        try {
+            out.push_back(describeCheckpoint(cp));
+        } catch (const Error &) {
+            // A checkpoint whose trainer_state.json cannot be read is not offered.
+        }
+    }
+    return out;
+}
+
+PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string &outDir, PolicyExportLayout layout,
+                                std::uint64_t maxShardBytes)
+{
+    const CheckpointSummary cp = describeCheckpoint(checkpoint);
+    const std::string policyDir = (fs::path(cp.path) / "policy").string();
+    if (layout == PolicyExportLayout::Adapters && !cp.lora)
+        throw Error(cp.path + ": this run trained all weights (use_lora was off), so it has no LoRA adapters to "
+                    "export; export the merged model instead");
+    if (cp.lora && (cp.baseModel.empty() || !fs::is_regular_file(fs::path(cp.baseModel) / "config.json")))
+        throw IoError(cp.path + "/trainer_state.json: the base model the adapters were trained on, \"" + cp.baseModel
+                      + "\", is not a model folder (config.json missing); it is needed to export this checkpoint");
+
+    AtomicFolder out(outDir);   // refuses a non-empty folder before any work
+    const fs::path staging = out.staging();
+    PolicyExportResult result;
+    result.step = cp.step;
+    result.layout = layout == PolicyExportLayout::Merged ? "merged" : "adapters";
+
+    std::unique_ptr<CausalLM> model = CausalLM::load(cp.lora ? cp.baseModel : policyDir);
+    if (cp.lora) {
+        model->loadLora(policyDir);
+        if (layout == PolicyExportLayout::Adapters) {
+            model->saveLora(staging.string());
+            const std::string configPath = (staging / "adapter_config.json").string();
+            nlohmann::json config = readJsonFile(configPath);
+            config["base_model_name_or_path"] = fs::absolute(cp.baseModel).lexically_normal().string();
+            writeFileAtomically(configPath, config.dump(2) + "\n");
+        } else {
+            model->save(staging.string(), maxShardBytes, /*mergedLora=*/true);
+        }
+    } else {
+        model->save(staging.string(), maxShardBytes, false);
+    }
+    copyTokenizerFiles(cp, staging);
+    countWritten(staging, result);
+    out.commit();
+    result.path = out.path();
+    return result;
+}
+
+} // namespace awb

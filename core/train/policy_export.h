@@ -1,0 +1,56 @@
+#pragma once
+// Exporting a GRPO run's trained policy from one of its checkpoints
+// (grpo_checkpoint.h) as something Hugging Face tools load directly:
+//
+//   Merged   a full model folder: config.json + model.safetensors (sharded
+//            above maxShardBytes) + the tokenizer files. A LoRA run's adapters
+//            are folded into the base weights (W + scaling B A), so
+//            AutoModelForCausalLM.from_pretrained(folder) needs nothing else.
+//   Adapters a LoRA run's adapters alone, in PEFT's layout: adapter_config.json
+//            (base_model_name_or_path = the absolute base-model folder the run
+//            trained on) + adapter_model.safetensors + the tokenizer files.
+//            Only for runs trained with use_lora.
+//
+// Weights are written in fp32, the precision training keeps them in.
+// The export folder appears whole or not at all (AtomicFolder); a folder that
+// exists and is not empty is refused before anything is written.
+// Any thread; reads only the checkpoint and the base model. Core-only header (no torch).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace awb {
+
+// What a checkpoint-<n> folder holds, from its trainer_state.json.
+struct CheckpointSummary
+{
+    std::string path;
+    std::int64_t step = 0;
+    bool lora = false;
+    std::string baseModel;   // the run's "model" option: the policy it started from
+};
+
+// Throws FormatError naming trainer_state.json when it is not a GRPO checkpoint.
+CheckpointSummary describeCheckpoint(const std::string &checkpoint);
+// The readable checkpoints under a run's checkpoint folder, oldest first.
+std::vector<CheckpointSummary> runCheckpoints(const std::string &dir);
+
+enum class PolicyExportLayout { Merged, Adapters };
+
+struct PolicyExportResult
+{
+    std::string path;           // the folder written
+    std::string layout;         // "merged" or "adapters"
+    std::int64_t step = 0;
+    std::int64_t tensors = 0;   // tensors written
+    std::uint64_t bytes = 0;    // size of the safetensors written
+};
+
+// Throws Error naming the file when the checkpoint or its base model cannot be
+// read, Adapters is asked of a full fine-tuning checkpoint, or the target
+// folder is not new or empty.
+PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string &outDir, PolicyExportLayout layout,
+                                std::uint64_t maxShardBytes = 0);
+
+} // namespace awb
