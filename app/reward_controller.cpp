@@ -1,6 +1,8 @@
 #include "reward_controller.h"
 
 #include "core_views.h"
+#include "reward/reward_exchange.h"
+#include "reward/reward_model.h"
 #include "reward/reward_retrain.h"
 #include "training_controller.h"
 
@@ -36,7 +38,7 @@ void RewardModelController::cancel()
         m_cancel->store(true);
 }
 
-bool RewardModelController::start(const RetrainRequest &request)
+bool RewardModelController::launch(std::function<void(const Post &, const std::shared_ptr<std::atomic<bool>> &)> job)
 {
     if (isActive())
         return false;
@@ -48,7 +50,7 @@ bool RewardModelController::start(const RetrainRequest &request)
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     auto cancel = m_cancel;
     QPointer<RewardModelController> self = this;
-    auto post = [self](auto f) {
+    Post post = [self](std::function<void(RewardModelController *)> f) {
         QMetaObject::invokeMethod(
             self.data(), [self, f] {
                 if (self)
@@ -56,7 +58,39 @@ bool RewardModelController::start(const RetrainRequest &request)
             },
             Qt::QueuedConnection);
     };
-    m_thread = QThread::create([request, cancel, post] {
+    m_thread = QThread::create([job = std::move(job), post, cancel] { job(post, cancel); });
+    m_thread->setObjectName(QStringLiteral("reward-model"));
+    m_thread->start();
+    return true;
+}
+
+bool RewardModelController::startImport(const QString &db, const QString &folder)
+{
+    return launch([db, folder](const Post &post, const std::shared_ptr<std::atomic<bool>> &) {
+        try {
+            const RewardModelTransfer t = importRewardModel(ss(db), ss(folder));
+            std::shared_ptr<RewardModel> model = RewardModel::load(t.path);
+            const QString message = tr("Reward model v%1 imported from %2 (%3 aspects, trained on %4 labels)")
+                                        .arg(t.version)
+                                        .arg(folder)
+                                        .arg(t.aspects.size())
+                                        .arg(t.labelCount);
+            const qint64 version = t.version;
+            post([=](RewardModelController *c) {
+                if (c->m_training && c->m_training->isActive())
+                    c->m_training->publishRewardModel(model, version);
+                emit c->finished(true, message, version, {}, {});
+            });
+        } catch (const std::exception &e) {
+            const QString message = tr("No reward model was imported: %1").arg(QString::fromUtf8(e.what()));
+            post([=](RewardModelController *c) { emit c->finished(false, message, 0, {}, {}); });
+        }
+    });
+}
+
+bool RewardModelController::start(const RetrainRequest &request)
+{
+    return launch([request](const Post &post, const std::shared_ptr<std::atomic<bool>> &cancel) {
         RewardRetrainOptions o;
         o.db = ss(request.db);
         o.baseModelDir = ss(request.baseModelDir);
@@ -110,9 +144,6 @@ bool RewardModelController::start(const RetrainRequest &request)
             post([=](RewardModelController *c) { emit c->finished(false, message, 0, {}, {}); });
         }
     });
-    m_thread->setObjectName(QStringLiteral("reward-retrain"));
-    m_thread->start();
-    return true;
 }
 
 } // namespace awb

@@ -10,6 +10,7 @@
 #include <QVector>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QThread;
@@ -38,6 +39,10 @@ public:
     void setTrainingController(TrainingController *training) { m_training = training; }
 
     bool start(const RetrainRequest &request);   // false while one is running
+    // Registers a reward-model folder as the workspace's next version
+    // (core/reward/reward_exchange.h) and hands it to the running job, which
+    // switches at its next step; reported through finished(). False while busy.
+    bool startImport(const QString &db, const QString &folder);
     void cancel();
     bool isActive() const;
     bool wait(int timeoutMs = -1);
@@ -52,6 +57,11 @@ signals:
                   const QVector<double> &validationLoss);
 
 private:
+    using Post = std::function<void(std::function<void(RewardModelController *)>)>;
+    // Runs job(post, cancel) on a new worker thread; post() runs a function on
+    // the GUI thread while this controller lives. False while one is running.
+    bool launch(std::function<void(const Post &, const std::shared_ptr<std::atomic<bool>> &)> job);
+
     QThread *m_thread = nullptr;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     TrainingController *m_training = nullptr;

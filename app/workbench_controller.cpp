@@ -28,6 +28,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QThread>
 #include <QTimer>
 
 #include <nlohmann/json.hpp>
@@ -98,6 +99,8 @@ WorkbenchController::~WorkbenchController()
     m_training->stop();
     m_rewardModels->wait();
     m_training->wait();
+    if (m_transfer)
+        m_transfer->wait();
 }
 
 void WorkbenchController::buildViews()
@@ -183,6 +186,9 @@ void WorkbenchController::connectViews()
     connect(w, &MainWindow::exportMetricsRequested, this, &WorkbenchController::exportMetrics);
     connect(w, &MainWindow::exportLabelsRequested, this, &WorkbenchController::exportLabels);
     connect(w, &MainWindow::importLabelsRequested, this, &WorkbenchController::importLabels);
+    connect(w, &MainWindow::exportPolicyRequested, this, &WorkbenchController::exportPolicyWithDialog);
+    connect(w, &MainWindow::exportRewardModelRequested, this, &WorkbenchController::exportRewardModelWithDialog);
+    connect(w, &MainWindow::importRewardModelRequested, this, &WorkbenchController::importRewardModelWithDialog);
 
     connect(m_run, &RunPanel::startRequested, this, [this] { startTraining(); });
     connect(m_run, &RunPanel::pauseRequested, m_training, &TrainingController::pause);

@@ -6,6 +6,7 @@
 // whose new version the job picks up at its next step.
 // GUI thread only. No torch in this header.
 
+#include "model_export_dialog.h"
 #include "training_controller.h"
 
 #include <QElapsedTimer>
@@ -13,9 +14,11 @@
 #include <QPointer>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 class QMenu;
+class QThread;
 class QTimer;
 
 namespace awb {
@@ -83,6 +86,17 @@ public:
     // CSV when `path` ends in .csv, else JSON lines. Returns the rows written,
     // or -1 with *error set (the file is then left as it was).
     qint64 exportSamplesTo(const QString &path, QString *error);
+    // File menu, without the dialogs (model_exchange.cpp): what can be exported
+    // (every run's checkpoints, the shown run's first; the reward-model
+    // versions, newest first), and the exports themselves, which run on a
+    // worker thread and end with modelTransferFinished(). The import becomes the
+    // workspace's next reward-model version (RewardModelController::finished).
+    // Each returns false, with a message, when it cannot start.
+    QVector<ModelExportDialog::Source> policyExportSources() const;
+    QVector<ModelExportDialog::Source> rewardModelExportSources() const;
+    bool startPolicyExport(const QString &checkpoint, const QString &folder, bool adapters);
+    bool startRewardModelExport(const QString &modelDir, const QString &folder);
+    bool startRewardModelImport(const QString &folder);
     // Draws (on) or removes another run of the workspace, faded, on the reward
     // curves (View menu, "Overlay runs on the curves").
     void overlayRun(qint64 runId, const QString &name, bool on);
@@ -101,6 +115,8 @@ public:
 signals:
     void trainingFinished(qint64 runId, const QString &status);
     void stepShown(int step);
+    // An export ended: ok with a summary (folder, size), or the reason it failed.
+    void modelTransferFinished(bool ok, const QString &message);
 
 private:
     void buildViews();
@@ -123,12 +139,17 @@ private:
     void importPrompts();
     void exportSamples();
     void exportMetrics();
+    void exportPolicyWithDialog();
+    void exportRewardModelWithDialog();
+    void importRewardModelWithDialog();
+    bool runTransfer(const QString &title, std::function<QString()> work);
 
     QPointer<MainWindow> m_window;
     std::unique_ptr<Workspace> m_workspace;
     TrainingController *m_training = nullptr;
     RewardModelController *m_rewardModels = nullptr;
     EventLoopProbe *m_probe = nullptr;
+    QThread *m_transfer = nullptr;   // the export running, if any
 
     RewardCurvesView *m_curves = nullptr;
     ParetoView *m_pareto = nullptr;

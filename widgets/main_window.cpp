@@ -65,6 +65,10 @@ void MainWindow::createMenus()
     add(tr("Export &labels…"), "actionExportLabels", QKeySequence(), &MainWindow::exportLabelsRequested);
     add(tr("Im&port (merge) labels…"), "actionImportLabels", QKeySequence(), &MainWindow::importLabelsRequested);
     file->addSeparator();
+    add(tr("Export &trained policy…"), "actionExportPolicy", QKeySequence(), &MainWindow::exportPolicyRequested);
+    add(tr("Export &reward model…"), "actionExportRewardModel", QKeySequence(), &MainWindow::exportRewardModelRequested);
+    add(tr("Import re&ward model…"), "actionImportRewardModel", QKeySequence(), &MainWindow::importRewardModelRequested);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("actionQuit"));
     quit->setShortcut(QKeySequence::Quit);

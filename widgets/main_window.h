@@ -54,6 +54,9 @@ signals:
     void exportMetricsRequested();
     void exportLabelsRequested();
     void importLabelsRequested();   // labels of another annotator's copy of the workspace
+    void exportPolicyRequested();          // a run's trained policy (HF folder or PEFT adapters)
+    void exportRewardModelRequested();     // a reward-model version
+    void importRewardModelRequested();     // a reward-model folder, as the next version
     void languageChosen(const QString &code);
 
 protected:

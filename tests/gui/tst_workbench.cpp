@@ -9,6 +9,7 @@
 #include "data/text_reader.h"
 #include "label_editor.h"
 #include "main_window.h"
+#include "model_export_dialog.h"
 #include "pareto_view.h"
 #include "reward_controller.h"
 #include "reward_curves_view.h"
@@ -21,9 +22,16 @@
 #include "workbench_controller.h"
 #include "workspace.h"
 
+#include <QDialogButtonBox>
+#include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -44,6 +52,7 @@ class TestWorkbench : public QObject
 private slots:
     void initTestCase();
     void trainRelabelRetrain();
+    void exportAndImportModels();
     void probeSeesABlockedEventLoop();
 };
 
@@ -228,6 +237,102 @@ void TestWorkbench::trainRelabelRetrain()
     c.weightsPanel()->setWeight(QStringLiteral("safety"), 1.0);
     c.weightsPanel()->flush();
     QVERIFY(c.runPanel()->errorText().isEmpty());
+}
+
+static QJsonObject jsonFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
+}
+
+static QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// File menu: the trained policy and a reward-model version out as folders, the
+// reward model back in as the next version; the export dialog's checks.
+void TestWorkbench::exportAndImportModels()
+{
+    QTemporaryDir tmp;
+    MainWindow window;
+    WorkbenchController c(&window);
+    QString error;
+    QVERIFY2(c.openDemo(tmp.filePath(QStringLiteral("demo.awb")), &error), qPrintable(error));
+    QSignalSpy finished(&c, &WorkbenchController::trainingFinished);
+    QVERIFY(c.startTraining(1));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60 * 60 * 1000);
+    const qint64 runId = c.training().runId();
+
+    const auto sources = c.policyExportSources();
+    QCOMPARE(sources.size(), 1);   // one run, checkpointed when it stopped
+    QVERIFY2(sources.first().text.startsWith(QStringLiteral("Run %1 ").arg(runId)), qPrintable(sources.first().text));
+    QVERIFY(sources.first().text.endsWith(QStringLiteral("step 1")));
+    QVERIFY(!sources.first().lora);   // the demo trains all weights
+    const QString checkpoint = sources.first().path;
+
+    QSignalSpy transfers(&c, &WorkbenchController::modelTransferFinished);
+    const QString policyDir = tmp.filePath(QStringLiteral("exports/policy"));
+    QVERIFY(c.startPolicyExport(checkpoint, policyDir, false));
+    QTRY_COMPARE_WITH_TIMEOUT(transfers.count(), 1, 120000);
+    QVERIFY2(transfers.at(0).at(0).toBool(), qPrintable(transfers.at(0).at(1).toString()));
+    QVERIFY2(transfers.at(0).at(1).toString().contains(policyDir), qPrintable(transfers.at(0).at(1).toString()));
+    // A model folder: the checkpoint's config, tokenizer and weights (the same writer: the same bytes).
+    QCOMPARE(jsonFile(policyDir + QStringLiteral("/config.json")), jsonFile(checkpoint + QStringLiteral("/policy/config.json")));
+    QCOMPARE(fileBytes(policyDir + QStringLiteral("/tokenizer.json")),
+             fileBytes(checkpoint + QStringLiteral("/policy/tokenizer.json")));
+    const QByteArray weights = fileBytes(policyDir + QStringLiteral("/model.safetensors"));
+    QVERIFY(weights.size() > 100000);
+    QVERIFY(weights == fileBytes(checkpoint + QStringLiteral("/policy/model.safetensors")));
+
+    // Adapters of a run that trained all weights: refused, nothing written.
+    const QString adaptersDir = tmp.filePath(QStringLiteral("exports/adapters"));
+    QVERIFY(c.startPolicyExport(checkpoint, adaptersDir, true));
+    QTRY_COMPARE_WITH_TIMEOUT(transfers.count(), 2, 120000);
+    QVERIFY(!transfers.at(1).at(0).toBool());
+    QVERIFY2(transfers.at(1).at(1).toString().contains(QStringLiteral("use_lora was off")), qPrintable(transfers.at(1).at(1).toString()));
+    QVERIFY(!QFileInfo::exists(adaptersDir));
+
+    // The reward model out, then back in as v2 with the same aspects.
+    const auto versions = c.rewardModelExportSources();
+    QCOMPARE(versions.size(), 1);
+    QVERIFY2(versions.first().text.startsWith(QStringLiteral("v1 ")), qPrintable(versions.first().text));
+    const QString rmDir = tmp.filePath(QStringLiteral("exports/reward-model"));
+    QVERIFY(c.startRewardModelExport(versions.first().path, rmDir));
+    QTRY_COMPARE_WITH_TIMEOUT(transfers.count(), 3, 120000);
+    QVERIFY2(transfers.at(2).at(0).toBool(), qPrintable(transfers.at(2).at(1).toString()));
+    QCOMPARE(jsonFile(rmDir + QStringLiteral("/aspects.json")), jsonFile(versions.first().path + QStringLiteral("/aspects.json")));
+
+    QSignalSpy imported(&c.rewardModels(), &RewardModelController::finished);
+    QVERIFY(c.startRewardModelImport(rmDir));
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, 120000);
+    QVERIFY2(imported.at(0).at(0).toBool(), qPrintable(imported.at(0).at(1).toString()));
+    QCOMPARE(imported.at(0).at(2).toLongLong(), 2);
+    QCOMPARE(c.workspace()->latestRewardModelVersion(), 2);
+    QCOMPARE(c.rewardModelExportSources().size(), 2);
+    // Importing something that is not a reward model: a message, no new version.
+    QVERIFY(c.startRewardModelImport(policyDir));
+    QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 2, 120000);
+    QVERIFY(!imported.at(1).at(0).toBool());
+    QVERIFY2(imported.at(1).at(1).toString().contains(QStringLiteral("reward_model.json")), qPrintable(imported.at(1).at(1).toString()));
+    QCOMPARE(c.workspace()->latestRewardModelVersion(), 2);
+
+    // The dialog: a folder named after the checkpoint; a used folder is refused.
+    ModelExportDialog dialog(ModelExportDialog::Kind::Policy, sources, tmp.path());
+    auto *folder = dialog.findChild<QLineEdit *>(QStringLiteral("folderEdit"));
+    auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QCOMPARE(folder->text(), QDir(tmp.path()).filePath(QStringLiteral("policy-run%1-step1").arg(runId)));
+    QVERIFY(ok->isEnabled());
+    QVERIFY(!dialog.findChild<QRadioButton *>(QStringLiteral("adaptersRadio"))->isEnabled());
+    if (const QString shots = qEnvironmentVariable("AWB_SCREENSHOT_DIR"); !shots.isEmpty()) {
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.grab().save(QDir(shots).filePath(QStringLiteral("export-policy-dialog.png")));
+    }
+    folder->setText(policyDir);
+    QVERIFY(!ok->isEnabled());
+    QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("noteLabel"))->text().contains(QStringLiteral("not an empty folder")));
 }
 
 // The stall probe against a block of known length: the GUI thread sleeps 120 ms

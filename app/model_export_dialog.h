@@ -1,0 +1,57 @@
+#pragma once
+// The dialog behind File ▸ Export trained policy and Export reward model:
+// pick what to export (a run's checkpoint, or a reward-model version), the
+// layout (policies only: a merged model folder, or LoRA adapters when the
+// checkpoint has them) and a new folder. It only collects the choice; the
+// controller does the export. GUI thread only.
+
+#include <QDialog>
+#include <QString>
+#include <QVector>
+
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QRadioButton;
+
+namespace awb {
+
+class ModelExportDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    struct Source
+    {
+        QString text;          // shown in the list
+        QString path;          // checkpoint or reward-model folder
+        QString folderName;    // suggested name of the folder to create
+        bool lora = false;     // adapters can be exported alone
+    };
+    enum class Kind { Policy, RewardModel };
+
+    ModelExportDialog(Kind kind, const QVector<Source> &sources, const QString &parentFolder,
+                      QWidget *parent = nullptr);
+
+    Source source() const;
+    bool adapters() const;     // policy: LoRA adapters only (PEFT layout)
+    QString folder() const;    // the folder to create
+
+private:
+    void sourceChanged();
+    void browse();
+    void validate();
+
+    Kind m_kind;
+    QVector<Source> m_sources;
+    QComboBox *m_source = nullptr;
+    QRadioButton *m_merged = nullptr;
+    QRadioButton *m_adapters = nullptr;
+    QLineEdit *m_folder = nullptr;
+    QLabel *m_note = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    QString m_parentFolder;
+};
+
+} // namespace awb
