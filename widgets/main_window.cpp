@@ -89,7 +89,9 @@ void MainWindow::createMenus()
         QMessageBox::about(this, tr("About Alignment Workbench"),
                            tr("<p><b>Alignment Workbench %1</b></p>"
                               "<p>GRPO with live aspect weights, a Pareto view of the trade-offs "
-                              "and a relabel-retrain loop for the reward model.</p><p>%2</p>")
+                              "and a relabel-retrain loop for the reward model.</p><p>%2</p>"
+                              "<p>Free software under the GNU General Public License, version 3 or "
+                              "(at your option) any later version; it comes with no warranty.</p>")
                                .arg(QApplication::applicationVersion(), m_computeLabel->text().toHtmlEscaped()));
     });
     about->setObjectName(QStringLiteral("actionAbout"));
