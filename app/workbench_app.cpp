@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QTimer>
@@ -104,6 +105,9 @@ int runWorkbench(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
     // Matches packaging/'s desktop file, so desktops link the window to its entry and icon.
     QGuiApplication::setDesktopFileName(QStringLiteral("org.alignmentworkbench.AlignmentWorkbench"));
+    // The installed theme icon, else the copy compiled in (a build tree, a bare X server).
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("alignment-workbench"),
+                                                 QIcon(QStringLiteral(":/icons/alignment-workbench.svg"))));
 
     // The language comes first, so that --help, errors and the window are all in it.
     {

@@ -25,6 +25,8 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QIcon>
+#include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -54,6 +56,7 @@ private slots:
     void trainRelabelRetrain();
     void exportAndImportModels();
     void probeSeesABlockedEventLoop();
+    void windowIconIsCompiledIn();
 };
 
 void TestWorkbench::initTestCase()
@@ -352,6 +355,20 @@ void TestWorkbench::probeSeesABlockedEventLoop()
     const qint64 ticks = probe.ticks();
     QTest::qWait(60);
     QCOMPARE(probe.ticks(), ticks);   // stopped: nothing more is counted
+}
+
+// The window icon (packaging/icons/alignment-workbench.svg) is in awb_app's
+// resources and renders: a 64 px pixmap with a good share of opaque pixels.
+void TestWorkbench::windowIconIsCompiledIn()
+{
+    const QIcon icon(QStringLiteral(":/icons/alignment-workbench.svg"));
+    const QImage image = icon.pixmap(64, 64).toImage();
+    QCOMPARE(image.size(), QSize(64, 64));
+    int opaque = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            opaque += qAlpha(image.pixel(x, y)) > 128 ? 1 : 0;
+    QVERIFY2(opaque > 64 * 64 / 4, qPrintable(QString::number(opaque)));
 }
 
 QTEST_MAIN(TestWorkbench)
