@@ -1,6 +1,7 @@
 # Tests of the views (widgets/): every tests/widgets/tst_<unit>.cpp links
-# awb_widgets only, except tst_main_window and tst_translations, which test the
-# assembled app (tst_translations also runs the executable and reads the .ts files).
+# awb_widgets (and Qt6::Svg, to read exported SVG back), except tst_main_window
+# and tst_translations, which test the assembled app (tst_translations also
+# runs the executable and reads the .ts files).
 if(AWB_BUILD_GUI)
     file(GLOB AWB_WIDGET_TESTS CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/widgets/tst_*.cpp")
     foreach(file IN LISTS AWB_WIDGET_TESTS)
@@ -13,7 +14,7 @@ if(AWB_BUILD_GUI)
             target_compile_definitions(tst_translations PRIVATE AWB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
             add_dependencies(tst_translations alignment-workbench)
         else()
-            awb_add_test(${unit} DIR widgets LIBS awb_widgets)
+            awb_add_test(${unit} DIR widgets LIBS awb_widgets Qt6::Svg)
         endif()
     endforeach()
 endif()

@@ -77,6 +77,7 @@ ParetoView::ParetoView(QWidget *parent)
     bar->addWidget(m_yCombo);
     bar->addWidget(swap);
     bar->addStretch(1);
+    bar->addWidget(buildExportButton());
     auto *sourceRow = new QHBoxLayout;
     sourceRow->addWidget(m_sourceLabel);
     sourceRow->addWidget(m_sourceCombo);

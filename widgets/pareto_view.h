@@ -8,10 +8,12 @@
 // setSamples). GUI thread only. The view owns copies of the values it is given;
 // the plot redraws on a coalescing single-shot timer, while the front and the
 // hypervolume are recomputed at once, so the accessors are always current.
+// The Export button saves the plot (PNG, SVG, PDF) or the plotted points (CSV).
 
 #include "view_types.h"
 
 #include <QPointF>
+#include <QSize>
 #include <QVector>
 #include <QWidget>
 
@@ -23,6 +25,7 @@ class QComboBox;
 class QLabel;
 class QMouseEvent;
 class QTimer;
+class QToolButton;
 
 namespace awb {
 
@@ -77,6 +80,18 @@ public:
     void replotNow();
     QCustomPlot *plot() const { return m_plot; }
 
+    // Exports return false and set *error when the file cannot be written.
+    // The plot as kind "png", "svg" or "pdf" (see exportPlot in plot_export.h);
+    // an empty size means the plot's current size.
+    bool exportImage(const QString &path, const QString &kind, QString *error = nullptr, const QSize &size = QSize());
+    // The plotted points, step means first, then the cloud, one row each:
+    // point (step_mean or sample), run, step, sample (id; empty for a step
+    // mean), the x and the y value (columns named after their aspects, with
+    // "gold_" in front when the gold judge places the points), on_front (1 or
+    // 0 for a sample, empty for a step mean).
+    QString csvText() const;
+    bool exportCsv(const QString &path, QString *error = nullptr) const;
+
 signals:
     void sampleActivated(qint64 sampleId);
     void stepActivated(int step);
@@ -105,6 +120,7 @@ private:
     void onPlotMove(QMouseEvent *event);
     void showContextMenu(const QPoint &pos);
     void resetRanges();
+    QToolButton *buildExportButton();
 
     QVector<view::AspectSpec> m_aspects;
     QVector<view::StepPoint> m_trajectory;

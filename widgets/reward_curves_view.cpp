@@ -1,19 +1,15 @@
 #include "reward_curves_view.h"
 
 #include "csv_text.h"
+#include "plot_export.h"
 
 #include <qcustomplot.h>
 
 #include <QAction>
 #include <QCheckBox>
-#include <QDir>
 #include <QDoubleSpinBox>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMenu>
-#include <QMessageBox>
-#include <QSaveFile>
 #include <QSlider>
 #include <QTimer>
 #include <QToolButton>
@@ -86,24 +82,17 @@ void RewardCurvesView::buildUi()
     resetButton->setObjectName(QStringLiteral("resetViewButton"));
     resetButton->setDefaultAction(resetAction);
 
-    auto *exportMenu = new QMenu(this);
-    const struct { const char *name; QString text; QString kind; } exports[] = {
-        {"actionExportPng", tr("Export as &PNG image…"), QStringLiteral("png")},
-        {"actionExportPdf", tr("Export as P&DF…"), QStringLiteral("pdf")},
-        {"actionExportCsv", tr("Export raw values as &CSV…"), QStringLiteral("csv")},
+    ExportButtonSpec exportSpec;
+    exportSpec.text = tr("&Export");
+    exportSpec.toolTip = tr("Save the plot (PNG, SVG, PDF) or the raw values of every run (CSV)");
+    exportSpec.dialogTitle = tr("Export reward curves");
+    exportSpec.baseName = QStringLiteral("reward_curves");
+    exportSpec.csvMenuText = tr("Export raw values as &CSV…");
+    exportSpec.write = [this](const QString &path, const QString &kind, QString *error) {
+        return kind == QLatin1String("csv") ? exportCsv(path, error) : exportImage(path, kind, error);
     };
-    for (const auto &e : exports) {
-        QAction *a = exportMenu->addAction(e.text);
-        a->setObjectName(QLatin1String(e.name));
-        const QString kind = e.kind;
-        connect(a, &QAction::triggered, this, [this, kind] { exportWithDialog(kind); });
-    }
-    auto *exportButton = new QToolButton(this);
+    QToolButton *exportButton = createExportButton(this, exportSpec);
     exportButton->setObjectName(QStringLiteral("exportButton"));
-    exportButton->setText(tr("&Export"));
-    exportButton->setToolTip(tr("Save the plot (PNG, PDF) or the raw values of every run (CSV)"));
-    exportButton->setMenu(exportMenu);
-    exportButton->setPopupMode(QToolButton::InstantPopup);
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(smoothingLabel);
@@ -273,56 +262,13 @@ QString RewardCurvesView::csvText() const
 
 bool RewardCurvesView::exportCsv(const QString &path, QString *error) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(csvText().toUtf8()) < 0 || !file.commit()) {
-        if (error)
-            *error = tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-        return false;
-    }
-    return true;
+    return exportText(path, csvText(), error);
 }
 
-bool RewardCurvesView::exportPng(const QString &path, QString *error, const QSize &size)
+bool RewardCurvesView::exportImage(const QString &path, const QString &kind, QString *error, const QSize &size)
 {
     redrawNow();
-    const QSize s = size.isEmpty() ? m_plot->size() : size;
-    if (m_plot->savePng(path, s.width(), s.height()))
-        return true;
-    if (error)
-        *error = tr("Could not write the image %1 (check the folder exists and is writable)")
-                     .arg(QDir::toNativeSeparators(path));
-    return false;
-}
-
-bool RewardCurvesView::exportPdf(const QString &path, QString *error, const QSize &size)
-{
-    redrawNow();
-    const QSize s = size.isEmpty() ? m_plot->size() : size;
-    if (m_plot->savePdf(path, s.width(), s.height(), QCP::epNoCosmetic, QString(), tr("Reward curves")))
-        return true;
-    if (error)
-        *error = tr("Could not write the PDF %1 (check the folder exists and is writable)")
-                     .arg(QDir::toNativeSeparators(path));
-    return false;
-}
-
-void RewardCurvesView::exportWithDialog(const QString &kind)
-{
-    const QString filter = kind == QLatin1String("png") ? tr("PNG images (*.png)")
-                           : kind == QLatin1String("pdf") ? tr("PDF documents (*.pdf)")
-                                                          : tr("CSV files (*.csv)");
-    QString path = QFileDialog::getSaveFileName(this, tr("Export reward curves"),
-                                                QStringLiteral("reward_curves.") + kind, filter);
-    if (path.isEmpty())
-        return;
-    if (!path.endsWith(QLatin1Char('.') + kind, Qt::CaseInsensitive))
-        path += QLatin1Char('.') + kind;
-    QString error;
-    const bool ok = kind == QLatin1String("png")   ? exportPng(path, &error)
-                    : kind == QLatin1String("pdf") ? exportPdf(path, &error)
-                                                   : exportCsv(path, &error);
-    if (!ok)
-        QMessageBox::warning(this, tr("Export failed"), error);
+    return exportPlot(m_plot, path, kind, size, tr("Reward curves"), error);
 }
 
 int RewardCurvesView::markerCount() const

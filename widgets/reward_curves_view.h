@@ -75,9 +75,9 @@ public:
     void setShowRaw(bool show);
 
     // Exports return false and set *error when the file cannot be written.
-    // An empty size means the widget's current size.
-    bool exportPng(const QString &path, QString *error = nullptr, const QSize &size = QSize());
-    bool exportPdf(const QString &path, QString *error = nullptr, const QSize &size = QSize());
+    // The plot as kind "png", "svg" or "pdf" (see exportPlot in plot_export.h);
+    // an empty size means the plot's current size.
+    bool exportImage(const QString &path, const QString &kind, QString *error = nullptr, const QSize &size = QSize());
     // Raw values, one row per run and step: run,step,reward_mean,kl,loss,
     // <aspect>...,gold_<aspect>...,gold_objective. Missing values are empty.
     bool exportCsv(const QString &path, QString *error = nullptr) const;
@@ -162,7 +162,6 @@ private:
     void onLegendClick(QCPLegend *legend, QCPAbstractLegendItem *item, QMouseEvent *event);
     void onMouseMove(QMouseEvent *event);
     void onDoubleClick(QMouseEvent *event);
-    void exportWithDialog(const QString &kind);
 
     QVector<view::AspectSpec> m_aspects;
     QMap<qint64, Run> m_runs;

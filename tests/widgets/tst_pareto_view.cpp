@@ -1,7 +1,9 @@
 // The Pareto view: front ids and hypervolume of a hand-made cloud, axis and
 // value-source switching, the reference point, click picking and the
-// coalescing redraw; and a rendering with realistic data.
+// coalescing redraw; the exports (SVG, PNG and CSV read back; the generic
+// checks are in tst_plot_export); and a rendering with realistic data.
 #include "pareto_view.h"
+#include "exported_files.h"
 
 #include <qcustomplot.h>
 
@@ -10,6 +12,7 @@
 #include <QLabel>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -29,6 +32,9 @@ private slots:
     void trajectoryCounts();
     void clickPicksNearestPoint();
     void redrawIsCoalesced();
+    void exportSvgShowsTheCloud();
+    void exportPngAtTheSizeAsked();
+    void exportCsvListsPlottedPoints();
     void rendersRealisticData();
 };
 
@@ -281,6 +287,85 @@ void TestParetoView::redrawIsCoalesced()
     QCOMPARE(replots.count(), 1);   // 20 appends, one redraw
 }
 
+void TestParetoView::exportSvgShowsTheCloud()
+{
+    ParetoView view;
+    view.setAspects(aspects());
+    view.setTrajectory({stepPoint(6, {0.15, 0.5, 0, 0}), stepPoint(7, {0.3, 0.65, 0, 0})});
+    view.setSamples(5, handCloud());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("pareto.svg"));
+    QString error;
+    QVERIFY2(view.exportImage(path, QStringLiteral("svg"), &error, QSize(800, 500)), qPrintable(error));
+
+    const test::SvgSummary svg = test::readSvg(path);
+    QVERIFY2(svg.error.isEmpty(), qPrintable(svg.error));
+    QCOMPARE(svg.root, QStringLiteral("svg"));
+    QCOMPARE(svg.viewBox, QStringLiteral("0 0 800 500"));
+    QCOMPARE(svg.title, QStringLiteral("Pareto plot: meaningfulness against politeness"));
+    QVERIFY2(svg.hasText(QStringLiteral("politeness (reward model)")), qPrintable(svg.texts.join(QLatin1Char('|'))));
+    QVERIFY(svg.hasText(QStringLiteral("meaningfulness")));
+    // Every sample is a grey circle (outline #5c5c5c), plus one in the
+    // legend; the three front samples are ringed in orange, plus the legend's.
+    QCOMPARE(svg.count(QStringLiteral("circle"), QStringLiteral("#5c5c5c")), 5 + 1);
+    QCOMPARE(svg.count(QStringLiteral("circle"), QStringLiteral("#d95f02")), 3 + 1);
+    QCOMPARE(test::renderSvg(path).size(), QSize(800, 500));   // Qt's renderer reads it
+}
+
+void TestParetoView::exportPngAtTheSizeAsked()
+{
+    ParetoView view;
+    view.setAspects(aspects());
+    view.setSamples(5, handCloud());
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("pareto.png"));
+    QString error;
+    QVERIFY2(view.exportImage(png, QStringLiteral("png"), &error, QSize(700, 450)), qPrintable(error));
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(700, 450));
+    const int orange = test::countPixels(image, QColor(217, 95, 2));   // the front's rings and staircase
+    QVERIFY2(orange > 50, qPrintable(QString::number(orange)));
+    QVERIFY(!view.exportImage(QStringLiteral("/nonexistent-dir/x/pareto.png"), QStringLiteral("png"), &error));
+    QVERIFY2(error.contains(QStringLiteral("pareto.png")), qPrintable(error));
+}
+
+void TestParetoView::exportCsvListsPlottedPoints()
+{
+    ParetoView view;
+    view.setAspects(aspects());
+    view.setTrajectory({stepPoint(7, {0.3, 0.65, 0, 0}), stepPoint(6, {0.15, 0.5, 0, 0}),
+                        stepPoint(8, {0.4, view::missing(), 0, 0})});   // not plotted
+    QVector<view::SampleRow> cloud = handCloud();
+    for (view::SampleRow &s : cloud)
+        s.runId = 1;
+    cloud[4].scores[1] = view::missing();   // 105: not plotted
+    view.setSamples(5, cloud);
+    // politeness x meaningfulness: 101 (0.2,0.8), 102 (0.5,0.5) and 103
+    // (0.8,0.2) are the front, 104 (0.4,0.4) is dominated by 102.
+    QCOMPARE(view.csvText(), QStringLiteral("point,run,step,sample,politeness,meaningfulness,on_front\n"
+                                            "step_mean,1,6,,0.15,0.5,\n"
+                                            "step_mean,1,7,,0.3,0.65,\n"
+                                            "sample,1,5,101,0.2,0.8,1\n"
+                                            "sample,1,5,102,0.5,0.5,1\n"
+                                            "sample,1,5,103,0.8,0.2,1\n"
+                                            "sample,1,5,104,0.4,0.4,0\n"));
+    // Other axes: the columns follow them, and 104 (0.5,0.2) is dominated by
+    // 102 (0.9,0.6) on actionability x safety.
+    view.setAxes(2, 3);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("points.csv"));
+    QString error;
+    QVERIFY2(view.exportCsv(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1 + 3 + 5);   // step 8 and 105 miss only meaningfulness
+    QCOMPARE(lines.first(), QStringLiteral("point,run,step,sample,actionability,safety,on_front"));
+    QCOMPARE(lines.at(3), QStringLiteral("step_mean,1,8,,0,0,"));
+    QVERIFY(lines.contains(QStringLiteral("sample,1,5,104,0.5,0.2,0")));
+    QVERIFY(lines.contains(QStringLiteral("sample,1,5,105,0.2,0.95,1")));
+}
+
 void TestParetoView::rendersRealisticData()
 {
     QRandomGenerator rng(7);
@@ -327,6 +412,9 @@ void TestParetoView::rendersRealisticData()
     const QImage image = view.grab().toImage();
     QCOMPARE(image.size(), QSize(900, 600) * image.devicePixelRatio());
     QVERIFY(image.save(QDir::temp().filePath(QStringLiteral("pareto_view.png"))));
+    QString error;
+    QVERIFY2(view.exportImage(QDir::temp().filePath(QStringLiteral("pareto_view.svg")), QStringLiteral("svg"), &error),
+             qPrintable(error));
 }
 
 QTEST_MAIN(TestParetoView)

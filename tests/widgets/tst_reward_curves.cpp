@@ -3,6 +3,7 @@
 // markers, legend toggling, coalesced live updates and the exports.
 #include "curve_smoothing.h"
 #include "reward_curves_view.h"
+#include "exported_files.h"
 
 #include <qcustomplot.h>
 
@@ -88,6 +89,7 @@ private slots:
     void exportCsvWritesRawValues();
     void exportCsvToUnwritablePathFails();
     void exportPngReadableImage();
+    void exportSvgIsThePlot();
     void renderRealisticRun();
 };
 
@@ -350,8 +352,10 @@ void TestRewardCurves::exportCsvToUnwritablePathFails()
     QString error;
     QVERIFY(!view.exportCsv(QStringLiteral("/nonexistent-dir/x/curves.csv"), &error));
     QVERIFY(error.contains(QStringLiteral("curves.csv")));
-    QVERIFY(!view.exportPng(QStringLiteral("/nonexistent-dir/x/curves.png"), &error));
+    QVERIFY(!view.exportImage(QStringLiteral("/nonexistent-dir/x/curves.png"), QStringLiteral("png"), &error));
     QVERIFY(error.contains(QStringLiteral("curves.png")));
+    QVERIFY(!view.exportImage(QStringLiteral("/nonexistent-dir/x/curves.svg"), QStringLiteral("svg"), &error));
+    QVERIFY2(error.contains(QStringLiteral("curves.svg")), qPrintable(error));
 }
 
 void TestRewardCurves::exportPngReadableImage()
@@ -366,23 +370,56 @@ void TestRewardCurves::exportPngReadableImage()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("curves.png"));
     QString error;
-    QVERIFY2(view.exportPng(path, &error, QSize(900, 600)), qPrintable(error));
+    QVERIFY2(view.exportImage(path, QStringLiteral("png"), &error, QSize(900, 600)), qPrintable(error));
     QImage image(path);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), QSize(900, 600));
     // Aspect a's colour (#1f77b4) is drawn somewhere: the curve, not just axes.
-    int blue = 0;
-    for (int y = 0; y < image.height(); ++y)
-        for (int x = 0; x < image.width(); ++x)
-            blue += image.pixelColor(x, y) == QColor(0x1f, 0x77, 0xb4) ? 1 : 0;
+    const int blue = test::countPixels(image, QColor(0x1f, 0x77, 0xb4));
     QVERIFY2(blue > 100, qPrintable(QString::number(blue)));
     // The PDF is a real PDF document.
     const QString pdf = dir.filePath(QStringLiteral("curves.pdf"));
-    QVERIFY2(view.exportPdf(pdf, &error, QSize(900, 600)), qPrintable(error));
+    QVERIFY2(view.exportImage(pdf, QStringLiteral("pdf"), &error, QSize(900, 600)), qPrintable(error));
     QFile f(pdf);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(f.read(5) == "%PDF-");
     QVERIFY(f.size() > 2000);
+}
+
+// The generic checks (viewBox, replacing the file, failures) are in
+// tst_plot_export; here, that the SVG is this view's plot.
+void TestRewardCurves::exportSvgIsThePlot()
+{
+    RewardCurvesView view;
+    view.setAspects({{QStringLiteral("politeness")}, {QStringLiteral("meaningfulness")}});
+    view.setSmoothing(0.0);
+    view.setShowRaw(false);
+    QVector<StepPoint> pts;
+    for (int s = 0; s < 20; ++s)
+        pts << point(1, s, {0.2 + 0.03 * s, 0.6 - 0.01 * s}, {}, 1.0 + 0.1 * s, 0.001 * s, 0.1);
+    view.setRun(1, QStringLiteral("run"), pts);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("curves.svg"));
+    QString error;
+    QVERIFY2(view.exportImage(path, QStringLiteral("svg"), &error, QSize(900, 600)), qPrintable(error));
+
+    const test::SvgSummary svg = test::readSvg(path);
+    QVERIFY2(svg.error.isEmpty(), qPrintable(svg.error));
+    QCOMPARE(svg.viewBox, QStringLiteral("0 0 900 600"));
+    QCOMPARE(svg.title, QStringLiteral("Reward curves"));
+    // The legend names the aspects; the axes are labelled.
+    QVERIFY2(svg.hasText(QStringLiteral("politeness")), qPrintable(svg.texts.join(QLatin1Char('|'))));
+    QVERIFY(svg.hasText(QStringLiteral("meaningfulness")));
+    QVERIFY(svg.hasText(QStringLiteral("step")));
+    // Each aspect is one line through its 20 steps, in its colour (#1f77b4,
+    // #ff7f0e), with a short stroke of the same colour in the legend.
+    QCOMPARE(svg.longestPolyline(QStringLiteral("#1f77b4")), 20);
+    QCOMPARE(svg.longestPolyline(QStringLiteral("#ff7f0e")), 20);
+    // Qt's own SVG renderer reads it and draws the curve.
+    const QImage image = test::renderSvg(path);
+    QCOMPARE(image.size(), QSize(900, 600));
+    const int blue = test::countPixels(image, QColor(0x1f, 0x77, 0xb4));
+    QVERIFY2(blue > 100, qPrintable(QString::number(blue)));
 }
 
 // Realistic data, rendered for a person to look at (path printed).
@@ -419,9 +456,14 @@ void TestRewardCurves::renderRealisticRun()
                      {2, 40, QStringLiteral("reward_model"), QStringLiteral("RM v2")}});
     const QString path = QDir::temp().filePath(QStringLiteral("reward_curves.png"));
     QString error;
-    QVERIFY2(view.exportPng(path, &error, QSize(1000, 650)), qPrintable(error));
+    QVERIFY2(view.exportImage(path, QStringLiteral("png"), &error, QSize(1000, 650)), qPrintable(error));
     view.grab().save(QDir::temp().filePath(QStringLiteral("reward_curves_widget.png")));
     QCOMPARE(QImage(path).size(), QSize(1000, 650));
+    const QString svg = QDir::temp().filePath(QStringLiteral("reward_curves.svg"));
+    QVERIFY2(view.exportImage(svg, QStringLiteral("svg"), &error, QSize(1000, 650)), qPrintable(error));
+    QVERIFY2(view.exportImage(QDir::temp().filePath(QStringLiteral("reward_curves.pdf")), QStringLiteral("pdf"), &error,
+                              QSize(1000, 650)),
+             qPrintable(error));
     // An older run overlaid: drawn lighter, named "<run>: <series>".
     QVector<StepPoint> base;
     for (const StepPoint &p : pts) {
@@ -436,8 +478,9 @@ void TestRewardCurves::renderRealisticRun()
         base << b;
     }
     view.setRun(1, QStringLiteral("baseline"), base);
-    QVERIFY(view.exportPng(QDir::temp().filePath(QStringLiteral("reward_curves_two_runs.png")), &error, QSize(1000, 650)));
-    qInfo("rendered %s", qPrintable(path));
+    QVERIFY(view.exportImage(QDir::temp().filePath(QStringLiteral("reward_curves_two_runs.png")), QStringLiteral("png"),
+                             &error, QSize(1000, 650)));
+    qInfo("rendered %s and %s", qPrintable(path), qPrintable(svg));
 }
 
 QTEST_MAIN(TestRewardCurves)
