@@ -268,10 +268,6 @@
         <translation>Über Alignment Workbench</translation>
     </message>
     <message>
-        <source>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO with live aspect weights, a Pareto view of the trade-offs and a relabel-retrain loop for the reward model.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO mit live einstellbaren Aspektgewichten, einer Pareto-Ansicht der Zielkonflikte und einem Kreislauf aus Neu-Labeln und Neu-Trainieren für das Belohnungsmodell.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
@@ -294,6 +290,97 @@
     <message>
         <source>Im&amp;port (merge) labels…</source>
         <translation>Labels im&amp;portieren (zusammenführen)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;trained policy…</source>
+        <translation>&amp;Trainierte Policy exportieren…</translation>
+    </message>
+    <message>
+        <source>Export &amp;reward model…</source>
+        <translation>Belohnungsmodell &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Import re&amp;ward model…</source>
+        <translation>Belohnungsmodell imp&amp;ortieren…</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO with live aspect weights, a Pareto view of the trade-offs and a relabel-retrain loop for the reward model.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Free software under the GNU General Public License, version 3 or (at your option) any later version; it comes with no warranty.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO mit live einstellbaren Aspektgewichten, einer Pareto-Ansicht der Zielkonflikte und einem Kreislauf aus Neu-Labeln und Neu-Trainieren für das Belohnungsmodell.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Freie Software unter der GNU General Public License, Version 3 oder (nach Ihrer Wahl) jeder späteren Version; ohne jede Gewährleistung.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>awb::ModelExportDialog</name>
+    <message>
+        <source>Export trained policy</source>
+        <translation>Trainierte Policy exportieren</translation>
+    </message>
+    <message>
+        <source>Export reward model</source>
+        <translation>Belohnungsmodell exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;Checkpoint:</source>
+        <translation>&amp;Checkpoint:</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>&amp;Version:</translation>
+    </message>
+    <message>
+        <source>&amp;Model folder (Hugging Face; LoRA adapters merged in)</source>
+        <translation>&amp;Modellordner (Hugging Face; LoRA-Adapter eingerechnet)</translation>
+    </message>
+    <message>
+        <source>LoRA &amp;adapters only (PEFT layout; needs the base model)</source>
+        <translation>Nur LoRA-&amp;Adapter (PEFT-Layout; braucht das Basismodell)</translation>
+    </message>
+    <message>
+        <source>Layout:</source>
+        <translation>Layout:</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>New &amp;folder:</source>
+        <translation>Neuer &amp;Ordner:</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Exportieren</translation>
+    </message>
+    <message>
+        <source>Folder to create the export in</source>
+        <translation>Ordner, in dem der Export angelegt wird</translation>
+    </message>
+    <message>
+        <source>No run of this workspace has a checkpoint yet.</source>
+        <translation>Noch kein Lauf dieses Arbeitsbereichs hat einen Checkpoint.</translation>
+    </message>
+    <message>
+        <source>The workspace has no reward model yet.</source>
+        <translation>Der Arbeitsbereich hat noch kein Belohnungsmodell.</translation>
+    </message>
+    <message>
+        <source>Name a folder to create.</source>
+        <translation>Geben Sie einen neuen Ordner an.</translation>
+    </message>
+    <message>
+        <source>%1 exists and is not an empty folder.</source>
+        <translation>%1 existiert und ist kein leerer Ordner.</translation>
+    </message>
+    <message>
+        <source>Writes adapter_config.json, adapter_model.safetensors and the tokenizer; PEFT loads them onto the base model named inside.</source>
+        <translation>Schreibt adapter_config.json, adapter_model.safetensors und den Tokenizer; PEFT lädt sie auf das darin genannte Basismodell.</translation>
+    </message>
+    <message>
+        <source>Writes config.json, model.safetensors (fp32) and the tokenizer: a folder transformers loads as it is.</source>
+        <translation>Schreibt config.json, model.safetensors (fp32) und den Tokenizer: ein Ordner, den transformers direkt lädt.</translation>
+    </message>
+    <message>
+        <source>Writes a self-contained copy (LoRA adapters merged in) that File ▸ Import reward model reads back, here or in another workspace.</source>
+        <translation>Schreibt eine eigenständige Kopie (LoRA-Adapter eingerechnet), die Datei ▸ Belohnungsmodell importieren hier oder in einem anderen Arbeitsbereich wieder einliest.</translation>
     </message>
 </context>
 <context>
@@ -550,6 +637,81 @@ Klicken zeigt die Samples dieses Schritts.</translation>
         <source>Step means (old → new)</source>
         <translation>Schrittmittel (alt → neu)</translation>
     </message>
+    <message>
+        <source>Exp&amp;ort</source>
+        <translation>Exp&amp;ortieren</translation>
+    </message>
+    <message>
+        <source>Save the plot (PNG, SVG, PDF) or the plotted points with their run and step (CSV)</source>
+        <translation>Das Diagramm (PNG, SVG, PDF) oder die gezeichneten Punkte mit Lauf und Schritt (CSV) speichern</translation>
+    </message>
+    <message>
+        <source>Export Pareto plot</source>
+        <translation>Pareto-Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>Export plotted points as &amp;CSV…</source>
+        <translation>Gezeichnete Punkte als &amp;CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Pareto plot</source>
+        <translation>Pareto-Diagramm</translation>
+    </message>
+    <message>
+        <source>Pareto plot: %1 against %2</source>
+        <translation>Pareto-Diagramm: %1 gegen %2</translation>
+    </message>
+</context>
+<context>
+    <name>awb::PlotExport</name>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>%1, exported from Alignment Workbench</source>
+        <translation>%1, exportiert aus Alignment Workbench</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG images (*.svg)</source>
+        <translation>SVG-Bilder (*.svg)</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF-Dokumente (*.pdf)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Could not write %1: &quot;%2&quot; is not an image kind (png, svg or pdf)</source>
+        <translation>%1 konnte nicht geschrieben werden: „%2“ ist keine Bildart (png, svg oder pdf)</translation>
+    </message>
+    <message>
+        <source>the plot could not be drawn</source>
+        <translation>das Diagramm konnte nicht gezeichnet werden</translation>
+    </message>
+    <message>
+        <source>Export as &amp;PNG image…</source>
+        <translation>Als &amp;PNG-Bild exportieren…</translation>
+    </message>
+    <message>
+        <source>Export as S&amp;VG…</source>
+        <translation>Als S&amp;VG exportieren…</translation>
+    </message>
+    <message>
+        <source>Export as P&amp;DF…</source>
+        <translation>Als P&amp;DF exportieren…</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardCurvesView</name>
@@ -622,14 +784,6 @@ Klicken zeigt die Samples dieses Schritts.</translation>
         <translation>Ansicht &amp;zurücksetzen</translation>
     </message>
     <message>
-        <source>Export as &amp;PNG image…</source>
-        <translation>Als &amp;PNG-Bild exportieren…</translation>
-    </message>
-    <message>
-        <source>Export as P&amp;DF…</source>
-        <translation>Als P&amp;DF exportieren…</translation>
-    </message>
-    <message>
         <source>Export raw values as &amp;CSV…</source>
         <translation>Rohwerte als &amp;CSV exportieren…</translation>
     </message>
@@ -638,48 +792,16 @@ Klicken zeigt die Samples dieses Schritts.</translation>
         <translation>&amp;Exportieren</translation>
     </message>
     <message>
-        <source>Save the plot (PNG, PDF) or the raw values of every run (CSV)</source>
-        <translation>Das Diagramm (PNG, PDF) oder die Rohwerte aller Läufe (CSV) speichern</translation>
-    </message>
-    <message>
         <source>run %1</source>
         <translation>Lauf %1</translation>
-    </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>%1 konnte nicht geschrieben werden: %2</translation>
-    </message>
-    <message>
-        <source>Could not write the image %1 (check the folder exists and is writable)</source>
-        <translation>Das Bild %1 konnte nicht geschrieben werden (prüfen Sie, ob der Ordner existiert und beschreibbar ist)</translation>
     </message>
     <message>
         <source>Reward curves</source>
         <translation>Belohnungskurven</translation>
     </message>
     <message>
-        <source>Could not write the PDF %1 (check the folder exists and is writable)</source>
-        <translation>Das PDF %1 konnte nicht geschrieben werden (prüfen Sie, ob der Ordner existiert und beschreibbar ist)</translation>
-    </message>
-    <message>
-        <source>PNG images (*.png)</source>
-        <translation>PNG-Bilder (*.png)</translation>
-    </message>
-    <message>
-        <source>PDF documents (*.pdf)</source>
-        <translation>PDF-Dokumente (*.pdf)</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV-Dateien (*.csv)</translation>
-    </message>
-    <message>
         <source>Export reward curves</source>
         <translation>Belohnungskurven exportieren</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
         <source>Ra&amp;w</source>
@@ -699,6 +821,10 @@ Das Mausrad zoomt die Schrittachse, Ziehen verschiebt sie.
 Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
 Überfahren zeigt die Werte des neuesten Laufs; Doppelklick öffnet diesen Schritt.</translation>
     </message>
+    <message>
+        <source>Save the plot (PNG, SVG, PDF) or the raw values of every run (CSV)</source>
+        <translation>Das Diagramm (PNG, SVG, PDF) oder die Rohwerte aller Läufe (CSV) speichern</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>
@@ -709,6 +835,14 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
     <message>
         <source>Reward model v%1 trained on %2 labelled samples (+%3 replayed). Validation RMSE/Pearson: %4</source>
         <translation>Belohnungsmodell v%1 auf %2 gelabelten Samples trainiert (+%3 wiederverwendet). Validierung RMSE/Pearson: %4</translation>
+    </message>
+    <message>
+        <source>Reward model v%1 imported from %2 (%3 aspects, trained on %4 labels)</source>
+        <translation>Belohnungsmodell v%1 aus %2 importiert (%3 Aspekte, trainiert auf %4 Labels)</translation>
+    </message>
+    <message>
+        <source>No reward model was imported: %1</source>
+        <translation>Es wurde kein Belohnungsmodell importiert: %1</translation>
     </message>
 </context>
 <context>
@@ -1682,6 +1816,57 @@ Label</translation>
     <message>
         <source>JSON lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON-Zeilen (*.jsonl);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2 — step %3 (LoRA)</source>
+        <translation>Lauf %1 · %2 — Schritt %3 (LoRA)</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2 — step %3</source>
+        <translation>Lauf %1 · %2 — Schritt %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>v%1 — %n label(s), %2</source>
+        <translation>
+            <numerusform>v%1 — %n Label, %2</numerusform>
+            <numerusform>v%1 — %n Labels, %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An export is still running; wait for it to finish.</source>
+        <translation>Ein Export läuft noch; warten Sie, bis er fertig ist.</translation>
+    </message>
+    <message>
+        <source>Exporting the policy to %1…</source>
+        <translation>Policy wird nach %1 exportiert…</translation>
+    </message>
+    <message>
+        <source>LoRA adapters of step %1 written to %2 (%3 tensors, %4)</source>
+        <translation>LoRA-Adapter von Schritt %1 nach %2 geschrieben (%3 Tensoren, %4)</translation>
+    </message>
+    <message>
+        <source>Policy of step %1 written to %2 (%3 tensors, %4)</source>
+        <translation>Policy von Schritt %1 nach %2 geschrieben (%3 Tensoren, %4)</translation>
+    </message>
+    <message>
+        <source>Exporting the reward model to %1…</source>
+        <translation>Belohnungsmodell wird nach %1 exportiert…</translation>
+    </message>
+    <message>
+        <source>Reward model written to %1 (aspects: %2)</source>
+        <translation>Belohnungsmodell nach %1 geschrieben (Aspekte: %2)</translation>
+    </message>
+    <message>
+        <source>The reward model is being retrained; import when that has finished.</source>
+        <translation>Das Belohnungsmodell wird gerade neu trainiert; importieren Sie, wenn das fertig ist.</translation>
+    </message>
+    <message>
+        <source>Importing the reward model from %1…</source>
+        <translation>Belohnungsmodell wird aus %1 importiert…</translation>
+    </message>
+    <message>
+        <source>Import reward model (a folder with reward_model.json)</source>
+        <translation>Belohnungsmodell importieren (ein Ordner mit reward_model.json)</translation>
     </message>
 </context>
 </TS>

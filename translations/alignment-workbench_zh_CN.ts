@@ -266,10 +266,6 @@
         <translation>关于 Alignment Workbench</translation>
     </message>
     <message>
-        <source>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO with live aspect weights, a Pareto view of the trade-offs and a relabel-retrain loop for the reward model.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;维度权重可实时调整的 GRPO，展示各维度权衡的帕累托视图，以及奖励模型的“重新标注—重新训练”循环。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
@@ -292,6 +288,97 @@
     <message>
         <source>Im&amp;port (merge) labels…</source>
         <translation>导入（合并）标注(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;trained policy…</source>
+        <translation>导出训练后的策略(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;reward model…</source>
+        <translation>导出奖励模型(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Import re&amp;ward model…</source>
+        <translation>导入奖励模型(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO with live aspect weights, a Pareto view of the trade-offs and a relabel-retrain loop for the reward model.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Free software under the GNU General Public License, version 3 or (at your option) any later version; it comes with no warranty.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;维度权重可实时调整的 GRPO，展示各维度权衡的帕累托视图，以及奖励模型的“重新标注—重新训练”循环。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;自由软件，依据 GNU 通用公共许可证第 3 版或（由您选择）任何更新版本发布；不提供任何担保。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>awb::ModelExportDialog</name>
+    <message>
+        <source>Export trained policy</source>
+        <translation>导出训练后的策略</translation>
+    </message>
+    <message>
+        <source>Export reward model</source>
+        <translation>导出奖励模型</translation>
+    </message>
+    <message>
+        <source>&amp;Checkpoint:</source>
+        <translation>检查点(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>版本(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>&amp;Model folder (Hugging Face; LoRA adapters merged in)</source>
+        <translation>模型文件夹（Hugging Face；已合并 LoRA 适配器）(&amp;M)</translation>
+    </message>
+    <message>
+        <source>LoRA &amp;adapters only (PEFT layout; needs the base model)</source>
+        <translation>仅 LoRA 适配器（PEFT 布局；需要基础模型）(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Layout:</source>
+        <translation>布局：</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>New &amp;folder:</source>
+        <translation>新文件夹(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Folder to create the export in</source>
+        <translation>在其中创建导出的文件夹</translation>
+    </message>
+    <message>
+        <source>No run of this workspace has a checkpoint yet.</source>
+        <translation>此工作区的运行尚无检查点。</translation>
+    </message>
+    <message>
+        <source>The workspace has no reward model yet.</source>
+        <translation>此工作区尚无奖励模型。</translation>
+    </message>
+    <message>
+        <source>Name a folder to create.</source>
+        <translation>请指定要创建的文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 exists and is not an empty folder.</source>
+        <translation>%1 已存在且不是空文件夹。</translation>
+    </message>
+    <message>
+        <source>Writes adapter_config.json, adapter_model.safetensors and the tokenizer; PEFT loads them onto the base model named inside.</source>
+        <translation>写入 adapter_config.json、adapter_model.safetensors 和分词器；PEFT 会将其加载到其中指定的基础模型上。</translation>
+    </message>
+    <message>
+        <source>Writes config.json, model.safetensors (fp32) and the tokenizer: a folder transformers loads as it is.</source>
+        <translation>写入 config.json、model.safetensors（fp32）和分词器：transformers 可直接加载的文件夹。</translation>
+    </message>
+    <message>
+        <source>Writes a self-contained copy (LoRA adapters merged in) that File ▸ Import reward model reads back, here or in another workspace.</source>
+        <translation>写入一个独立的副本（已合并 LoRA 适配器），可在此处或其他工作区通过“文件 ▸ 导入奖励模型”读回。</translation>
     </message>
 </context>
 <context>
@@ -547,6 +634,81 @@ Click to show this step&apos;s samples.</source>
         <source>Step means (old → new)</source>
         <translation>各步均值（旧 → 新）</translation>
     </message>
+    <message>
+        <source>Exp&amp;ort</source>
+        <translation>导出(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Save the plot (PNG, SVG, PDF) or the plotted points with their run and step (CSV)</source>
+        <translation>保存图表（PNG、SVG、PDF）或带运行和步骤的绘制点（CSV）</translation>
+    </message>
+    <message>
+        <source>Export Pareto plot</source>
+        <translation>导出帕累托图</translation>
+    </message>
+    <message>
+        <source>Export plotted points as &amp;CSV…</source>
+        <translation>将绘制点导出为 CSV(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Pareto plot</source>
+        <translation>帕累托图</translation>
+    </message>
+    <message>
+        <source>Pareto plot: %1 against %2</source>
+        <translation>帕累托图：%1 对 %2</translation>
+    </message>
+</context>
+<context>
+    <name>awb::PlotExport</name>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1, exported from Alignment Workbench</source>
+        <translation>%1，由 Alignment Workbench 导出</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG images (*.svg)</source>
+        <translation>SVG 图片 (*.svg)</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Could not write %1: &quot;%2&quot; is not an image kind (png, svg or pdf)</source>
+        <translation>无法写入 %1：“%2”不是图片类型（png、svg 或 pdf）</translation>
+    </message>
+    <message>
+        <source>the plot could not be drawn</source>
+        <translation>无法绘制图表</translation>
+    </message>
+    <message>
+        <source>Export as &amp;PNG image…</source>
+        <translation>导出为 PNG 图片(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Export as S&amp;VG…</source>
+        <translation>导出为 SVG(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Export as P&amp;DF…</source>
+        <translation>导出为 PDF(&amp;D)…</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardCurvesView</name>
@@ -619,14 +781,6 @@ Click to show this step&apos;s samples.</source>
         <translation>重置视图(&amp;R)</translation>
     </message>
     <message>
-        <source>Export as &amp;PNG image…</source>
-        <translation>导出为 PNG 图片(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>Export as P&amp;DF…</source>
-        <translation>导出为 PDF(&amp;D)…</translation>
-    </message>
-    <message>
         <source>Export raw values as &amp;CSV…</source>
         <translation>将原始值导出为 CSV(&amp;C)…</translation>
     </message>
@@ -635,48 +789,16 @@ Click to show this step&apos;s samples.</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <source>Save the plot (PNG, PDF) or the raw values of every run (CSV)</source>
-        <translation>保存图表（PNG、PDF）或所有运行的原始值（CSV）</translation>
-    </message>
-    <message>
         <source>run %1</source>
         <translation>运行 %1</translation>
-    </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
-    </message>
-    <message>
-        <source>Could not write the image %1 (check the folder exists and is writable)</source>
-        <translation>无法写入图片 %1（请检查文件夹是否存在且可写）</translation>
     </message>
     <message>
         <source>Reward curves</source>
         <translation>奖励曲线</translation>
     </message>
     <message>
-        <source>Could not write the PDF %1 (check the folder exists and is writable)</source>
-        <translation>无法写入 PDF %1（请检查文件夹是否存在且可写）</translation>
-    </message>
-    <message>
-        <source>PNG images (*.png)</source>
-        <translation>PNG 图片 (*.png)</translation>
-    </message>
-    <message>
-        <source>PDF documents (*.pdf)</source>
-        <translation>PDF 文档 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
         <source>Export reward curves</source>
         <translation>导出奖励曲线</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
     </message>
     <message>
         <source>Ra&amp;w</source>
@@ -696,6 +818,10 @@ Hover for the values of the newest run; double click opens that step.</source>
 单击图例条目可隐藏或显示其曲线。
 悬停显示最新运行的数值；双击打开该步。</translation>
     </message>
+    <message>
+        <source>Save the plot (PNG, SVG, PDF) or the raw values of every run (CSV)</source>
+        <translation>保存图表（PNG、SVG、PDF）或所有运行的原始值（CSV）</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>
@@ -706,6 +832,14 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>Reward model v%1 trained on %2 labelled samples (+%3 replayed). Validation RMSE/Pearson: %4</source>
         <translation>奖励模型 v%1 已在 %2 个已标注样本上训练完成（另回放 %3 个）。验证集 RMSE/Pearson：%4</translation>
+    </message>
+    <message>
+        <source>Reward model v%1 imported from %2 (%3 aspects, trained on %4 labels)</source>
+        <translation>已从 %2 导入奖励模型 v%1（%3 个维度，基于 %4 个标注训练）</translation>
+    </message>
+    <message>
+        <source>No reward model was imported: %1</source>
+        <translation>未导入奖励模型：%1</translation>
     </message>
 </context>
 <context>
@@ -1672,6 +1806,56 @@ label</source>
     <message>
         <source>JSON lines (*.jsonl);;CSV (*.csv)</source>
         <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2 — step %3 (LoRA)</source>
+        <translation>运行 %1 · %2 — 第 %3 步（LoRA）</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2 — step %3</source>
+        <translation>运行 %1 · %2 — 第 %3 步</translation>
+    </message>
+    <message numerus="yes">
+        <source>v%1 — %n label(s), %2</source>
+        <translation>
+            <numerusform>v%1 — %n 个标注，%2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An export is still running; wait for it to finish.</source>
+        <translation>仍有导出正在进行，请等待其完成。</translation>
+    </message>
+    <message>
+        <source>Exporting the policy to %1…</source>
+        <translation>正在将策略导出到 %1…</translation>
+    </message>
+    <message>
+        <source>LoRA adapters of step %1 written to %2 (%3 tensors, %4)</source>
+        <translation>第 %1 步的 LoRA 适配器已写入 %2（%3 个张量，%4）</translation>
+    </message>
+    <message>
+        <source>Policy of step %1 written to %2 (%3 tensors, %4)</source>
+        <translation>第 %1 步的策略已写入 %2（%3 个张量，%4）</translation>
+    </message>
+    <message>
+        <source>Exporting the reward model to %1…</source>
+        <translation>正在将奖励模型导出到 %1…</translation>
+    </message>
+    <message>
+        <source>Reward model written to %1 (aspects: %2)</source>
+        <translation>奖励模型已写入 %1（维度：%2）</translation>
+    </message>
+    <message>
+        <source>The reward model is being retrained; import when that has finished.</source>
+        <translation>奖励模型正在重新训练，请在完成后再导入。</translation>
+    </message>
+    <message>
+        <source>Importing the reward model from %1…</source>
+        <translation>正在从 %1 导入奖励模型…</translation>
+    </message>
+    <message>
+        <source>Import reward model (a folder with reward_model.json)</source>
+        <translation>导入奖励模型（包含 reward_model.json 的文件夹）</translation>
     </message>
 </context>
 </TS>
