@@ -46,6 +46,9 @@ void describeOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("threads"),
                       QCoreApplication::translate("Workbench", "Compute threads for this run (0: all cores)."),
                       QStringLiteral("n")});
+    parser.addPositionalArgument(QStringLiteral("workspace"),
+                                 QCoreApplication::translate("Workbench", "A workspace (.awb) to open, as --workspace."),
+                                 QStringLiteral("[workspace]"));
     parser.addOption({QStringLiteral("language"),
                       QCoreApplication::translate("Workbench", "User interface language for this run: en, de or zh_CN "
                                                                "(default: the Settings menu, else the system's)."),
@@ -84,6 +87,17 @@ bool parseWorkbenchArguments(const QStringList &arguments, WorkbenchOptions *opt
     }
     options->demo = parser.isSet(QStringLiteral("demo"));
     options->workspacePath = parser.value(QStringLiteral("workspace"));
+    // A file manager (the desktop entry's %f) names the workspace alone.
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1 || (positional.size() == 1 && !options->workspacePath.isEmpty())) {
+        QStringList named = positional;
+        if (!options->workspacePath.isEmpty())
+            named.prepend(options->workspacePath);
+        *error = QCoreApplication::translate("Workbench", "name one workspace, not %1").arg(named.join(QStringLiteral(", ")));
+        return false;
+    }
+    if (!positional.isEmpty())
+        options->workspacePath = positional.first();
     options->stallReport = parser.isSet(QStringLiteral("stall-report"));
     options->language = parser.value(QStringLiteral("language")).trimmed();
     if (parser.isSet(QStringLiteral("train-steps"))) {

@@ -15,7 +15,7 @@ struct WorkbenchOptions
     int height = 0;
     int threads = -1;         // --threads N overrides the setting compute/threads for this run
     bool demo = false;        // --demo: open the shipped demo (workspace: --workspace, else the user's demo.awb)
-    QString workspacePath;    // --workspace FILE: open (create) this workspace
+    QString workspacePath;    // --workspace FILE, or FILE alone: open (create) this workspace
     int trainSteps = 0;       // --train-steps N: start GRPO for N steps at once; with --screenshot, shoot when done
     bool stallReport = false; // --stall-report: print the longest event-loop stall when quitting
     QString language;         // --language CODE ("en", "de", "zh_CN"): overrides the setting ui/language for this run

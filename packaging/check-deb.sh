@@ -32,6 +32,7 @@ need bin/awb
 need bin/alignment-workbench
 need share/applications/$id.desktop
 need share/metainfo/$id.metainfo.xml
+need share/mime/packages/$id.xml
 need share/icons/hicolor/scalable/apps/alignment-workbench.svg
 for s in 16 22 24 32 48 64 128 256; do
   need share/icons/hicolor/${s}x${s}/apps/alignment-workbench.png
@@ -64,6 +65,17 @@ if command -v desktop-file-validate >/dev/null; then
 fi
 if command -v appstreamcli >/dev/null; then
   appstreamcli validate --no-net "$root/usr/share/metainfo/$id.metainfo.xml" || problem "appstreamcli validate"
+fi
+# The workspace type: the desktop entry opens what the MIME file declares,
+# and a MIME database built from the packaged file maps *.awb to it.
+mime="$(sed -n 's/.*<mime-type type="\([^"]*\)".*/\1/p' "$root/usr/share/mime/packages/$id.xml")"
+grep -qx "MimeType=$mime;" "$root/usr/share/applications/$id.desktop" || problem "desktop MimeType is not $mime"
+grep -q '^Exec=alignment-workbench %f$' "$root/usr/share/applications/$id.desktop" || problem "desktop Exec takes no %f"
+if command -v update-mime-database >/dev/null; then
+  mkdir -p "$out/mime/packages"
+  cp "$root/usr/share/mime/packages/$id.xml" "$out/mime/packages/"
+  update-mime-database "$out/mime" || problem "update-mime-database rejects $id.xml"
+  grep -q "^50:$mime:\*\.awb$" "$out/mime/globs2" || problem "*.awb is not mapped to $mime"
 fi
 rm -rf "$root"
 

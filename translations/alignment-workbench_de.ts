@@ -89,6 +89,14 @@
         <source>cannot start training</source>
         <translation>Training kann nicht gestartet werden</translation>
     </message>
+    <message>
+        <source>A workspace (.awb) to open, as --workspace.</source>
+        <translation>Ein zu öffnender Arbeitsbereich (.awb), wie --workspace.</translation>
+    </message>
+    <message>
+        <source>name one workspace, not %1</source>
+        <translation>nennen Sie einen Arbeitsbereich, nicht %1</translation>
+    </message>
 </context>
 <context>
     <name>awb::LabelEditor</name>

@@ -87,6 +87,14 @@
         <source>cannot start training</source>
         <translation>无法开始训练</translation>
     </message>
+    <message>
+        <source>A workspace (.awb) to open, as --workspace.</source>
+        <translation>要打开的工作区（.awb），同 --workspace。</translation>
+    </message>
+    <message>
+        <source>name one workspace, not %1</source>
+        <translation>只能指定一个工作区，而不是 %1</translation>
+    </message>
 </context>
 <context>
     <name>awb::LabelEditor</name>

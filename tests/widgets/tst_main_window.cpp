@@ -95,12 +95,17 @@ void TestMainWindow::parsesCommandLine_data()
     QTest::addColumn<bool>("ok");
     QTest::addColumn<int>("width");
     QTest::addColumn<int>("threads");
-    QTest::newRow("plain") << QStringList{"aw"} << true << 0 << -1;
-    QTest::newRow("size") << QStringList{"aw", "--size", "1600x1000", "--screenshot", "x.png"} << true << 1600 << -1;
-    QTest::newRow("threads") << QStringList{"aw", "--threads", "2"} << true << 0 << 2;
-    QTest::newRow("bad size") << QStringList{"aw", "--size", "big"} << false << 0 << -1;
-    QTest::newRow("bad threads") << QStringList{"aw", "--threads", "-3"} << false << 0 << -1;
-    QTest::newRow("unknown option") << QStringList{"aw", "--frobnicate"} << false << 0 << -1;
+    QTest::addColumn<QString>("workspace");
+    QTest::newRow("plain") << QStringList{"aw"} << true << 0 << -1 << QString();
+    QTest::newRow("size") << QStringList{"aw", "--size", "1600x1000", "--screenshot", "x.png"} << true << 1600 << -1 << QString();
+    QTest::newRow("threads") << QStringList{"aw", "--threads", "2"} << true << 0 << 2 << QString();
+    QTest::newRow("workspace option") << QStringList{"aw", "--workspace", "a.awb"} << true << 0 << -1 << "a.awb";
+    QTest::newRow("workspace alone") << QStringList{"aw", "/data/b.awb"} << true << 0 << -1 << "/data/b.awb";
+    QTest::newRow("two workspaces") << QStringList{"aw", "a.awb", "b.awb"} << false << 0 << -1 << QString();
+    QTest::newRow("option and file") << QStringList{"aw", "--workspace", "a.awb", "b.awb"} << false << 0 << -1 << QString();
+    QTest::newRow("bad size") << QStringList{"aw", "--size", "big"} << false << 0 << -1 << QString();
+    QTest::newRow("bad threads") << QStringList{"aw", "--threads", "-3"} << false << 0 << -1 << QString();
+    QTest::newRow("unknown option") << QStringList{"aw", "--frobnicate"} << false << 0 << -1 << QString();
 }
 
 void TestMainWindow::parsesCommandLine()
@@ -109,6 +114,7 @@ void TestMainWindow::parsesCommandLine()
     QFETCH(bool, ok);
     QFETCH(int, width);
     QFETCH(int, threads);
+    QFETCH(QString, workspace);
     WorkbenchOptions options;
     QString error;
     QCOMPARE(parseWorkbenchArguments(args, &options, &error), ok);
@@ -118,6 +124,7 @@ void TestMainWindow::parsesCommandLine()
     }
     QCOMPARE(options.width, width);
     QCOMPARE(options.threads, threads);
+    QCOMPARE(options.workspacePath, workspace);
 }
 
 QTEST_MAIN(TestMainWindow)
