@@ -17,6 +17,16 @@ if(AWB_WERROR)
     target_compile_options(awb_warnings INTERFACE -Werror)
 endif()
 
+# Hardening, as Debian's dpkg-buildflags gives its packages: fortified libc
+# calls (which need optimisation), the strong stack protector, and
+# relocations resolved at load time and then made read-only. Sanitizer
+# builds leave them out.
+if(NOT AWB_ASAN AND NOT AWB_TSAN)
+    add_compile_definitions($<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
+    add_compile_options(-fstack-protector-strong)
+    add_link_options(LINKER:-z,relro LINKER:-z,now)
+endif()
+
 if(AWB_ASAN)
     add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     add_link_options(-fsanitize=address,undefined)
