@@ -123,17 +123,25 @@ bool WorkbenchController::runTransfer(const QString &title, std::function<QStrin
     return true;
 }
 
-bool WorkbenchController::startPolicyExport(const QString &checkpoint, const QString &folder, bool adapters)
+bool WorkbenchController::startPolicyExport(const QString &checkpoint, const QString &folder, bool adapters,
+                                            const QString &dtype)
 {
-    return runTransfer(tr("Exporting the policy to %1…").arg(folder), [checkpoint, folder, adapters] {
+    return runTransfer(tr("Exporting the policy to %1…").arg(folder), [checkpoint, folder, adapters, dtype] {
         const PolicyExportResult r = exportPolicy(
-            ss(checkpoint), ss(folder), adapters ? PolicyExportLayout::Adapters : PolicyExportLayout::Merged);
-        return (adapters ? tr("LoRA adapters of step %1 written to %2 (%3 tensors, %4)")
-                         : tr("Policy of step %1 written to %2 (%3 tensors, %4)"))
+            ss(checkpoint), ss(folder), adapters ? PolicyExportLayout::Adapters : PolicyExportLayout::Merged, 0,
+            ss(dtype));
+        const QString size = QLocale().formattedDataSize(static_cast<qint64>(r.bytes));
+        if (adapters)
+            return tr("LoRA adapters of step %1 written to %2 (%3 tensors, %4)")
+                .arg(r.step)
+                .arg(qs(r.path))
+                .arg(r.tensors)
+                .arg(size);
+        return tr("Policy of step %1 written to %2 (%3 tensors, %4, %5)")
             .arg(r.step)
             .arg(qs(r.path))
             .arg(r.tensors)
-            .arg(QLocale().formattedDataSize(static_cast<qint64>(r.bytes)));
+            .arg(size, qs(r.dtype));
     });
 }
 
@@ -170,7 +178,7 @@ void WorkbenchController::exportPolicyWithDialog()
     if (dialog.exec() != QDialog::Accepted)
         return;
     QSettings().setValue(QLatin1String(kExportFolderKey), QFileInfo(dialog.folder()).absolutePath());
-    startPolicyExport(dialog.source().path, dialog.folder(), dialog.adapters());
+    startPolicyExport(dialog.source().path, dialog.folder(), dialog.adapters(), dialog.dtype());
 }
 
 void WorkbenchController::exportRewardModelWithDialog()

@@ -41,6 +41,14 @@ ModelExportDialog::ModelExportDialog(Kind kind, const QVector<Source> &sources, 
         layout->addWidget(m_adapters);
         form->addRow(tr("Layout:"), layout);
         connect(m_adapters, &QRadioButton::toggled, this, &ModelExportDialog::sourceChanged);
+        m_dtype = new QComboBox(this);
+        m_dtype->setObjectName(QStringLiteral("dtypeCombo"));
+        m_dtype->addItem(tr("float32 (as trained)"), QStringLiteral("float32"));
+        m_dtype->addItem(tr("bfloat16 (half the size)"), QStringLiteral("bfloat16"));
+        m_dtype->addItem(tr("float16 (half the size)"), QStringLiteral("float16"));
+        m_dtype->setToolTip(tr("Precision of the weights written; adapters are always float32"));
+        form->addRow(tr("&Weights:"), m_dtype);
+        connect(m_dtype, &QComboBox::currentIndexChanged, this, &ModelExportDialog::validate);
     }
     m_folder = new QLineEdit(this);
     m_folder->setObjectName(QStringLiteral("folderEdit"));
@@ -80,6 +88,11 @@ ModelExportDialog::Source ModelExportDialog::source() const
 
 bool ModelExportDialog::adapters() const { return m_adapters && m_adapters->isChecked(); }
 
+QString ModelExportDialog::dtype() const
+{
+    return m_dtype && !adapters() ? m_dtype->currentData().toString() : QStringLiteral("float32");
+}
+
 QString ModelExportDialog::folder() const { return m_folder->text().trimmed(); }
 
 void ModelExportDialog::sourceChanged()
@@ -89,6 +102,7 @@ void ModelExportDialog::sourceChanged()
         m_adapters->setEnabled(s.lora);
         if (!s.lora)
             m_merged->setChecked(true);
+        m_dtype->setEnabled(!adapters());
     }
     // Suggest a folder named after the source, beside the last one chosen.
     const QString parent = m_folder->text().isEmpty() ? m_parentFolder : QFileInfo(folder()).absolutePath();
@@ -122,8 +136,8 @@ void ModelExportDialog::validate()
         m_note->setText(m_kind == Kind::Policy
                             ? (adapters() ? tr("Writes adapter_config.json, adapter_model.safetensors and the "
                                                "tokenizer; PEFT loads them onto the base model named inside.")
-                                          : tr("Writes config.json, model.safetensors (fp32) and the tokenizer: "
-                                               "a folder transformers loads as it is."))
+                                          : tr("Writes config.json, model.safetensors (%1) and the tokenizer: "
+                                               "a folder transformers loads as it is.").arg(dtype()))
                             : tr("Writes a self-contained copy (LoRA adapters merged in) that File ▸ Import "
                                  "reward model reads back, here or in another workspace."));
     else

@@ -2,7 +2,7 @@
 // The dialog behind File ▸ Export trained policy and Export reward model:
 // pick what to export (a run's checkpoint, or a reward-model version), the
 // layout (policies only: a merged model folder, or LoRA adapters when the
-// checkpoint has them) and a new folder. It only collects the choice; the
+// checkpoint has them), the precision of a merged folder, and a new folder. It only collects the choice; the
 // controller does the export. GUI thread only.
 
 #include <QDialog>
@@ -36,6 +36,7 @@ public:
 
     Source source() const;
     bool adapters() const;     // policy: LoRA adapters only (PEFT layout)
+    QString dtype() const;     // policy, merged: "float32", "bfloat16" or "float16"
     QString folder() const;    // the folder to create
 
 private:
@@ -48,6 +49,7 @@ private:
     QComboBox *m_source = nullptr;
     QRadioButton *m_merged = nullptr;
     QRadioButton *m_adapters = nullptr;
+    QComboBox *m_dtype = nullptr;
     QLineEdit *m_folder = nullptr;
     QLabel *m_note = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

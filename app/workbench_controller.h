@@ -94,7 +94,8 @@ public:
     // Each returns false, with a message, when it cannot start.
     QVector<ModelExportDialog::Source> policyExportSources() const;
     QVector<ModelExportDialog::Source> rewardModelExportSources() const;
-    bool startPolicyExport(const QString &checkpoint, const QString &folder, bool adapters);
+    bool startPolicyExport(const QString &checkpoint, const QString &folder, bool adapters,
+                           const QString &dtype = QStringLiteral("float32"));
     bool startRewardModelExport(const QString &modelDir, const QString &folder);
     bool startRewardModelImport(const QString &folder);
     // Draws (on) or removes another run of the workspace, faded, on the reward

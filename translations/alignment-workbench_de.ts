@@ -383,12 +383,32 @@
         <translation>Schreibt adapter_config.json, adapter_model.safetensors und den Tokenizer; PEFT lädt sie auf das darin genannte Basismodell.</translation>
     </message>
     <message>
-        <source>Writes config.json, model.safetensors (fp32) and the tokenizer: a folder transformers loads as it is.</source>
-        <translation>Schreibt config.json, model.safetensors (fp32) und den Tokenizer: ein Ordner, den transformers direkt lädt.</translation>
-    </message>
-    <message>
         <source>Writes a self-contained copy (LoRA adapters merged in) that File ▸ Import reward model reads back, here or in another workspace.</source>
         <translation>Schreibt eine eigenständige Kopie (LoRA-Adapter eingerechnet), die Datei ▸ Belohnungsmodell importieren hier oder in einem anderen Arbeitsbereich wieder einliest.</translation>
+    </message>
+    <message>
+        <source>float32 (as trained)</source>
+        <translation>float32 (wie trainiert)</translation>
+    </message>
+    <message>
+        <source>bfloat16 (half the size)</source>
+        <translation>bfloat16 (halbe Größe)</translation>
+    </message>
+    <message>
+        <source>float16 (half the size)</source>
+        <translation>float16 (halbe Größe)</translation>
+    </message>
+    <message>
+        <source>Precision of the weights written; adapters are always float32</source>
+        <translation>Genauigkeit der geschriebenen Gewichte; Adapter sind immer float32</translation>
+    </message>
+    <message>
+        <source>&amp;Weights:</source>
+        <translation>&amp;Gewichte:</translation>
+    </message>
+    <message>
+        <source>Writes config.json, model.safetensors (%1) and the tokenizer: a folder transformers loads as it is.</source>
+        <translation>Schreibt config.json, model.safetensors (%1) und den Tokenizer: ein Ordner, den transformers direkt lädt.</translation>
     </message>
 </context>
 <context>
@@ -1853,10 +1873,6 @@ Label</translation>
         <translation>LoRA-Adapter von Schritt %1 nach %2 geschrieben (%3 Tensoren, %4)</translation>
     </message>
     <message>
-        <source>Policy of step %1 written to %2 (%3 tensors, %4)</source>
-        <translation>Policy von Schritt %1 nach %2 geschrieben (%3 Tensoren, %4)</translation>
-    </message>
-    <message>
         <source>Exporting the reward model to %1…</source>
         <translation>Belohnungsmodell wird nach %1 exportiert…</translation>
     </message>
@@ -1875,6 +1891,10 @@ Label</translation>
     <message>
         <source>Import reward model (a folder with reward_model.json)</source>
         <translation>Belohnungsmodell importieren (ein Ordner mit reward_model.json)</translation>
+    </message>
+    <message>
+        <source>Policy of step %1 written to %2 (%3 tensors, %4, %5)</source>
+        <translation>Policy von Schritt %1 nach %2 geschrieben (%3 Tensoren, %4, %5)</translation>
     </message>
 </context>
 </TS>

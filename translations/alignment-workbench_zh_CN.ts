@@ -381,12 +381,32 @@
         <translation>写入 adapter_config.json、adapter_model.safetensors 和分词器；PEFT 会将其加载到其中指定的基础模型上。</translation>
     </message>
     <message>
-        <source>Writes config.json, model.safetensors (fp32) and the tokenizer: a folder transformers loads as it is.</source>
-        <translation>写入 config.json、model.safetensors（fp32）和分词器：transformers 可直接加载的文件夹。</translation>
-    </message>
-    <message>
         <source>Writes a self-contained copy (LoRA adapters merged in) that File ▸ Import reward model reads back, here or in another workspace.</source>
         <translation>写入一个独立的副本（已合并 LoRA 适配器），可在此处或其他工作区通过“文件 ▸ 导入奖励模型”读回。</translation>
+    </message>
+    <message>
+        <source>float32 (as trained)</source>
+        <translation>float32（与训练时相同）</translation>
+    </message>
+    <message>
+        <source>bfloat16 (half the size)</source>
+        <translation>bfloat16（一半大小）</translation>
+    </message>
+    <message>
+        <source>float16 (half the size)</source>
+        <translation>float16（一半大小）</translation>
+    </message>
+    <message>
+        <source>Precision of the weights written; adapters are always float32</source>
+        <translation>写入权重的精度；适配器始终为 float32</translation>
+    </message>
+    <message>
+        <source>&amp;Weights:</source>
+        <translation>权重(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Writes config.json, model.safetensors (%1) and the tokenizer: a folder transformers loads as it is.</source>
+        <translation>写入 config.json、model.safetensors（%1）和分词器：transformers 可直接加载的文件夹。</translation>
     </message>
 </context>
 <context>
@@ -1842,10 +1862,6 @@ label</source>
         <translation>第 %1 步的 LoRA 适配器已写入 %2（%3 个张量，%4）</translation>
     </message>
     <message>
-        <source>Policy of step %1 written to %2 (%3 tensors, %4)</source>
-        <translation>第 %1 步的策略已写入 %2（%3 个张量，%4）</translation>
-    </message>
-    <message>
         <source>Exporting the reward model to %1…</source>
         <translation>正在将奖励模型导出到 %1…</translation>
     </message>
@@ -1864,6 +1880,10 @@ label</source>
     <message>
         <source>Import reward model (a folder with reward_model.json)</source>
         <translation>导入奖励模型（包含 reward_model.json 的文件夹）</translation>
+    </message>
+    <message>
+        <source>Policy of step %1 written to %2 (%3 tensors, %4, %5)</source>
+        <translation>第 %1 步的策略已写入 %2（%3 个张量，%4，%5）</translation>
     </message>
 </context>
 </TS>

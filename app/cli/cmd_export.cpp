@@ -59,6 +59,7 @@ void registerPolicyExport(CLI::App &app, CommandContext &ctx)
         std::int64_t run = 0, step = -1;
         bool adapters = false;
         double shardMb = 0;
+        std::string dtype = "float32";
     };
     auto o = std::make_shared<Options>();
     exp->add_option("--db", o->db, "Workspace (SQLite file)");
@@ -67,6 +68,9 @@ void registerPolicyExport(CLI::App &app, CommandContext &ctx)
     exp->add_option("--checkpoint", o->checkpoint, "A checkpoint-<step> folder, instead of --db/--run/--step");
     exp->add_option("--out", o->out, "New (or empty) folder to write")->required();
     exp->add_flag("--adapters", o->adapters, "LoRA adapters in PEFT layout instead of a merged model (LoRA runs only)");
+    exp->add_option("--dtype", o->dtype, "Weights of a merged folder: float32, bfloat16 (half the size) or float16")
+        ->check(CLI::IsMember(policyExportDtypes()))
+        ->capture_default_str();
     exp->add_option("--shard-mb", o->shardMb, "Split model.safetensors into shards of at most this size; 0: one file")
         ->capture_default_str();
     exp->callback([&ctx, o] {
@@ -80,8 +84,8 @@ void registerPolicyExport(CLI::App &app, CommandContext &ctx)
             }
             const PolicyExportResult r = exportPolicy(
                 checkpoint, o->out, o->adapters ? PolicyExportLayout::Adapters : PolicyExportLayout::Merged,
-                static_cast<std::uint64_t>(o->shardMb * 1024 * 1024));
-            ctx.out << nlohmann::json{{"path", r.path},     {"layout", r.layout}, {"step", r.step},
+                static_cast<std::uint64_t>(o->shardMb * 1024 * 1024), o->dtype);
+            ctx.out << nlohmann::json{{"path", r.path},     {"layout", r.layout}, {"dtype", r.dtype}, {"step", r.step},
                                       {"tensors", r.tensors}, {"bytes", r.bytes}, {"checkpoint", checkpoint}}
                            .dump()
                     << "\n";

@@ -120,8 +120,11 @@ public:
     // Hugging Face state dict (names as transformers writes them), views of the
     // live weights. With mergedLora the adapters are folded into the weights.
     NamedTensors stateDict(bool mergedLora = false) const;
-    // Writes config.json and model.safetensors (sharded above maxShardBytes).
-    void save(const std::string &dir, std::uint64_t maxShardBytes = 0, bool mergedLora = true) const;
+    // Writes config.json and model.safetensors (sharded above maxShardBytes),
+    // the weights in `storeDtype` (Undefined: the model's own dtype; the
+    // config's torch_dtype says which).
+    void save(const std::string &dir, std::uint64_t maxShardBytes = 0, bool mergedLora = true,
+              c10::ScalarType storeDtype = c10::ScalarType::Undefined) const;
 
     // Training switches: dropout in LoRA, gradients on the base weights.
     void setTraining(bool training) { m_training = training; }

@@ -370,15 +370,18 @@ NamedTensors CausalLM::stateDict(bool mergedLora) const
     return out;
 }
 
-void CausalLM::save(const std::string &dir, std::uint64_t maxShardBytes, bool mergedLora) const
+void CausalLM::save(const std::string &dir, std::uint64_t maxShardBytes, bool mergedLora,
+                    c10::ScalarType storeDtype) const
 {
+    const c10::ScalarType dtype = storeDtype == c10::ScalarType::Undefined ? m_dtype : storeDtype;
+    if (dtype != at::kFloat && dtype != at::kBFloat16 && dtype != at::kHalf)
+        throw Error(dir + ": weights can be saved as float32, bfloat16 or float16, not " + c10::toString(dtype));
     NamedTensors tensors;
     for (auto &[name, t] : stateDict(mergedLora))
-        tensors.emplace_back(name, t.detach());
+        tensors.emplace_back(name, t.detach().to(dtype));   // no copy when the dtype is already right
     saveCheckpoint(dir, tensors, maxShardBytes);
     ModelConfig config = m_config;
-    if (config.torchDtype.empty() || config.torchDtype != std::string(c10::toString(m_dtype)))
-        config.torchDtype = m_dtype == at::kBFloat16 ? "bfloat16" : m_dtype == at::kHalf ? "float16" : "float32";
+    config.torchDtype = dtype == at::kBFloat16 ? "bfloat16" : dtype == at::kHalf ? "float16" : "float32";
     saveModelConfig(dir, config);
 }
 

@@ -77,9 +77,20 @@ std::vector<CheckpointSummary> runCheckpoints(const std::string &dir)
     return out;
 }
 
+std::vector<std::string> policyExportDtypes() { return {"float32", "bfloat16", "float16"}; }
+
 PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string &outDir, PolicyExportLayout layout,
-                                std::uint64_t maxShardBytes)
+                                std::uint64_t maxShardBytes, const std::string &dtype)
 {
+    const c10::ScalarType storeDtype = dtype == "bfloat16" ? at::kBFloat16
+                                       : dtype == "float16" ? at::kHalf
+                                       : dtype == "float32" ? at::kFloat
+                                                            : c10::ScalarType::Undefined;
+    if (storeDtype == c10::ScalarType::Undefined)
+        throw Error("policy export: unknown dtype \"" + dtype + "\" (float32, bfloat16 or float16)");
+    if (layout == PolicyExportLayout::Adapters && storeDtype != at::kFloat)
+        throw Error("policy export: adapters are written in float32 as PEFT trains them; " + dtype
+                    + " applies to a merged model folder");
     const CheckpointSummary cp = describeCheckpoint(checkpoint);
     const std::string policyDir = (fs::path(cp.path) / "policy").string();
     if (layout == PolicyExportLayout::Adapters && !cp.lora)
@@ -94,6 +105,7 @@ PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string
     PolicyExportResult result;
     result.step = cp.step;
     result.layout = layout == PolicyExportLayout::Merged ? "merged" : "adapters";
+    result.dtype = dtype;
 
     std::unique_ptr<CausalLM> model = CausalLM::load(cp.lora ? cp.baseModel : policyDir);
     if (cp.lora) {
@@ -105,10 +117,10 @@ PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string
             config["base_model_name_or_path"] = fs::absolute(cp.baseModel).lexically_normal().string();
             writeFileAtomically(configPath, config.dump(2) + "\n");
         } else {
-            model->save(staging.string(), maxShardBytes, /*mergedLora=*/true);
+            model->save(staging.string(), maxShardBytes, /*mergedLora=*/true, storeDtype);
         }
     } else {
-        model->save(staging.string(), maxShardBytes, false);
+        model->save(staging.string(), maxShardBytes, false, storeDtype);
     }
     copyTokenizerFiles(cp, staging);
     countWritten(staging, result);

@@ -11,7 +11,9 @@
 //            trained on) + adapter_model.safetensors + the tokenizer files.
 //            Only for runs trained with use_lora.
 //
-// Weights are written in fp32, the precision training keeps them in.
+// A merged folder is written in fp32 (the precision training keeps) unless
+// `dtype` asks for "bfloat16" or "float16" (half the size; the merge itself is
+// done in fp32 first). Adapters are always written in fp32.
 // The export folder appears whole or not at all (AtomicFolder); a folder that
 // exists and is not empty is refused before anything is written.
 // Any thread; reads only the checkpoint and the base model. Core-only header (no torch).
@@ -42,15 +44,20 @@ struct PolicyExportResult
 {
     std::string path;           // the folder written
     std::string layout;         // "merged" or "adapters"
+    std::string dtype;          // of the weights written
     std::int64_t step = 0;
     std::int64_t tensors = 0;   // tensors written
     std::uint64_t bytes = 0;    // size of the safetensors written
 };
 
+// The dtypes a merged export can be written in: "float32", "bfloat16", "float16".
+std::vector<std::string> policyExportDtypes();
+
 // Throws Error naming the file when the checkpoint or its base model cannot be
-// read, Adapters is asked of a full fine-tuning checkpoint, or the target
-// folder is not new or empty.
+// read, Adapters is asked of a full fine-tuning checkpoint (or in another
+// dtype than float32), the dtype is unknown, or the target folder is not new
+// or empty.
 PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string &outDir, PolicyExportLayout layout,
-                                std::uint64_t maxShardBytes = 0);
+                                std::uint64_t maxShardBytes = 0, const std::string &dtype = "float32");
 
 } // namespace awb

@@ -142,6 +142,7 @@ void TestModelExport::loraCheckpointExportsMerged()
     QCOMPARE(r.step, 7);
     QCOMPARE(r.path, out.string());
     QCOMPARE(entries(out.parent_path()), QStringList{"merged"});   // no staging folder left
+    QCOMPARE(r.dtype, std::string("float32"));
     QVERIFY(fs::exists(out / "config.json"));
     QVERIFY(!fs::exists(out / "adapter_config.json"));
     QCOMPARE(fileText(out / "tokenizer.json"), fileText(fs::path(m_base) / "tokenizer.json"));
@@ -170,6 +171,27 @@ void TestModelExport::loraCheckpointExportsMerged()
     auto merged = CausalLM::load(out.string());
     QVERIFY(!merged->hasLora());
     QVERIFY((logitsOf(*merged) - logitsOf(*policy)).abs().max().item<float>() < 1e-4);
+
+    // In bfloat16 on request: each tensor is the fp32 export's, rounded; half the bytes.
+    const fs::path half = m_root / "exports" / "bf16";
+    const PolicyExportResult h = exportPolicy(cp, half.string(), PolicyExportLayout::Merged, 0, "bfloat16");
+    QCOMPARE(h.dtype, std::string("bfloat16"));
+    const Checkpoint halfSaved = Checkpoint::open(half.string());
+    QCOMPARE(halfSaved.names(), saved.names());
+    for (const auto &name : saved.names()) {
+        const at::Tensor t = halfSaved.tensor(name);
+        QCOMPARE(t.scalar_type(), at::kBFloat16);
+        QVERIFY2(at::equal(t, saved.tensor(name).to(at::kBFloat16)), name.c_str());
+    }
+    QVERIFY(h.bytes < r.bytes / 2 + 4096 && h.bytes > r.bytes / 2 - 4096);
+    std::ifstream halfConfig(half / "config.json");
+    QCOMPARE(nlohmann::json::parse(halfConfig).at("torch_dtype").get<std::string>(), std::string("bfloat16"));
+    QVERIFY(CausalLM::load(half.string())->config().vocabSize > 0);   // loads (as fp32)
+    std::string e = errorOf([&] { exportPolicy(cp, (m_root / "exports" / "x").string(), PolicyExportLayout::Adapters, 0, "float16"); });
+    QVERIFY2(e.find("adapters are written in float32") != std::string::npos, e.c_str());
+    e = errorOf([&] { exportPolicy(cp, (m_root / "exports" / "x").string(), PolicyExportLayout::Merged, 0, "int8"); });
+    QVERIFY2(e.find("unknown dtype \"int8\"") != std::string::npos, e.c_str());
+    QVERIFY(!fs::exists(m_root / "exports" / "x"));
 
     // Sharded on request: the shards hold the same tensors.
     const fs::path sharded = m_root / "exports" / "sharded";

@@ -22,6 +22,7 @@
 #include "workbench_controller.h"
 #include "workspace.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
@@ -289,12 +290,23 @@ void TestWorkbench::exportAndImportModels()
     QVERIFY(weights.size() > 100000);
     QVERIFY(weights == fileBytes(checkpoint + QStringLiteral("/policy/model.safetensors")));
 
+    // bfloat16 on request: the config says so, and the weights take about half the bytes.
+    const QString halfDir = tmp.filePath(QStringLiteral("exports/policy-bf16"));
+    QVERIFY(c.startPolicyExport(checkpoint, halfDir, false, QStringLiteral("bfloat16")));
+    QTRY_COMPARE_WITH_TIMEOUT(transfers.count(), 2, 120000);
+    QVERIFY2(transfers.at(1).at(0).toBool(), qPrintable(transfers.at(1).at(1).toString()));
+    QVERIFY(transfers.at(1).at(1).toString().endsWith(QStringLiteral(", bfloat16)")));
+    QCOMPARE(jsonFile(halfDir + QStringLiteral("/config.json")).value(QStringLiteral("torch_dtype")).toString(),
+             QStringLiteral("bfloat16"));
+    const qint64 halfSize = QFileInfo(halfDir + QStringLiteral("/model.safetensors")).size();
+    QVERIFY2(std::abs(2 * halfSize - weights.size()) < 8192, qPrintable(QString::number(halfSize)));
+
     // Adapters of a run that trained all weights: refused, nothing written.
     const QString adaptersDir = tmp.filePath(QStringLiteral("exports/adapters"));
     QVERIFY(c.startPolicyExport(checkpoint, adaptersDir, true));
-    QTRY_COMPARE_WITH_TIMEOUT(transfers.count(), 2, 120000);
-    QVERIFY(!transfers.at(1).at(0).toBool());
-    QVERIFY2(transfers.at(1).at(1).toString().contains(QStringLiteral("use_lora was off")), qPrintable(transfers.at(1).at(1).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(transfers.count(), 3, 120000);
+    QVERIFY(!transfers.at(2).at(0).toBool());
+    QVERIFY2(transfers.at(2).at(1).toString().contains(QStringLiteral("use_lora was off")), qPrintable(transfers.at(2).at(1).toString()));
     QVERIFY(!QFileInfo::exists(adaptersDir));
 
     // The reward model out, then back in as v2 with the same aspects.
@@ -303,8 +315,8 @@ void TestWorkbench::exportAndImportModels()
     QVERIFY2(versions.first().text.startsWith(QStringLiteral("v1 ")), qPrintable(versions.first().text));
     const QString rmDir = tmp.filePath(QStringLiteral("exports/reward-model"));
     QVERIFY(c.startRewardModelExport(versions.first().path, rmDir));
-    QTRY_COMPARE_WITH_TIMEOUT(transfers.count(), 3, 120000);
-    QVERIFY2(transfers.at(2).at(0).toBool(), qPrintable(transfers.at(2).at(1).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(transfers.count(), 4, 120000);
+    QVERIFY2(transfers.at(3).at(0).toBool(), qPrintable(transfers.at(3).at(1).toString()));
     QCOMPARE(jsonFile(rmDir + QStringLiteral("/aspects.json")), jsonFile(versions.first().path + QStringLiteral("/aspects.json")));
 
     QSignalSpy imported(&c.rewardModels(), &RewardModelController::finished);
@@ -328,6 +340,11 @@ void TestWorkbench::exportAndImportModels()
     QCOMPARE(folder->text(), QDir(tmp.path()).filePath(QStringLiteral("policy-run%1-step1").arg(runId)));
     QVERIFY(ok->isEnabled());
     QVERIFY(!dialog.findChild<QRadioButton *>(QStringLiteral("adaptersRadio"))->isEnabled());
+    auto *dtype = dialog.findChild<QComboBox *>(QStringLiteral("dtypeCombo"));
+    QCOMPARE(dialog.dtype(), QStringLiteral("float32"));
+    dtype->setCurrentIndex(1);
+    QCOMPARE(dialog.dtype(), QStringLiteral("bfloat16"));
+    QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("noteLabel"))->text().contains(QStringLiteral("(bfloat16)")));
     if (const QString shots = qEnvironmentVariable("AWB_SCREENSHOT_DIR"); !shots.isEmpty()) {
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
