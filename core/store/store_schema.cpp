@@ -10,7 +10,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 namespace awb::store_detail {
 
@@ -226,7 +228,24 @@ std::int64_t prepareWorkspace(SqliteDb &db, int busyTimeoutMs)
                           + " is newer than this build understands (up to " + std::to_string(kLatest)
                           + "); open it with a newer Alignment Workbench");
 
-    withContext(db, "switch to write-ahead logging", [&] { db.exec("PRAGMA journal_mode = WAL"); });
+    // Switching to WAL needs the file to itself for a moment, and SQLite may
+    // answer SQLITE_BUSY at once, without calling the busy handler, while
+    // another connection is creating the schema (two threads opening a new
+    // workspace together). Retry for as long as the busy timeout allows.
+    withContext(db, "switch to write-ahead logging", [&] {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busyTimeoutMs);
+        for (;;) {
+            try {
+                db.exec("PRAGMA journal_mode = WAL");
+                return;
+            } catch (const SqliteError &e) {
+                const int primary = e.code() & 0xff;
+                if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= deadline)
+                    throw;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    });
     db.exec("PRAGMA synchronous = FULL");
     if (version < kLatest) {
         db.exec("PRAGMA foreign_keys = OFF");
