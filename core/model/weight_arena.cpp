@@ -124,7 +124,7 @@ private:
 void moveToWeightArena(const std::vector<at::Tensor *> &tensors)
 {
     // Each distinct tensor once, in order of first appearance.
-    std::vector<at::Tensor *> todo;
+    std::vector<at::Tensor *> toMove;
     std::vector<const void *> seen;
     std::size_t bytes = 0;
     for (at::Tensor *t : tensors) {
@@ -134,14 +134,14 @@ void moveToWeightArena(const std::vector<at::Tensor *> &tensors)
         if (std::find(seen.begin(), seen.end(), key) != seen.end())
             continue;
         seen.push_back(key);
-        todo.push_back(t);
+        toMove.push_back(t);
         bytes += roundUp(static_cast<std::size_t>(t->nbytes()), kAlign);
     }
-    if (todo.empty())
+    if (toMove.empty())
         return;
     auto block = std::make_shared<Block>(bytes);
     std::size_t offset = 0;
-    for (at::Tensor *t : todo) {
+    for (at::Tensor *t : toMove) {
         const void *key = t->unsafeGetTensorImpl();
         const at::Tensor src = t->detach().contiguous();
         char *dst = block->data() + offset;
