@@ -130,7 +130,8 @@ void registerGenerate(CLI::App &app, CommandContext &ctx)
                 throw Error("--prompt: the prompt encodes to no tokens");
             SamplingOptions o = a->sampling;
             // EOS of the config and tokenizer, and the chat template's end of turn.
-            for (auto id : endOfTurnIds(tokenizer, model->config()))
+            limitToTokenizer(*model, tokenizer, a->model);
+            for (auto id : endOfTurnIds(tokenizer, model->config(), loadGenerationEosIds(a->model)))
                 o.eosTokenIds.push_back(id);
             if (tokenizer.padId())
                 o.padTokenId = *tokenizer.padId();

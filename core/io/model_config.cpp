@@ -272,6 +272,18 @@ ModelConfig loadModelConfig(const std::string &path)
     return parseModelConfig(readJsonFile(file), file);
 }
 
+std::vector<std::int64_t> loadGenerationEosIds(const std::string &dir)
+{
+    const fs::path file = fs::path(dir) / "generation_config.json";
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+        return {};
+    const nlohmann::json j = readJsonFile(file.string());
+    if (!j.is_object())
+        throw FormatError(file.string() + ": expected a JSON object");
+    return tokenIds(j, "eos_token_id", file.string());
+}
+
 nlohmann::json modelConfigToJson(const ModelConfig &c)
 {
     nlohmann::json j = c.raw.is_object() ? c.raw : nlohmann::json::object();

@@ -72,6 +72,12 @@ ModelConfig loadModelConfig(const std::string &path);
 // written back under its own family's name.
 nlohmann::json modelConfigToJson(const ModelConfig &config);
 
+// eos_token_id of dir/generation_config.json (a number or a list; Qwen2.5 and
+// Llama 3 list their end-of-turn tokens there, not in config.json). Empty when
+// the file is absent or has no such field; FormatError naming the file when it
+// is not JSON or the field is not integers.
+std::vector<std::int64_t> loadGenerationEosIds(const std::string &dir);
+
 // Writes dir/config.json atomically.
 void saveModelConfig(const std::string &dir, const ModelConfig &config);
 

@@ -286,18 +286,34 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
     return norm(x, m_finalNormWeight, m_finalNormBias);
 }
 
+at::Tensor CausalLM::outputHead() const
+{
+    return m_outputVocab > 0 ? m_lmHead.narrow(0, 0, m_outputVocab) : m_lmHead;
+}
+
+void CausalLM::setOutputVocab(std::int64_t n)
+{
+    m_outputVocab = n > 0 && n < m_lmHead.size(0) ? n : 0;
+}
+
+std::int64_t CausalLM::outputVocab() const
+{
+    return m_outputVocab > 0 ? m_outputVocab : m_lmHead.size(0);
+}
+
 at::Tensor CausalLM::logits(const at::Tensor &hidden) const
 {
-    if (hidden.dim() > 0 && hidden.scalar_type() == at::kFloat && hidden.size(-1) == m_lmHead.size(1)
-        && fastPath(hidden.numel() / m_lmHead.size(1), 1) && m_lmHead.is_contiguous())
+    const at::Tensor head = outputHead();   // the first rows of a contiguous matrix: still contiguous
+    if (hidden.dim() > 0 && hidden.scalar_type() == at::kFloat && hidden.size(-1) == head.size(1)
+        && fastPath(hidden.numel() / head.size(1), 1) && head.is_contiguous())
         return logitsFast(hidden);
     at::Tensor out;
     if (hidden.numel() == hidden.size(-1)) {   // one row: GEMV, see Projection::forward
         std::vector<std::int64_t> shape(hidden.sizes().begin(), hidden.sizes().end());
-        shape.back() = m_lmHead.size(0);
-        out = at::mv(m_lmHead, hidden.reshape({-1})).view(shape);
+        shape.back() = head.size(0);
+        out = at::mv(head, hidden.reshape({-1})).view(shape);
     } else {
-        out = at::linear(hidden, m_lmHead);
+        out = at::linear(hidden, head);
     }
     return out.scalar_type() == at::kFloat ? out : out.to(at::kFloat);
 }

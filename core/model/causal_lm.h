@@ -111,8 +111,18 @@ public:
     // Returns the final hidden states [B, T, hidden] after the last norm.
     at::Tensor forward(const at::Tensor &ids, const at::Tensor &positions, KvCache *cache = nullptr,
                        const at::Tensor &newValid = {});
-    // Logits [..., vocab] in fp32 from hidden states returned by forward().
+    // Logits [..., vocab] in fp32 from hidden states returned by forward();
+    // [..., outputVocab()] when an output limit is set.
     at::Tensor logits(const at::Tensor &hidden) const;
+
+    // Real folders pad the embedding past the tokenizer (Qwen2.5: 151,936 rows
+    // for 151,665 ids) and those rows hold no token. With a limit n, logits()
+    // scores ids [0, n) only, so nothing can sample, or normalise over, an id
+    // the tokenizer cannot decode (inference engines mask them the same way).
+    // n <= 0 or n >= the config's vocabulary removes the limit. The weights and
+    // the saved folder keep every row.
+    void setOutputVocab(std::int64_t n);
+    std::int64_t outputVocab() const;
 
     // A cache for `batch` sequences of up to `capacity` positions.
     KvCache makeCache(std::int64_t batch, std::int64_t capacity) const;
@@ -167,6 +177,7 @@ private:
     at::Tensor forwardFast(const at::Tensor &ids, const at::Tensor &positions, KvCache *cache,
                            const at::Tensor &keyValid);
     at::Tensor logitsFast(const at::Tensor &hidden) const;
+    at::Tensor outputHead() const;   // m_lmHead, narrowed to the output limit
     void forEachProjection(const std::function<void(Projection &)> &fn);
     void forEachProjection(const std::function<void(const Projection &)> &fn) const;
 
@@ -184,6 +195,7 @@ private:
     bool m_training = false;
     bool m_adaptersOn = true;
     bool m_loraMerged = false;
+    std::int64_t m_outputVocab = 0;   // 0: every row of m_lmHead
     std::unique_ptr<LoraOptions> m_loraOptions;
 };
 

@@ -186,11 +186,12 @@ at::Tensor CausalLM::forwardFast(const at::Tensor &ids, const at::Tensor &positi
 at::Tensor CausalLM::logitsFast(const at::Tensor &hidden) const
 {
     const at::Tensor h = hidden.contiguous();
-    const std::int64_t H = m_config.hiddenSize, V = m_lmHead.size(0), rows = h.numel() / H;
+    const at::Tensor head = outputHead();
+    const std::int64_t H = m_config.hiddenSize, V = head.size(0), rows = h.numel() / H;
     std::vector<std::int64_t> shape(h.sizes().begin(), h.sizes().end());
     shape.back() = V;
     at::Tensor out = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
-    kernels::linear(h.data_ptr<float>(), rows, H, H, m_lmHead.data_ptr<float>(), V, nullptr, out.data_ptr<float>(), V);
+    kernels::linear(h.data_ptr<float>(), rows, H, H, head.data_ptr<float>(), V, nullptr, out.data_ptr<float>(), V);
     return out;
 }
 

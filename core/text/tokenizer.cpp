@@ -135,6 +135,11 @@ std::int32_t Tokenizer::vocabSize() const
     return m_impl->model.idLimit();
 }
 
+bool Tokenizer::hasId(std::int32_t id) const
+{
+    return m_impl->model.idToToken(id) != nullptr;
+}
+
 std::optional<std::int32_t> Tokenizer::tokenToId(const std::string &token) const
 {
     return m_impl->model.tokenToId(token);

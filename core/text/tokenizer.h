@@ -60,6 +60,8 @@ public:
 
     // One more than the largest id (model vocabulary and added tokens).
     std::int32_t vocabSize() const;
+    // Whether `id` names a token (ids below vocabSize() may still be holes).
+    bool hasId(std::int32_t id) const;
     std::optional<std::int32_t> tokenToId(const std::string &token) const;
     // The vocabulary string of an id (byte-level form). Throws Error for an unknown id.
     std::string idToToken(std::int32_t id) const;

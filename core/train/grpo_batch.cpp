@@ -97,9 +97,19 @@ at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, doubl
     return selectiveLogSoftmax(logits, batch.targets, temperature);
 }
 
-std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelConfig &config)
+void limitToTokenizer(CausalLM &model, const Tokenizer &tokenizer, const std::string &label)
+{
+    if (tokenizer.vocabSize() > model.config().vocabSize)
+        throw Error(label + ": the tokenizer has " + std::to_string(tokenizer.vocabSize())
+                    + " ids but the model's embedding has only " + std::to_string(model.config().vocabSize) + " rows");
+    model.setOutputVocab(tokenizer.vocabSize());
+}
+
+std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelConfig &config,
+                                       const std::vector<std::int64_t> &generationEos)
 {
     std::vector<std::int64_t> ids(config.eosTokenIds.begin(), config.eosTokenIds.end());
+    ids.insert(ids.end(), generationEos.begin(), generationEos.end());
     if (const auto eos = tokenizer.eosId())
         ids.push_back(*eos);
     for (const char *marker : {"<|im_end|>", "<|eot_id|>", "<|end|>"}) {

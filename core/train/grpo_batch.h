@@ -64,9 +64,16 @@ struct GenerationBatch
 // entropy (no grad). Grad flows when grad mode is on.
 at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, double temperature, at::Tensor *entropy);
 
+// Limits the model's logits to the ids `tokenizer` can decode (CausalLM::setOutputVocab),
+// so padding rows of the embedding are never sampled. Throws Error naming `label` (the
+// model folder) when the tokenizer has more ids than the embedding has rows.
+void limitToTokenizer(CausalLM &model, const Tokenizer &tokenizer, const std::string &label);
+
 // The ids that end an assistant turn: config.json's and the tokenizer's EOS,
-// plus the chat template's end-of-turn token (<|im_end|>, <|eot_id|>, <|end|>).
-std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelConfig &config);
+// plus the chat template's end-of-turn token (<|im_end|>, <|eot_id|>, <|end|>)
+// and generation_config.json's eos ids (loadGenerationEosIds).
+std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelConfig &config,
+                                       const std::vector<std::int64_t> &generationEos = {});
 
 // A prompt as the policy sees it: a user turn in the chat template with the
 // generation prompt (when asked and the tokenizer has a template), tokenized,

@@ -162,7 +162,13 @@ GenerationBatch GrpoTrainer::Impl::generateGroups(const std::vector<std::int64_t
         c.tokens = seq.tokens;
         c.finish = finishReasonName(seq.finish);
         c.truncated = seq.finish != FinishReason::Eos;
-        c.text = tokenizer->decode(seq.tokens, true);
+        // An id without a token (a hole in an odd vocabulary) is left out of the text rather than
+        // failing the step; the tokens themselves are trained on unchanged.
+        std::vector<std::int32_t> known;
+        for (auto id : seq.tokens)
+            if (tokenizer->hasId(id))
+                known.push_back(id);
+        c.text = tokenizer->decode(known, true);
         batch.completions.push_back(std::move(c));
     }
     return batch;
@@ -251,7 +257,11 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
             d.reference->setBaseTrainable(false);
         }
     }
-    d.eosIds = endOfTurnIds(*d.tokenizer, d.policy->config());
+    // Padding rows of the embedding (ids the tokenizer has no token for) are never sampled nor scored.
+    limitToTokenizer(*d.policy, *d.tokenizer, o.model);
+    if (d.reference)
+        limitToTokenizer(*d.reference, *d.tokenizer, o.model);
+    d.eosIds = endOfTurnIds(*d.tokenizer, d.policy->config(), loadGenerationEosIds(o.model));
     d.padId = d.tokenizer->padId().value_or(d.eosIds.empty() ? 0 : d.eosIds.front());
     for (const auto &p : d.setup.prompts)
         d.promptIds.push_back(encodePrompt(*d.tokenizer, p, o.useChatTemplate, o.maxPromptLength));

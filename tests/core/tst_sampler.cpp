@@ -2,7 +2,9 @@
 // reference recomputed from scratch at every step, groups of G samples per
 // prompt, seeds, top-k/top-p, EOS and stop strings.
 #include "core/reference_lm.h"
+#include "core/reward_fixtures.h"
 #include "model/sampler.h"
+#include "train/grpo_batch.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -46,6 +48,7 @@ private slots:
     void temperatureScalesLogprobs();
     void eosAndStopStrings();
     void badRequests();
+    void paddingRowsAreNeverSampled();
 
 private:
     QTemporaryDir m_dir;
@@ -200,6 +203,54 @@ void TestSampler::badRequests()
     const GenerationResult r = generate(*m_model, {m_p1}, c, {}, [&] { return ++calls > 3; });
     QCOMPARE(r.sequences[0].finish, FinishReason::Cancelled);
     QCOMPARE(r.sequences[0].tokens.size(), 3u);
+}
+
+// A folder whose embedding has more rows than its tokenizer has ids (as Qwen2.5's
+// 151,936 against 151,665): the padding rows are made to dominate every
+// distribution, the token rows to tie. Limited to the tokenizer, sampling must
+// draw only token ids, each with log-probability -log(260) exactly (a uniform
+// distribution over the 260 ids the byte tokenizer knows).
+void TestSampler::paddingRowsAreNeverSampled()
+{
+    const std::string tokPath = rewardtest::writeByteTokenizer(m_dir.path().toStdString(), false);
+    const Tokenizer tok = Tokenizer::load(tokPath);
+    QCOMPARE(tok.vocabSize(), 260);
+    auto model = CausalLM::create(rewardtest::tinyLlama(), 3, {});   // 264 rows
+    {
+        at::NoGradGuard g;
+        at::Tensor head;
+        for (auto &[name, t] : model->stateDict())
+            if (name == "lm_head.weight")
+                head = t;
+        head.zero_();
+        head.narrow(0, 260, 4).normal_(0, 50);
+    }
+    SamplingOptions o;
+    o.maxNewTokens = 12;
+    o.numSamples = 4;
+    o.seed = 5;
+    const GenerationResult unlimited = generate(*model, {m_p1}, o);
+    std::int64_t padding = 0;
+    for (const auto &seq : unlimited.sequences)
+        for (auto t : seq.tokens)
+            padding += t >= 260 ? 1 : 0;
+    QVERIFY2(padding > 24, "the padding rows should dominate without the limit");
+
+    limitToTokenizer(*model, tok, "test folder");
+    QCOMPARE(model->outputVocab(), 260);
+    const GenerationResult limited = generate(*model, {m_p1}, o);
+    for (const auto &seq : limited.sequences) {
+        QCOMPARE(seq.tokens.size(), 12u);
+        for (std::size_t i = 0; i < seq.tokens.size(); ++i) {
+            QVERIFY(seq.tokens[i] < 260);
+            QVERIFY(std::abs(seq.logprobs[i] + std::log(260.0)) < 1e-4);
+        }
+        QVERIFY_THROWS_NO_EXCEPTION(tok.decode(seq.tokens, true));
+    }
+    // A tokenizer larger than the embedding is refused, naming the folder.
+    auto small = CausalLM::create(rewardtest::llamaConfig(200, 32, 1, 4, 2, 64), 3, {});
+    const std::string err = rewardtest::errorOf([&] { limitToTokenizer(*small, tok, "my-folder"); });
+    QVERIFY2(err.find("my-folder") != std::string::npos && err.find("260") != std::string::npos, err.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestSampler)
