@@ -2,6 +2,8 @@
 // of a workspace (core/train/policy_export.h, core/reward/reward_exchange.h).
 #include "cli/commands.h"
 
+#include "cli/cmd_reward.h"
+
 #include "reward/reward_exchange.h"
 #include "store/store.h"
 #include "train/grpo_checkpoint.h"
@@ -96,8 +98,9 @@ void registerPolicyExport(CLI::App &app, CommandContext &ctx)
 
 void registerRewardModelTransfer(CLI::App &app, CommandContext &ctx)
 {
-    auto *rm = app.add_subcommand("reward-model", "Reward-model versions in and out of a workspace");
+    auto *rm = app.add_subcommand("reward-model", "Reward models: train from data, score, export and import versions");
     rm->require_subcommand(1);
+    registerRewardModelTrainCommands(*rm, ctx);
 
     auto *exp = rm->add_subcommand("export", "Write a self-contained copy of a reward-model version (LoRA merged in)");
     auto e = std::make_shared<std::pair<std::string, std::string>>();

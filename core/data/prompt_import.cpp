@@ -2,6 +2,7 @@
 
 #include "data/csv_reader.h"
 #include "data/text_reader.h"
+#include "io/json_util.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -160,23 +161,6 @@ private:
     bool m_stopped = false;
 };
 
-nlohmann::json parseLine(const std::string &line, const std::string &path, std::int64_t lineNo)
-{
-    try {
-        return nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error &e) {
-        // Drop nlohmann's "[json.exception...] parse error at line 1, column N: "
-        // prefix: the line it counts is always 1 here, the column is kept below.
-        std::string what = e.what();
-        const auto at = what.find("parse error");
-        const auto colon = what.find(": ", at == std::string::npos ? 0 : at);
-        if (colon != std::string::npos)
-            what = what.substr(colon + 2);
-        throw FormatError(path + ":" + std::to_string(lineNo) + ":" + std::to_string(std::max<std::size_t>(e.byte, 1))
-                          + ": not valid JSON: " + what);
-    }
-}
-
 // Follows a dotted path through nested objects; nullptr when any step is missing.
 const nlohmann::json *lookup(const nlohmann::json &obj, const std::string &dotted)
 {
@@ -259,7 +243,7 @@ void importJsonl(TextReader &reader, Collector &out, const std::string &field, b
             stripBom(line);
         if (trim(line).empty())
             continue;
-        const nlohmann::json obj = parseLine(line, reader.path(), lineNo);
+        const nlohmann::json obj = parseJsonLine(line, reader.path(), lineNo);
         const std::string id = std::to_string(lineNo);
         if (firstKeys.empty())
             firstKeys = keysOf(obj);

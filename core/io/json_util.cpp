@@ -3,6 +3,8 @@
 #include "io/atomic_file.h"
 #include "util/error.h"
 
+#include <algorithm>
+
 namespace awb {
 
 nlohmann::json parseJson(const std::string &text, const std::string &label)
@@ -98,6 +100,23 @@ std::optional<std::string> optString(const nlohmann::json &obj, const char *key,
     if (!v->is_string())
         wrongType(key, label, "a string");
     return v->get<std::string>();
+}
+
+nlohmann::json parseJsonLine(const std::string &line, const std::string &path, std::int64_t lineNo)
+{
+    try {
+        return nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error &e) {
+        // Drop nlohmann's "[json.exception...] parse error at line 1, column N: "
+        // prefix: the line it counts is always 1 here, the column is kept below.
+        std::string what = e.what();
+        const auto at = what.find("parse error");
+        const auto colon = what.find(": ", at == std::string::npos ? 0 : at);
+        if (colon != std::string::npos)
+            what = what.substr(colon + 2);
+        throw FormatError(path + ":" + std::to_string(lineNo) + ":" + std::to_string(std::max<std::size_t>(e.byte, 1))
+                          + ": not valid JSON: " + what);
+    }
 }
 
 } // namespace awb

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -14,6 +15,9 @@ nlohmann::json readJsonFile(const std::string &path);
 
 // Parses text that came from `label` (a file name or "--config"), same errors.
 nlohmann::json parseJson(const std::string &text, const std::string &label);
+
+// One line of a JSONL file: FormatError "path:line:column: not valid JSON: ..." otherwise.
+nlohmann::json parseJsonLine(const std::string &line, const std::string &path, std::int64_t lineNo);
 
 // Typed, optional field access: std::nullopt when the key is absent or null;
 // FormatError "<label>: field \"key\" must be <type>" when it has the wrong type.

@@ -36,18 +36,6 @@ std::unique_ptr<RewardModel> loadSelfContained(const std::string &dir, RewardMod
     return model;
 }
 
-// The per-aspect validation metrics of reward_model.json, as the store keeps them.
-nlohmann::json storeMetrics(const RewardModel &model)
-{
-    nlohmann::json metrics = nlohmann::json::object();
-    const auto names = model.aspects().names();
-    const auto &m = model.info().metrics;
-    for (std::size_t k = 0; k < m.size() && k < names.size(); ++k)
-        metrics[names[k]] = {{"count", m[k].count}, {"rmse", m[k].rmse}, {"pearson", m[k].pearson},
-                             {"spearman", m[k].spearman}};
-    return metrics;
-}
-
 } // namespace
 
 std::string newRewardModelFolder(const std::string &db, std::int64_t version)
@@ -92,7 +80,7 @@ RewardModelTransfer importRewardModel(const std::string &db, const std::string &
     model->save(out.staging());
     out.commit();
     t.path = out.path();
-    t.version = store.registerRewardModel(t.path, t.labelCount, storeMetrics(*model),
+    t.version = store.registerRewardModel(t.path, t.labelCount, rewardModelMetricsJson(*model),
                                           "imported from " + fs::absolute(modelDir).lexically_normal().string());
     return t;
 }

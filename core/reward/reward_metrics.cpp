@@ -36,6 +36,33 @@ at::Tensor maskedMseLoss(const at::Tensor &predictions, const at::Tensor &target
     return sq.sum() / m.sum().clamp_min(1.0);
 }
 
+at::Tensor bradleyTerryLoss(const at::Tensor &chosen, const at::Tensor &rejected)
+{
+    if (!chosen.defined() || !rejected.defined() || chosen.sizes() != rejected.sizes() || chosen.dim() != 1)
+        throw Error("Bradley-Terry loss: chosen and rejected scores must be [P] of the same size");
+    if (chosen.numel() == 0)
+        return chosen.sum();
+    // -log sigmoid(d) = softplus(-d), which stays finite for large |d|.
+    return at::softplus(rejected - chosen).mean();
+}
+
+void addPairwiseAccuracy(std::vector<AspectMetrics> &metrics, const std::vector<double> &chosen,
+                         const std::vector<double> &rejected, const std::vector<std::size_t> &aspects)
+{
+    if (chosen.size() != rejected.size() || chosen.size() != aspects.size())
+        throw Error("pairwise accuracy: chosen, rejected and aspects differ in size");
+    std::vector<double> wins(metrics.size(), 0.0);
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        if (aspects[i] >= metrics.size())
+            throw Error("pairwise accuracy: aspect index " + std::to_string(aspects[i]) + " out of range");
+        metrics[aspects[i]].pairs += 1;
+        wins[aspects[i]] += chosen[i] > rejected[i] ? 1.0 : chosen[i] == rejected[i] ? 0.5 : 0.0;
+    }
+    for (std::size_t k = 0; k < metrics.size(); ++k)
+        if (metrics[k].pairs > 0)
+            metrics[k].pairwiseAccuracy = wins[k] / static_cast<double>(metrics[k].pairs);
+}
+
 std::vector<double> averageRanks(const std::vector<double> &x)
 {
     std::vector<std::size_t> order(x.size());

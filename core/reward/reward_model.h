@@ -51,6 +51,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -67,7 +68,19 @@ struct AspectMetrics
     double rmse = 0;
     double pearson = 0;
     double spearman = 0;
+    // Preference pairs of this aspect: how often the chosen response scores
+    // above the rejected one (a tie counts a half). NaN without pairs.
+    std::int64_t pairs = 0;
+    double pairwiseAccuracy = std::numeric_limits<double>::quiet_NaN();
 };
+
+// {"count", "rmse", "pearson", "spearman"} (NaN as null), plus "pairs" and
+// "pairwise_accuracy" when the aspect had preference pairs: reward_model.json's
+// and the store's form of one aspect's metrics.
+nlohmann::json aspectMetricsJson(const AspectMetrics &metrics);
+class RewardModel;
+// {aspect: aspectMetricsJson} of model.info().metrics.
+nlohmann::json rewardModelMetricsJson(const RewardModel &model);
 
 // What reward_model.json records besides the weights. The trainer fills it in.
 struct RewardModelInfo

@@ -126,14 +126,7 @@ void RewardModel::save(const std::string &dir) const
     if (!m_tokenizerConfigJson.empty())
         writeFileAtomically((tmp / "tokenizer_config.json").string(), m_tokenizerConfigJson);
 
-    nlohmann::json metrics = nlohmann::json::object();
-    for (std::size_t i = 0; i < m_info.metrics.size() && i < m_aspects.size(); ++i) {
-        const AspectMetrics &m = m_info.metrics[i];
-        metrics[m_aspects.at(i).name] = {{"count", m.count},
-                                         {"rmse", numberOrNull(m.rmse)},
-                                         {"pearson", numberOrNull(m.pearson)},
-                                         {"spearman", numberOrNull(m.spearman)}};
-    }
+    const nlohmann::json metrics = rewardModelMetricsJson(*this);
     const nlohmann::json meta = {
         {"format", kFormatName},
         {"format_version", kFormatVersion},
@@ -262,10 +255,34 @@ std::unique_ptr<RewardModel> RewardModel::load(const std::string &dir, const Cau
             am.rmse = numberOrNaN(*e, "rmse", label);
             am.pearson = numberOrNaN(*e, "pearson", label);
             am.spearman = numberOrNaN(*e, "spearman", label);
+            am.pairs = optInt(*e, "pairs", label).value_or(0);
+            am.pairwiseAccuracy = numberOrNaN(*e, "pairwise_accuracy", label);
         }
     }
     m->m_info = std::move(info);
     return m;
+}
+
+nlohmann::json aspectMetricsJson(const AspectMetrics &m)
+{
+    nlohmann::json j = {{"count", m.count},
+                        {"rmse", numberOrNull(m.rmse)},
+                        {"pearson", numberOrNull(m.pearson)},
+                        {"spearman", numberOrNull(m.spearman)}};
+    if (m.pairs > 0) {
+        j["pairs"] = m.pairs;
+        j["pairwise_accuracy"] = numberOrNull(m.pairwiseAccuracy);
+    }
+    return j;
+}
+
+nlohmann::json rewardModelMetricsJson(const RewardModel &model)
+{
+    nlohmann::json metrics = nlohmann::json::object();
+    const auto &m = model.info().metrics;
+    for (std::size_t i = 0; i < m.size() && i < model.aspects().size(); ++i)
+        metrics[model.aspects().at(i).name] = aspectMetricsJson(m[i]);
+    return metrics;
 }
 
 } // namespace awb

@@ -129,7 +129,7 @@ RewardRetrainResult retrainRewardModel(
     for (std::size_t k = 0; k < report.validation.size() && k < names.size(); ++k) {
         const auto &m = report.validation[k];
         result.validation.push_back({names[k], m.count, m.rmse, m.pearson, m.spearman});
-        metrics[names[k]] = {{"count", m.count}, {"rmse", m.rmse}, {"pearson", m.pearson}, {"spearman", m.spearman}};
+        metrics[names[k]] = aspectMetricsJson(m);
     }
     metrics["train_loss"] = report.trainLoss;
     metrics["validation_loss"] = report.validationLoss;

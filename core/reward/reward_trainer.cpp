@@ -18,18 +18,25 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Examples turned into token ids, targets [N, K] and mask [N, K] (CPU, fp32).
+// Examples and pairs turned into token sequences: sequence e is example e, pair p's
+// chosen and rejected responses are sequences nEx + 2p and nEx + 2p + 1. Targets and
+// mask [nEx, K] (CPU, fp32).
 struct LabelledSet
 {
     std::vector<std::vector<std::int32_t>> ids;
-    std::vector<std::size_t> source;   // index into the caller's examples
+    std::vector<std::size_t> source;   // per example: index into the caller's examples
+    std::vector<std::size_t> pairSource;   // per pair: index into the caller's pairs
+    std::vector<std::size_t> pairAspect;
     at::Tensor targets;
     at::Tensor mask;
     std::int64_t labels = 0;
+    std::size_t examples = 0;   // nEx
+    std::size_t pairs = 0;
+    std::size_t items() const { return examples + pairs; }
 };
 
-LabelledSet prepare(const RewardModel &model, const std::vector<RewardExample> &examples, std::int64_t maxLength,
-                    bool dropUnlabelled)
+LabelledSet prepare(const RewardModel &model, const std::vector<RewardExample> &examples,
+                    const std::vector<RewardPreference> &pairs, std::int64_t maxLength, bool dropUnlabelled)
 {
     const std::size_t k = model.aspects().size();
     std::vector<float> targets, mask;
@@ -58,10 +65,83 @@ LabelledSet prepare(const RewardModel &model, const std::vector<RewardExample> &
         set.ids.push_back(model.encode(e.prompt, e.response, maxLength));
         set.source.push_back(i);
     }
-    const auto n = static_cast<std::int64_t>(set.ids.size());
+    set.examples = set.ids.size();
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        const RewardPreference &p = pairs[i];
+        if (p.aspect >= k)
+            throw Error("reward pairs: pair " + std::to_string(i) + " names aspect " + std::to_string(p.aspect)
+                        + " but the schema has " + std::to_string(k) + " aspects");
+        if (p.chosen == p.rejected)
+            throw Error("reward pairs: pair " + std::to_string(i) + " has the same chosen and rejected text");
+        set.ids.push_back(model.encode(p.prompt, p.chosen, maxLength));
+        set.ids.push_back(model.encode(p.prompt, p.rejected, maxLength));
+        set.pairSource.push_back(i);
+        set.pairAspect.push_back(p.aspect);
+    }
+    set.pairs = set.pairSource.size();
+    const auto n = static_cast<std::int64_t>(set.examples);
     set.targets = at::tensor(targets, at::kFloat).view({n, static_cast<std::int64_t>(k)});
     set.mask = at::tensor(mask, at::kFloat).view({n, static_cast<std::int64_t>(k)});
     return set;
+}
+
+// The sequences an item set scores (its examples first, then each pair's chosen, then each
+// pair's rejected), and the loss of those scores: (squared errors + Bradley-Terry terms) /
+// (labelled entries + pairs), as reward_trainer.h defines it.
+struct ItemBatch
+{
+    std::vector<std::size_t> examples;   // example indices (into the set)
+    std::vector<std::size_t> pairs;      // pair indices (into the set)
+
+    ItemBatch(const LabelledSet &set, const std::vector<std::size_t> &items)
+    {
+        for (auto i : items)
+            (i < set.examples ? examples : pairs).push_back(i < set.examples ? i : i - set.examples);
+    }
+    std::vector<std::size_t> sequences(const LabelledSet &set) const
+    {
+        std::vector<std::size_t> seqs = examples;
+        for (auto p : pairs)
+            seqs.push_back(set.examples + 2 * p);
+        for (auto p : pairs)
+            seqs.push_back(set.examples + 2 * p + 1);
+        return seqs;
+    }
+};
+
+at::Tensor indexTensor(const std::vector<std::size_t> &idx)
+{
+    std::vector<std::int64_t> v(idx.begin(), idx.end());
+    return at::tensor(v, at::kLong);
+}
+
+// scores [E + 2P, K] of batch.sequences(); returns the loss and sets `weight` to its denominator.
+at::Tensor itemLoss(const LabelledSet &set, const ItemBatch &batch, const at::Tensor &scores, double *weight)
+{
+    const auto ne = static_cast<std::int64_t>(batch.examples.size());
+    const auto np = static_cast<std::int64_t>(batch.pairs.size());
+    at::Tensor sum = scores.sum() * 0.0;
+    double w = 0;
+    if (ne > 0) {
+        const at::Tensor rows = indexTensor(batch.examples);
+        const at::Tensor m = set.mask.index_select(0, rows).to(scores.options());
+        const at::Tensor t = set.targets.index_select(0, rows).to(scores.options());
+        sum = sum + ((scores.narrow(0, 0, ne) - t).pow(2) * m).sum();
+        w += m.sum().item<double>();
+    }
+    if (np > 0) {
+        std::vector<std::size_t> aspects;
+        for (auto p : batch.pairs)
+            aspects.push_back(set.pairAspect[p]);
+        const at::Tensor a = indexTensor(aspects).to(scores.device()).unsqueeze(1);
+        const at::Tensor c = scores.narrow(0, ne, np).gather(1, a).squeeze(1);
+        const at::Tensor r = scores.narrow(0, ne + np, np).gather(1, a).squeeze(1);
+        sum = sum + bradleyTerryLoss(c, r) * static_cast<double>(np);
+        w += static_cast<double>(np);
+    }
+    if (weight)
+        *weight = w;
+    return w > 0 ? sum / w : sum;
 }
 
 // Fisher-Yates with a plain modulus: std::shuffle's and std::uniform_int_distribution's outputs
@@ -72,11 +152,6 @@ void shuffle(std::vector<std::size_t> &v, std::mt19937_64 &rng)
         std::swap(v[i - 1], v[static_cast<std::size_t>(rng() % i)]);
 }
 
-at::Tensor indexTensor(const std::vector<std::size_t> &idx)
-{
-    std::vector<std::int64_t> v(idx.begin(), idx.end());
-    return at::tensor(v, at::kLong);
-}
 
 // Copies of the trainable tensors, kept on the CPU so that a GPU holds only one set of weights.
 class Snapshot
@@ -126,12 +201,22 @@ RewardTrainReport trainRewardModel(
     const std::function<void(std::int64_t, std::int64_t, std::int64_t, double)> &progress,
     const std::function<bool()> &shouldStop)
 {
+    return trainRewardModel(model, examples, {}, options, progress, shouldStop);
+}
+
+RewardTrainReport trainRewardModel(
+    RewardModel &model, const std::vector<RewardExample> &examples, const std::vector<RewardPreference> &pairs,
+    const RewardTrainOptions &options,
+    const std::function<void(std::int64_t, std::int64_t, std::int64_t, double)> &progress,
+    const std::function<bool()> &shouldStop)
+{
     const auto started = std::chrono::steady_clock::now();
     checkOptions(options);
-    const LabelledSet data = prepare(model, examples, options.maxLength, true);
-    const std::size_t n = data.ids.size();
+    const LabelledSet data = prepare(model, examples, pairs, options.maxLength, true);
+    const std::size_t n = data.items();
     if (n == 0)
-        throw Error("reward training: none of the " + std::to_string(examples.size()) + " examples has a label");
+        throw Error("reward training: none of the " + std::to_string(examples.size()) + " examples has a label"
+                    + (pairs.empty() ? std::string() : " and there are no preference pairs"));
 
     std::mt19937_64 rng(options.seed);
     std::vector<std::size_t> order(n);
@@ -172,48 +257,51 @@ RewardTrainReport trainRewardModel(
     Snapshot best(all);
 
     const c10::Device device = lm.device();
+    const std::size_t nSeq = data.ids.size();
+    const auto K = static_cast<std::int64_t>(model.aspects().size());
     // Head-only training: the backbone never changes, so its features are computed once.
     at::Tensor cached;
-    auto batchFeatures = [&](const std::vector<std::size_t> &idx) {
-        std::vector<const std::vector<std::int32_t> *> seqs;
-        for (auto i : idx)
-            seqs.push_back(&data.ids[i]);
-        const auto [ids, lengths] = model.collate(seqs);
+    auto batchFeatures = [&](const std::vector<std::size_t> &seqs) {
+        std::vector<const std::vector<std::int32_t> *> ptrs;
+        for (auto i : seqs)
+            ptrs.push_back(&data.ids[i]);
+        const auto [ids, lengths] = model.collate(ptrs);
         return model.features(ids, lengths);
     };
-    auto predict = [&](const std::vector<std::size_t> &idx) {
+    auto predict = [&](const std::vector<std::size_t> &seqs) {
         if (frozen)
-            return model.head(cached.index_select(0, indexTensor(idx).to(device)));
-        return model.head(batchFeatures(idx));
+            return model.head(cached.index_select(0, indexTensor(seqs).to(device)));
+        return model.head(batchFeatures(seqs));
     };
-    // Batches of similar length, for evaluation passes (order of the result follows `idx`).
-    auto forEachBatch = [&](const std::vector<std::size_t> &idx, const std::function<void(const std::vector<std::size_t> &)> &fn) {
-        std::vector<std::size_t> sorted = idx;
+    // Batches of similar length, for evaluation passes.
+    auto forEachBatch = [&](const std::vector<std::size_t> &seqs, const std::function<void(const std::vector<std::size_t> &)> &fn) {
+        std::vector<std::size_t> sorted = seqs;
         std::stable_sort(sorted.begin(), sorted.end(),
                          [&](std::size_t a, std::size_t b) { return data.ids[a].size() > data.ids[b].size(); });
-        for (std::size_t s = 0; s < sorted.size(); s += static_cast<std::size_t>(options.batchSize))
+        const auto bs = static_cast<std::size_t>(options.batchSize);
+        for (std::size_t s = 0; s < sorted.size(); s += bs)
             fn(std::vector<std::size_t>(sorted.begin() + static_cast<std::ptrdiff_t>(s),
-                                        sorted.begin() + static_cast<std::ptrdiff_t>(std::min(sorted.size(), s + static_cast<std::size_t>(options.batchSize)))));
+                                        sorted.begin() + static_cast<std::ptrdiff_t>(std::min(sorted.size(), s + bs))));
     };
-    auto predictAll = [&](const std::vector<std::size_t> &idx) {
+    // Scores of `seqs` in that order, under NoGrad.
+    auto predictAll = [&](const std::vector<std::size_t> &seqs) {
         at::NoGradGuard noGrad;
         lm.setTraining(false);
-        at::Tensor out = at::empty({static_cast<std::int64_t>(n), static_cast<std::int64_t>(model.aspects().size())}, at::kFloat);
-        forEachBatch(idx, [&](const std::vector<std::size_t> &b) { out.index_copy_(0, indexTensor(b), predict(b).to(at::kCPU)); });
-        return out.index_select(0, indexTensor(idx));
+        at::Tensor out = at::empty({static_cast<std::int64_t>(nSeq), K}, at::kFloat);
+        forEachBatch(seqs, [&](const std::vector<std::size_t> &b) { out.index_copy_(0, indexTensor(b), predict(b).to(at::kCPU)); });
+        return out.index_select(0, indexTensor(seqs));
     };
-    auto setLoss = [&](const std::vector<std::size_t> &idx) {
-        const at::Tensor rows = indexTensor(idx);
-        return maskedMseLoss(predictAll(idx), data.targets.index_select(0, rows), data.mask.index_select(0, rows))
-            .item<double>();
+    auto setLoss = [&](const std::vector<std::size_t> &items) {
+        const ItemBatch batch(data, items);
+        return itemLoss(data, batch, predictAll(batch.sequences(data)), nullptr).item<double>();
     };
 
     if (frozen) {
         at::NoGradGuard noGrad;
         lm.setTraining(false);
-        cached = at::empty({static_cast<std::int64_t>(n), lm.config().hiddenSize},
+        cached = at::empty({static_cast<std::int64_t>(nSeq), lm.config().hiddenSize},
                            at::TensorOptions().dtype(at::kFloat).device(device));
-        std::vector<std::size_t> everything(n);
+        std::vector<std::size_t> everything(nSeq);
         std::iota(everything.begin(), everything.end(), std::size_t{0});
         forEachBatch(everything, [&](const std::vector<std::size_t> &b) {
             cached.index_copy_(0, indexTensor(b).to(device), batchFeatures(b));
@@ -221,11 +309,18 @@ RewardTrainReport trainRewardModel(
     }
 
     RewardTrainReport report;
-    report.trainExamples = static_cast<std::int64_t>(train.size());
-    report.validationExamples = static_cast<std::int64_t>(validation.size());
-    for (auto i : validation)
-        report.validationIndices.push_back(data.source[i]);
+    for (auto i : train)
+        (i < data.examples ? report.trainExamples : report.trainPairs) += 1;
+    for (auto i : validation) {
+        if (i < data.examples)
+            report.validationIndices.push_back(data.source[i]);
+        else
+            report.validationPairIndices.push_back(data.pairSource[i - data.examples]);
+    }
+    report.validationExamples = static_cast<std::int64_t>(report.validationIndices.size());
+    report.validationPairs = static_cast<std::int64_t>(report.validationPairIndices.size());
     std::sort(report.validationIndices.begin(), report.validationIndices.end());
+    std::sort(report.validationPairIndices.begin(), report.validationPairIndices.end());
     const bool hasValidation = !validation.empty();
     report.initialValidationLoss = hasValidation ? setLoss(validation) : kNaN;
     double bestLoss = hasValidation ? report.initialValidationLoss : std::numeric_limits<double>::infinity();
@@ -238,31 +333,30 @@ RewardTrainReport trainRewardModel(
     for (std::int64_t epoch = 1; epoch <= options.epochs && !report.cancelled; ++epoch) {
         shuffle(train, rng);
         lm.setTraining(!frozen);
-        double sumSq = 0, count = 0;
+        double sumLoss = 0, count = 0;
         for (std::int64_t b = 0; b < batches; ++b) {
             if (shouldStop && shouldStop()) {
                 report.cancelled = true;
                 break;
             }
             const auto first = train.begin() + b * options.batchSize;
-            const std::vector<std::size_t> idx(first, first + std::min<std::int64_t>(options.batchSize, static_cast<std::int64_t>(train.size()) - b * options.batchSize));
-            const at::Tensor rows = indexTensor(idx);
-            const at::Tensor mask = data.mask.index_select(0, rows).to(device);
-            const at::Tensor loss = maskedMseLoss(predict(idx), data.targets.index_select(0, rows).to(device), mask);
+            const std::vector<std::size_t> items(first, first + std::min<std::int64_t>(options.batchSize, static_cast<std::int64_t>(train.size()) - b * options.batchSize));
+            const ItemBatch batch(data, items);
+            double weight = 0;
+            const at::Tensor loss = itemLoss(data, batch, predict(batch.sequences(data)), &weight);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
             dirty = true;
             const double value = loss.item<double>();
-            const double labelled = mask.sum().item<double>();
-            sumSq += value * labelled;
-            count += labelled;
+            sumLoss += value * weight;
+            count += weight;
             if (progress)
                 progress(epoch, b, batches, value);
         }
         if (report.cancelled)
             break;
-        report.trainLoss.push_back(count > 0 ? sumSq / count : kNaN);
+        report.trainLoss.push_back(count > 0 ? sumLoss / count : kNaN);
         bool improved = true;   // without validation the latest epoch is the best we know
         if (hasValidation) {
             const double v = setLoss(validation);
@@ -286,9 +380,22 @@ RewardTrainReport trainRewardModel(
     lm.setBaseTrainable(false);
 
     if (hasValidation) {
-        const at::Tensor rows = indexTensor(validation);
-        report.validation = aspectMetrics(predictAll(validation), data.targets.index_select(0, rows),
+        const ItemBatch batch(data, validation);
+        const at::Tensor scores = predictAll(batch.sequences(data));
+        const auto ne = static_cast<std::int64_t>(batch.examples.size());
+        const auto np = static_cast<std::int64_t>(batch.pairs.size());
+        const at::Tensor rows = indexTensor(batch.examples);
+        report.validation = aspectMetrics(scores.narrow(0, 0, ne), data.targets.index_select(0, rows),
                                           data.mask.index_select(0, rows));
+        std::vector<double> chosen, rejected;
+        std::vector<std::size_t> aspects;
+        for (std::int64_t i = 0; i < np; ++i) {
+            const std::size_t a = data.pairAspect[batch.pairs[static_cast<std::size_t>(i)]];
+            aspects.push_back(a);
+            chosen.push_back(scores[ne + i][static_cast<std::int64_t>(a)].item<double>());
+            rejected.push_back(scores[ne + np + i][static_cast<std::int64_t>(a)].item<double>());
+        }
+        addPairwiseAccuracy(report.validation, chosen, rejected, aspects);
     }
     RewardModelInfo info;
     info.backboneKind = options.backboneMode;
@@ -296,8 +403,12 @@ RewardTrainReport trainRewardModel(
     info.trainingOptions["best_epoch"] = report.bestEpoch;
     info.trainingOptions["train_examples"] = report.trainExamples;
     info.trainingOptions["validation_examples"] = report.validationExamples;
+    if (data.pairs > 0) {
+        info.trainingOptions["train_pairs"] = report.trainPairs;
+        info.trainingOptions["validation_pairs"] = report.validationPairs;
+    }
     info.metrics = report.validation;
-    info.labelCount = data.labels;
+    info.labelCount = data.labels + static_cast<std::int64_t>(data.pairs);
     model.setInfo(std::move(info));
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
@@ -306,7 +417,7 @@ RewardTrainReport trainRewardModel(
 std::vector<AspectMetrics> evaluateRewardModel(RewardModel &model, const std::vector<RewardExample> &examples,
                                                std::int64_t batchSize, std::int64_t maxLength)
 {
-    const LabelledSet data = prepare(model, examples, maxLength, false);
+    const LabelledSet data = prepare(model, examples, {}, maxLength, false);
     const std::vector<std::vector<float>> scores = model.scoreIds(data.ids, batchSize);
     const auto k = static_cast<std::int64_t>(model.aspects().size());
     at::Tensor predictions = at::empty({static_cast<std::int64_t>(scores.size()), k}, at::kFloat);

@@ -10,6 +10,14 @@
 // gradient (their head rows get exactly zero gradient from such a batch).
 // Epoch and validation losses use the same normalisation over the whole set.
 //
+// Preference pairs (a prompt, a chosen and a rejected response, and the aspect
+// they supervise) add a Bradley-Terry term: for pair i on aspect a_i with
+// scores c_i = s_a(prompt, chosen) and r_i = s_a(prompt, rejected),
+//     bt_i = -log sigmoid(c_i - r_i),
+// and a batch's loss is (sum of squared errors + sum of bt_i) / (labelled
+// entries + pairs), so one model may mix regression and preference aspects and
+// a batch without pairs gives exactly the masked MSE.
+//
 // trainRewardModel runs on the calling thread (the reward-model worker) and
 // calls `progress` and `shouldStop` from it, between batches. The model must
 // not be used by another thread meanwhile.
@@ -34,6 +42,14 @@ struct RewardExample
     std::string prompt;
     std::string response;
     std::vector<std::optional<double>> targets;   // one slot per aspect, schema order; nullopt = not labelled
+};
+
+struct RewardPreference
+{
+    std::string prompt;
+    std::string chosen;
+    std::string rejected;
+    std::size_t aspect = 0;   // schema index of the aspect the pair supervises
 };
 
 struct RewardTrainOptions
@@ -64,6 +80,9 @@ struct RewardTrainReport
     std::int64_t trainExamples = 0;
     std::int64_t validationExamples = 0;
     std::vector<std::size_t> validationIndices;   // indices into `examples` held out for validation
+    std::vector<std::size_t> validationPairIndices;   // indices into `pairs` held out for validation
+    std::int64_t trainPairs = 0;
+    std::int64_t validationPairs = 0;
     bool cancelled = false;
     double seconds = 0;
 };
@@ -75,6 +94,13 @@ struct RewardTrainReport
 // count or whose target is not finite (naming the example). Examples with no label at all are skipped.
 // Afterwards the backbone is back in eval mode with its base weights frozen, and model.info() holds the
 // options, label count and validation metrics for save().
+// Pairs whose aspect is out of range, or whose chosen and rejected texts are equal, are an Error too.
+// The validation split is drawn over examples and pairs together.
+RewardTrainReport trainRewardModel(
+    RewardModel &model, const std::vector<RewardExample> &examples, const std::vector<RewardPreference> &pairs,
+    const RewardTrainOptions &options,
+    const std::function<void(std::int64_t epoch, std::int64_t batch, std::int64_t batches, double loss)> &progress = {},
+    const std::function<bool()> &shouldStop = {});
 RewardTrainReport trainRewardModel(
     RewardModel &model, const std::vector<RewardExample> &examples, const RewardTrainOptions &options,
     const std::function<void(std::int64_t epoch, std::int64_t batch, std::int64_t batches, double loss)> &progress = {},
@@ -87,6 +113,15 @@ std::vector<AspectMetrics> evaluateRewardModel(RewardModel &model, const std::ve
 // The masked MSE above. predictions [B, K], targets [B, K], mask [B, K] (1 labelled, 0 not).
 // Returns a zero scalar (with gradient) when nothing is labelled.
 at::Tensor maskedMseLoss(const at::Tensor &predictions, const at::Tensor &targets, const at::Tensor &mask);
+
+// The Bradley-Terry loss: mean over pairs of -log sigmoid(chosen - rejected), for
+// scores [P] (any device). Returns a zero scalar when there are no pairs.
+at::Tensor bradleyTerryLoss(const at::Tensor &chosen, const at::Tensor &rejected);
+
+// Per aspect of K: pairs and the fraction with chosen > rejected (ties a half), written
+// into metrics[k].pairs / pairwiseAccuracy (metrics must have K entries).
+void addPairwiseAccuracy(std::vector<AspectMetrics> &metrics, const std::vector<double> &chosen,
+                         const std::vector<double> &rejected, const std::vector<std::size_t> &aspects);
 
 // Per-aspect metrics of predictions [N, K] against targets [N, K] where mask [N, K] is 1 (CPU or any device).
 std::vector<AspectMetrics> aspectMetrics(const at::Tensor &predictions, const at::Tensor &targets, const at::Tensor &mask);

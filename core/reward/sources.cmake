@@ -4,7 +4,9 @@ target_sources(awb_core PRIVATE
     reward/reward_metrics.cpp
     reward/reward_model.cpp
     reward/reward_model_io.cpp
+    reward/reward_data.cpp
     reward/reward_exchange.cpp
+    reward/reward_from_data.cpp
     reward/reward_retrain.cpp
     reward/reward_trainer.cpp
 )
