@@ -12,3 +12,7 @@ awb_add_test(cli_train DIR app LIBS awb_core Qt6::Core LABELS demo)
 target_compile_definitions(tst_cli_train PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
 add_dependencies(tst_cli_train awb)
 set_tests_properties(app/cli_train PROPERTIES FIXTURES_REQUIRED demo_small)
+
+# Preference aspects trained on the shipped demo policy (resources/demo/policy) as the backbone.
+awb_add_test(reward_preferences DIR core LIBS awb_core LABELS demo)
+target_compile_definitions(tst_reward_preferences PRIVATE AWB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
