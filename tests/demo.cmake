@@ -16,3 +16,8 @@ set_tests_properties(app/cli_train PROPERTIES FIXTURES_REQUIRED demo_small)
 # Preference aspects trained on the shipped demo policy (resources/demo/policy) as the backbone.
 awb_add_test(reward_preferences DIR core LIBS awb_core LABELS demo)
 target_compile_definitions(tst_reward_preferences PRIVATE AWB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+awb_add_test(cli_cold_start DIR app LIBS awb_core Qt6::Core LABELS demo)
+target_compile_definitions(tst_cli_cold_start PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+add_dependencies(tst_cli_cold_start awb)
+set_tests_properties(app/cli_cold_start PROPERTIES FIXTURES_REQUIRED demo_small)

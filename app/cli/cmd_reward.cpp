@@ -9,6 +9,7 @@
 #include "reward/reward_from_data.h"
 #include "reward/reward_model.h"
 #include "store/store.h"
+#include "train/labelling_sampler.h"
 #include "util/error.h"
 #include "util/runtime.h"
 
@@ -40,8 +41,8 @@ void registerTrain(CLI::App &rm, CommandContext &ctx)
         ->required();
     cmd->add_option("--data", a->data,
                     "Data file (JSONL or CSV, optionally .gz), repeatable; a preference file names the aspect it "
-                    "supervises as FILE:ASPECT")
-        ->required();
+                    "supervises as FILE:ASPECT");
+    cmd->add_flag("--labels", a->o.workspaceLabels, "Also train on the workspace's human labels (with --db)");
     cmd->add_option("--aspects", a->aspects, "Aspects and ranges, NAME[:MIN:MAX],... (default: the workspace's, "
                                              "else the data's)");
     cmd->add_option("--use-lora", a->useLora, "true: LoRA adapters on the base; false: full fine-tuning")
@@ -177,7 +178,63 @@ void registerScore(CLI::App &rm, CommandContext &ctx)
     });
 }
 
+void registerSample(CLI::App &app, CommandContext &ctx)
+{
+    auto *cmd = app.add_subcommand("sample", "Sample completions of a policy for the workspace's prompts, without a "
+                                             "reward model or training, as a labelling run (the annotators' cold start)");
+    struct Args
+    {
+        LabellingSampleOptions o;
+        std::string aspects;
+    };
+    auto a = std::make_shared<Args>();
+    cmd->add_option("--db", a->o.db, "Workspace (SQLite file) with a prompt set")->required();
+    cmd->add_option("--model", a->o.model, "Policy model folder")->required();
+    cmd->add_option("--prompts-file", a->o.promptsFile, "Prompt file to import (JSONL, CSV or HH-RLHF, optionally .gz)");
+    cmd->add_option("--prompt-field", a->o.promptField, "JSONL key or CSV column of the prompt")->capture_default_str();
+    cmd->add_option("--prompt-set", a->o.promptSetId, "Or: a prompt set id of the workspace; 0: the newest")
+        ->capture_default_str();
+    cmd->add_option("--prompts", a->o.prompts, "Prompts to sample for (N)")->capture_default_str();
+    cmd->add_option("--num-generations", a->o.numGenerations, "Completions per prompt (G)")->capture_default_str();
+    cmd->add_option("--max-completion-length", a->o.maxCompletionLength, "Tokens per completion at most")
+        ->capture_default_str();
+    cmd->add_option("--temperature", a->o.temperature, "Sampling temperature")->capture_default_str();
+    cmd->add_option("--top-p", a->o.topP, "Nucleus sampling mass")->capture_default_str();
+    cmd->add_option("--aspects", a->aspects, "Aspects annotators score, NAME[:MIN:MAX],... (default: politeness, "
+                                             "meaningfulness, actionability, safety in [0, 1])");
+    cmd->add_option("--seed", a->o.seed, "Prompt choice and sampling")->capture_default_str();
+    cmd->add_option("--run-name", a->o.runName, "Name of the labelling run");
+    cmd->add_option("--device", a->o.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--threads", a->o.threads, "Intra-op threads, 0 for all cores")->capture_default_str();
+    cmd->callback([&ctx, a] {
+        ctx.action = [&ctx, a] {
+            if (a->o.promptsFile.empty())   // with a prompt file, a new workspace may be created
+                requireWorkspace(a->o.db);
+            LabellingSampleOptions o = a->o;
+            if (!a->aspects.empty()) {
+                std::vector<Aspect> list;
+                for (const auto &r : parseAspectList(a->aspects))
+                    list.push_back({r.name, r.min.value_or(0.0), r.max.value_or(1.0), ""});
+                o.aspects = AspectSchema(list);
+            }
+            const LabellingSampleResult r = sampleForLabelling(o, [&ctx](std::int64_t done, std::int64_t total) {
+                ctx.err << "sample: " << done << "/" << total << " prompts\n" << std::flush;
+            });
+            ctx.out << nlohmann::json{{"run", r.runId}, {"samples", r.samples}, {"prompts", r.prompts},
+                                      {"seconds", r.seconds}}
+                           .dump()
+                    << "\n";
+            return 0;
+        };
+    });
+}
+
 } // namespace
+
+void registerLabellingCommands(CLI::App &app, CommandContext &ctx)
+{
+    registerSample(app, ctx);
+}
 
 void registerRewardModelTrainCommands(CLI::App &rm, CommandContext &ctx)
 {

@@ -11,5 +11,7 @@ namespace awb {
 struct CommandContext;
 
 void registerRewardModelTrainCommands(CLI::App &rewardModel, CommandContext &ctx);
+// awb sample: the annotators' cold start (core/train/labelling_sampler.h).
+void registerLabellingCommands(CLI::App &app, CommandContext &ctx);
 
 } // namespace awb

@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include "cli/cmd_reward.h"
 #include "awb_version.h"
 #include "io/model_config.h"
 #include "io/safetensors.h"
@@ -122,6 +123,7 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
     registerTrainCommands(app, ctx);
     registerLabelCommands(app, ctx);
     registerExportCommands(app, ctx);
+    registerLabellingCommands(app, ctx);
 }
 
 } // namespace awb

@@ -3,6 +3,7 @@
 #include "data/csv_reader.h"
 #include "data/text_reader.h"
 #include "io/json_util.h"
+#include "store/store.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -413,6 +414,31 @@ std::vector<PromptRecord> promptRecords(const PromptImportResult &imported, cons
         records.push_back(std::move(r));
     }
     return records;
+}
+
+std::int64_t importPromptSet(Store &store, const std::string &path, const std::string &field,
+                             const std::function<void(const std::string &)> &log)
+{
+    for (const auto &[id, name] : store.promptSets())
+        if (name == path)
+            return id;
+    PromptImportOptions io;
+    io.field = field;
+    io.heldOutFraction = 0.1;
+    const PromptImportResult imported = importPrompts(path, io);
+    if (log)
+        for (const auto &w : imported.warnings)
+            log(w);
+    // Checked before anything is stored, so a fixed file imports on the next try.
+    const std::vector<PromptRecord> records = promptRecords(imported, path, field);
+    if (std::none_of(imported.prompts.begin(), imported.prompts.end(), [](const auto &p) { return p.split == "train"; }))
+        throw Error(path + ": all " + std::to_string(imported.prompts.size())
+                    + " prompts fell into the held-out split; give more prompts");
+    const std::int64_t setId = store.addPromptSet(path, path);
+    store.addPrompts(setId, records);
+    if (log)
+        log("imported " + std::to_string(records.size()) + " prompts from " + path);
+    return setId;
 }
 
 } // namespace awb

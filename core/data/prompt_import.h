@@ -68,6 +68,15 @@ PromptImportResult importPrompts(const std::string &path, const PromptImportOpti
 std::vector<PromptRecord> promptRecords(const PromptImportResult &imported, const std::string &path,
                                         const std::string &field);
 
+class Store;
+
+// The id of the workspace's prompt set imported from `path` (named by the path), importing
+// the file first when there is none: `field` as PromptImportOptions::field, 10% held out.
+// Import warnings go to `log`. Throws Error naming the file when nothing would be imported or
+// every prompt fell into the held-out split, before anything is stored.
+std::int64_t importPromptSet(Store &store, const std::string &path, const std::string &field,
+                             const std::function<void(const std::string &)> &log = {});
+
 // The normalisation dedup uses: trimmed, each whitespace run collapsed to one space.
 std::string normalizePromptText(const std::string &text);
 

@@ -38,8 +38,10 @@ void checkOptions(const RewardFromDataOptions &o)
 {
     if (o.db.empty() == o.out.empty())
         throw Error("reward-model training: give exactly one of --db (register in a workspace) and --out (a new folder)");
-    if (o.data.empty())
-        throw Error("reward-model training: no data file given (--data FILE[:ASPECT])");
+    if (o.data.empty() && !o.workspaceLabels)
+        throw Error("reward-model training: no data file given (--data FILE[:ASPECT], or --labels with --db)");
+    if (o.workspaceLabels && o.db.empty())
+        throw Error("reward-model training: --labels trains on a workspace's labels: give --db");
     checkBase(o.base);
 }
 
@@ -49,11 +51,51 @@ std::optional<AspectSchema> workspaceAspects(const std::string &db)
 {
     const Store store = Store::open(db);
     const auto versions = store.rewardModels();
-    if (versions.empty())
-        return std::nullopt;
-    const std::string file = (fs::path(versions.back().path) / "aspects.json").string();
-    return AspectSchema::fromJson(readJsonFile(file), file);
+    if (!versions.empty()) {
+        const std::string file = (fs::path(versions.back().path) / "aspects.json").string();
+        return AspectSchema::fromJson(readJsonFile(file), file);
+    }
+    const auto runs = store.runs();
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it)
+        if (const auto s = it->config.find("aspect_schema"); s != it->config.end() && s->is_object())
+            return AspectSchema::fromJson(*s, db + ": run " + std::to_string(it->id) + " aspect_schema");
+    return std::nullopt;
 }
+
+namespace {
+
+// The workspace's human labels in the "labels" layout, in a temporary file that goes away with this object.
+class LabelsFile
+{
+public:
+    explicit LabelsFile(const std::string &db)
+    {
+        const auto samples = Store::open(db).labelledSamples();
+        if (samples.empty())
+            throw Error(db + ": no labels yet: label some samples first (sample for labelling gives you some)");
+        m_path = (fs::temp_directory_path() / ("awb-labels-" + std::to_string(std::hash<std::string>()(db)) + "-"
+                                               + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count())
+                                               + ".jsonl"))
+                     .string();
+        std::string text;
+        for (const auto &s : samples)
+            text += nlohmann::json{{"prompt", s.prompt}, {"response", s.completion}, {"labels", s.labels}}.dump(
+                        -1, ' ', false, nlohmann::json::error_handler_t::replace)
+                    + "\n";
+        writeFileAtomically(m_path, text);
+    }
+    ~LabelsFile()
+    {
+        std::error_code ec;
+        fs::remove(m_path, ec);
+    }
+    const std::string &path() const { return m_path; }
+
+private:
+    std::string m_path;
+};
+
+} // namespace
 
 nlohmann::json RewardFromDataResult::toJson() const
 {
@@ -101,7 +143,16 @@ RewardFromDataResult trainRewardModelFromData(
         workspace = workspaceAspects(o.db);
 
     RewardFromDataResult result;
-    result.dataset = loadRewardData(o.data, o.aspects, workspace);
+    std::vector<RewardDataFile> data = o.data;
+    std::unique_ptr<LabelsFile> labels;
+    if (o.workspaceLabels) {
+        labels = std::make_unique<LabelsFile>(o.db);
+        data.push_back({labels->path(), ""});
+    }
+    result.dataset = loadRewardData(data, o.aspects, workspace);
+    labels.reset();
+    if (o.workspaceLabels)
+        result.dataset.files.back().path = o.db + " (labels)";
     for (const auto &w : result.dataset.warnings)
         say("warning: " + w);
     for (const auto &f : result.dataset.files)

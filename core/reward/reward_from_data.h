@@ -23,7 +23,9 @@ class RewardModel;
 struct RewardFromDataOptions
 {
     std::string base;                       // Hugging Face model folder (config.json, weights, tokenizer.json)
-    std::vector<RewardDataFile> data;       // at least one
+    std::vector<RewardDataFile> data;       // at least one, unless workspaceLabels
+    bool workspaceLabels = false;           // also train on the workspace's human labels (db required): the
+                                            // cold start, after sampling for labelling
     std::vector<AspectRequest> aspects;     // --aspects; empty: the workspace's, else the data's
     bool useLora = false;                   // LoRA adapters on the base (the base folder is referenced, not copied)
     std::int64_t loraR = 16;                // LoRA rank and alpha (TRL/PEFT defaults of the policy's LoRA)
@@ -57,7 +59,8 @@ struct RewardFromDataResult
     nlohmann::json toJson() const;          // the summary `awb reward-model train` prints
 };
 
-// The aspect schema of the workspace's newest reward-model version, if any (read from its aspects.json).
+// The aspect schema of the workspace's newest reward-model version (its aspects.json), else of its newest
+// run (the run config's "aspect_schema", as a labelling run records it); nullopt when it has neither.
 std::optional<AspectSchema> workspaceAspects(const std::string &db);
 
 // `log` receives warnings and phase messages; progress(epoch, epochs, batch, batches, loss).

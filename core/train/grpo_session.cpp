@@ -130,13 +130,7 @@ struct GrpoSession::Impl : TrainingSink
         for (const auto &info : store->rewardModels())
             if (info.path == path)
                 return info.version;
-        nlohmann::json metrics = nlohmann::json::object();
-        const auto names = rm.aspects().names();
-        for (std::size_t k = 0; k < rm.info().metrics.size() && k < names.size(); ++k) {
-            const auto &m = rm.info().metrics[k];
-            metrics[names[k]] = {{"count", m.count}, {"rmse", m.rmse}, {"pearson", m.pearson}, {"spearman", m.spearman}};
-        }
-        return store->registerRewardModel(path, rm.info().labelCount, metrics, "imported from " + path);
+        return store->registerRewardModel(path, rm.info().labelCount, rewardModelMetricsJson(rm), "imported from " + path);
     }
 
     // Imports the prompt file into the workspace (once per file) and returns the training split.
@@ -144,26 +138,8 @@ struct GrpoSession::Impl : TrainingSink
     {
         std::int64_t setId = 0;
         if (!options.prompts.empty()) {
-            for (const auto &[id, name] : store->promptSets())
-                if (name == options.prompts)
-                    setId = id;
-            if (setId == 0) {
-                PromptImportOptions io;
-                io.field = options.promptField;
-                io.heldOutFraction = 0.1;
-                const PromptImportResult imported = importPrompts(options.prompts, io);
-                for (const auto &w : imported.warnings)
-                    outer.onLog(w);
-                // Checked before anything is stored, so a fixed file imports on the next try.
-                const std::vector<PromptRecord> records = promptRecords(imported, options.prompts, options.promptField);
-                if (std::none_of(imported.prompts.begin(), imported.prompts.end(),
-                                 [](const auto &p) { return p.split == "train"; }))
-                    throw Error(options.prompts + ": all " + std::to_string(imported.prompts.size()) +
-                                " prompts fell into the held-out split; give more prompts");
-                setId = store->addPromptSet(options.prompts, options.prompts);
-                store->addPrompts(setId, records);
-                outer.onLog("imported " + std::to_string(records.size()) + " prompts from " + options.prompts);
-            }
+            setId = importPromptSet(*store, options.prompts, options.promptField,
+                                    [this](const std::string &m) { outer.onLog(m); });
         } else {
             const auto sets = store->promptSets();
             if (sets.empty())

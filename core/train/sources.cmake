@@ -12,4 +12,5 @@ target_sources(awb_core PRIVATE
     train/training_controls.cpp
     train/lm_trainer.cpp
     train/grpo_session.cpp
+    train/labelling_sampler.cpp
 )
