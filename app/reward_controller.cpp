@@ -1,9 +1,12 @@
 #include "reward_controller.h"
 
 #include "core_views.h"
+#include "reward/reward_data.h"
 #include "reward/reward_exchange.h"
+#include "reward/reward_from_data.h"
 #include "reward/reward_model.h"
 #include "reward/reward_retrain.h"
+#include "train/labelling_sampler.h"
 #include "training_controller.h"
 
 #include <QPointer>
@@ -142,6 +145,99 @@ bool RewardModelController::start(const RetrainRequest &request)
         } catch (const std::exception &e) {
             const QString message = QString::fromUtf8(e.what());
             post([=](RewardModelController *c) { emit c->finished(false, message, 0, {}, {}); });
+        }
+    });
+}
+
+bool RewardModelController::startFromData(const NewRewardModelRequest &request)
+{
+    return launch([request](const Post &post, const std::shared_ptr<std::atomic<bool>> &cancel) {
+        try {
+            RewardFromDataOptions o;
+            o.db = ss(request.db);
+            o.base = ss(request.base);
+            for (const QString &d : request.data)
+                o.data.push_back(parseRewardDataArgument(ss(d)));
+            if (!request.aspects.trimmed().isEmpty())
+                o.aspects = parseAspectList(ss(request.aspects));
+            o.useLora = request.useLora;
+            o.workspaceLabels = request.workspaceLabels;
+            o.epochs = request.epochs;
+            const RewardFromDataResult r = trainRewardModelFromData(
+                o, {},
+                [&](std::int64_t epoch, std::int64_t epochs, std::int64_t batch, std::int64_t batches, double loss) {
+                    const int e = static_cast<int>(epoch), es = static_cast<int>(epochs);
+                    const int b = static_cast<int>(batch), bs = static_cast<int>(batches);
+                    post([=](RewardModelController *c) { emit c->progress(e, es, b, bs, loss); });
+                },
+                [cancel] { return cancel->load(); });
+            const QVector<double> train(r.trainLoss.begin(), r.trainLoss.end());
+            const QVector<double> val(r.validationLoss.begin(), r.validationLoss.end());
+            if (r.cancelled) {
+                post([=](RewardModelController *c) {
+                    emit c->finished(false, tr("Training cancelled; nothing was saved."), 0, train, val);
+                });
+                return;
+            }
+            QStringList parts;
+            for (const auto &a : r.dataset.schema.aspects()) {
+                const auto m = r.metrics.find(a.name);
+                if (m == r.metrics.end())
+                    continue;
+                if (m->contains("pairwise_accuracy") && (*m)["pairwise_accuracy"].is_number())
+                    parts << tr("%1 pairwise accuracy %2").arg(qs(a.name)).arg((*m)["pairwise_accuracy"].get<double>(), 0, 'f', 3);
+                if ((*m)["rmse"].is_number())
+                    parts << tr("%1 RMSE %2").arg(qs(a.name)).arg((*m)["rmse"].get<double>(), 0, 'f', 3);
+            }
+            const QString message = tr("Reward model v%1 trained on %2 scored examples and %3 preference pairs. "
+                                       "Validation: %4")
+                                        .arg(r.version)
+                                        .arg(r.trainExamples + r.validationExamples)
+                                        .arg(r.trainPairs + r.validationPairs)
+                                        .arg(parts.join(QStringLiteral(", ")));
+            const qint64 version = r.version;
+            auto model = r.model;
+            post([=](RewardModelController *c) {
+                if (c->m_training && c->m_training->isActive())
+                    c->m_training->publishRewardModel(model, version);
+                emit c->finished(true, message, version, train, val);
+            });
+        } catch (const std::exception &e) {
+            const QString message = tr("No reward model was trained: %1").arg(QString::fromUtf8(e.what()));
+            post([=](RewardModelController *c) { emit c->finished(false, message, 0, {}, {}); });
+        }
+    });
+}
+
+bool RewardModelController::startSampling(const LabellingRequest &request)
+{
+    return launch([request](const Post &post, const std::shared_ptr<std::atomic<bool>> &cancel) {
+        try {
+            LabellingSampleOptions o;
+            o.db = ss(request.db);
+            o.model = ss(request.model);
+            o.promptSetId = request.promptSetId;
+            o.prompts = request.prompts;
+            o.numGenerations = request.generations;
+            o.maxCompletionLength = request.maxCompletionLength;
+            const LabellingSampleResult r = sampleForLabelling(
+                o,
+                [&](std::int64_t done, std::int64_t total) {
+                    post([=](RewardModelController *c) {
+                        emit c->samplingProgress(static_cast<int>(done), static_cast<int>(total));
+                    });
+                },
+                [cancel] { return cancel->load(); });
+            const QString message = r.cancelled ? tr("Sampling stopped: %1 samples kept in run %2").arg(r.samples).arg(r.runId)
+                                                : tr("%1 samples of %2 prompts ready for labelling (run %3)")
+                                                      .arg(r.samples)
+                                                      .arg(r.prompts)
+                                                      .arg(r.runId);
+            const qint64 run = r.runId;
+            post([=](RewardModelController *c) { emit c->samplingFinished(!r.cancelled, message, run); });
+        } catch (const std::exception &e) {
+            const QString message = tr("Sampling for labelling failed: %1").arg(QString::fromUtf8(e.what()));
+            post([=](RewardModelController *c) { emit c->samplingFinished(false, message, 0); });
         }
     });
 }

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <atomic>
@@ -27,6 +28,31 @@ struct RetrainRequest
     int epochs = 3;
 };
 
+// A reward model from data files (core/reward/reward_from_data.h).
+struct NewRewardModelRequest
+{
+    QString db;
+    QString base;               // Hugging Face model folder with its tokenizer
+    QStringList data;           // "FILE" or "FILE:ASPECT" (preference files)
+    QString aspects;            // "NAME[:MIN:MAX],..."; empty: the workspace's, else the data's
+    bool useLora = true;
+    bool workspaceLabels = false;   // also the workspace's human labels (the cold start)
+    int epochs = 3;
+};
+
+// The annotators' cold start (core/train/labelling_sampler.h).
+struct LabellingRequest
+{
+    QString db;
+    QString model;              // policy folder
+    qint64 promptSetId = 0;     // 0: the newest
+    int prompts = 32;
+    int generations = 4;
+    int maxCompletionLength = 128;
+};
+
+// The annotation side's background jobs: retraining, training from data,
+// importing, and sampling for labelling; one at a time.
 class RewardModelController : public QObject
 {
     Q_OBJECT
@@ -39,6 +65,8 @@ public:
     void setTrainingController(TrainingController *training) { m_training = training; }
 
     bool start(const RetrainRequest &request);   // false while one is running
+    bool startFromData(const NewRewardModelRequest &request);   // reported like start()
+    bool startSampling(const LabellingRequest &request);        // reported by sampling*()
     // Registers a reward-model folder as the workspace's next version
     // (core/reward/reward_exchange.h) and hands it to the running job, which
     // switches at its next step; reported through finished(). False while busy.
@@ -48,6 +76,9 @@ public:
     bool wait(int timeoutMs = -1);
 
 signals:
+    void samplingProgress(int promptsDone, int promptsTotal);
+    // ok=false: failed or cancelled, with the reason; runId is the labelling run (0 when none was written).
+    void samplingFinished(bool ok, const QString &message, qint64 runId);
     // Per batch: epoch (1-based) of epochs, batch of batches, the batch's loss.
     void progress(int epoch, int epochs, int batch, int batches, double loss);
     void epochFinished(int epoch, double meanTrainLoss);

@@ -189,6 +189,8 @@ void WorkbenchController::connectViews()
     connect(w, &MainWindow::exportPolicyRequested, this, &WorkbenchController::exportPolicyWithDialog);
     connect(w, &MainWindow::exportRewardModelRequested, this, &WorkbenchController::exportRewardModelWithDialog);
     connect(w, &MainWindow::importRewardModelRequested, this, &WorkbenchController::importRewardModelWithDialog);
+    connect(w, &MainWindow::newRewardModelRequested, this, &WorkbenchController::newRewardModelWithDialog);
+    connect(w, &MainWindow::sampleForLabellingRequested, this, &WorkbenchController::sampleForLabellingWithDialog);
 
     connect(m_run, &RunPanel::startRequested, this, [this] { startTraining(); });
     connect(m_run, &RunPanel::pauseRequested, m_training, &TrainingController::pause);
@@ -261,6 +263,7 @@ void WorkbenchController::connectViews()
                 refreshRewardModels();
                 refreshLabelCounts();
             });
+    connectAnnotation();
 }
 
 bool WorkbenchController::openWorkspace(const QString &path, QString *error)
@@ -376,6 +379,12 @@ bool WorkbenchController::startTraining(int maxSteps)
     if (allZero(m_weights->weights())) {
         showError(tr("All aspect weights are 0, so every advantage would be 0 and GRPO would learn nothing. "
                      "Set at least one weight above 0."));
+        return false;
+    }
+    if (!m_demo && m_run->rewardModelVersion() <= 0 && m_workspace->store().rewardModels().empty()) {
+        showError(tr("No reward model: train one from data (Reward model ▸ New…), import one (File ▸ Import reward "
+                     "model), or sample for labelling (File ▸ Sample for labelling) and train the first one from "
+                     "your labels."));
         return false;
     }
     TrainingRequest r;

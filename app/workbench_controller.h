@@ -7,6 +7,7 @@
 // GUI thread only. No torch in this header.
 
 #include "model_export_dialog.h"
+#include "reward_controller.h"
 #include "training_controller.h"
 
 #include <QElapsedTimer>
@@ -98,6 +99,10 @@ public:
                            const QString &dtype = QStringLiteral("float32"));
     bool startRewardModelExport(const QString &modelDir, const QString &folder);
     bool startRewardModelImport(const QString &folder);
+    // The cold start and reward models from data (workbench_annotation.cpp): run in the
+    // reward-model controller; the dialogs' choices, or a test's.
+    bool startNewRewardModel(const NewRewardModelRequest &request);
+    bool startSampling(const LabellingRequest &request);
     // Draws (on) or removes another run of the workspace, faded, on the reward
     // curves (View menu, "Overlay runs on the curves").
     void overlayRun(qint64 runId, const QString &name, bool on);
@@ -135,6 +140,9 @@ private:
                 const QString &aggregation, qint64 rmVersion, double stepSeconds, double tokensPerSecond);
     void onLabelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator);
     void retrain();
+    void newRewardModelWithDialog();
+    void sampleForLabellingWithDialog();
+    void connectAnnotation();
     void showError(const QString &message);
     void chooseWorkspace(bool create);
     void importPrompts();

@@ -68,6 +68,8 @@ void MainWindow::createMenus()
     add(tr("Export &trained policy…"), "actionExportPolicy", QKeySequence(), &MainWindow::exportPolicyRequested);
     add(tr("Export &reward model…"), "actionExportRewardModel", QKeySequence(), &MainWindow::exportRewardModelRequested);
     add(tr("Import re&ward model…"), "actionImportRewardModel", QKeySequence(), &MainWindow::importRewardModelRequested);
+    add(tr("&New reward model from data…"), "actionNewRewardModel", QKeySequence(), &MainWindow::newRewardModelRequested);
+    add(tr("Sample for la&belling…"), "actionSampleForLabelling", QKeySequence(), &MainWindow::sampleForLabellingRequested);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("actionQuit"));

@@ -46,6 +46,8 @@ public:
     bool saveScreenshot(const QString &path, QString *error = nullptr);
 
 signals:
+    void newRewardModelRequested();       // a reward model from data files on a base folder
+    void sampleForLabellingRequested();   // the annotators' cold start: completions without a reward model
     void newWorkspaceRequested();
     void openWorkspaceRequested();
     void openDemoRequested();

@@ -164,6 +164,10 @@ RewardModelPanel::RewardModelPanel(QWidget *parent)
     m_retrain->setObjectName(QStringLiteral("retrainButton"));
     m_retrain->setToolTip(tr("Train a new reward-model version on all labels so far. GRPO picks it up at the "
                              "next step once it is published."));
+    m_new = new QPushButton(tr("&New…"), trainBox);
+    m_new->setObjectName(QStringLiteral("newRewardModelButton"));
+    m_new->setToolTip(tr("Train a new reward model from data files (per-aspect scores, preference pairs) on a base "
+                         "model folder, or from this workspace's labels"));
     m_cancel = new QPushButton(tr("Cance&l"), trainBox);
     m_cancel->setObjectName(QStringLiteral("cancelRetrainButton"));
     m_cancel->setToolTip(tr("Stop the reward-model training; the version in use stays"));
@@ -174,10 +178,12 @@ RewardModelPanel::RewardModelPanel(QWidget *parent)
     m_progress->setFormat(tr("Idle"));
     m_progress->setTextVisible(true);
     buttons->addWidget(m_retrain);
+    buttons->addWidget(m_new);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_progress, 1);
     trainLayout->addLayout(buttons);
     connect(m_retrain, &QPushButton::clicked, this, &RewardModelPanel::retrainRequested);
+    connect(m_new, &QPushButton::clicked, this, &RewardModelPanel::newModelRequested);
     connect(m_cancel, &QPushButton::clicked, this, &RewardModelPanel::cancelRequested);
 
     m_status = new QLabel(trainBox);
@@ -458,6 +464,7 @@ void RewardModelPanel::updateButtons()
 {
     m_cancel->setEnabled(m_training);
     m_retrain->setEnabled(!m_training);
+    m_new->setEnabled(!m_training);
 }
 
 void RewardModelPanel::replot()

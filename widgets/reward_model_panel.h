@@ -87,6 +87,7 @@ public slots:
 
 signals:
     void retrainRequested();
+    void newModelRequested();   // "New…": a reward model from data files
     void cancelRequested();
 
 private:
@@ -110,6 +111,7 @@ private:
     QTableWidget *m_countsTable = nullptr;
     QLabel *m_sinceLabel = nullptr;
     QPushButton *m_retrain = nullptr;
+    QPushButton *m_new = nullptr;
     QPushButton *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_status = nullptr;
