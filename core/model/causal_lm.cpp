@@ -352,6 +352,8 @@ void CausalLM::forEachProjection(const std::function<void(const Projection &)> &
 
 void CausalLM::setBaseTrainable(bool trainable)
 {
+    if (trainable && m_baseShared)
+        throw Error("model: the base weights are shared with another model (one base in memory) and stay frozen");
     std::vector<at::Tensor *> base = {&m_embed, &m_finalNormWeight, &m_finalNormBias, &m_positions, &m_lmHead};
     for (auto &layer : m_layers) {
         for (at::Tensor *t : {&layer.norm1Weight, &layer.norm1Bias, &layer.norm2Weight, &layer.norm2Bias})

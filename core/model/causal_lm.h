@@ -99,6 +99,16 @@ public:
     static std::unique_ptr<CausalLM> create(const ModelConfig &config, std::uint64_t seed,
                                             const LoadOptions &options);
 
+    // A model that holds no base weights of its own: every base tensor is
+    // `base`'s (the same storage), with no adapters, for a LoRA model on the
+    // same folder (the reward model on the policy's base: one copy in memory).
+    // From then on neither model may change the shared weights: merging
+    // adapters or making the base trainable throws Error on both. `base` must
+    // outlive nothing: the storage lives while either model does.
+    static std::unique_ptr<CausalLM> sharingBaseOf(const CausalLM &base);
+    // Whether this model's base weights are shared with another model.
+    bool sharesBase() const { return m_baseShared; }
+
     const ModelConfig &config() const { return m_config; }
     c10::Device device() const { return m_device; }
     c10::ScalarType dtype() const { return m_dtype; }
@@ -196,6 +206,7 @@ private:
     bool m_adaptersOn = true;
     bool m_loraMerged = false;
     std::int64_t m_outputVocab = 0;   // 0: every row of m_lmHead
+    mutable bool m_baseShared = false;   // set on both sides by sharingBaseOf
     std::unique_ptr<LoraOptions> m_loraOptions;
 };
 

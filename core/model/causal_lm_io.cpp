@@ -261,6 +261,28 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string &dir, const LoadOptio
     return m;
 }
 
+std::unique_ptr<CausalLM> CausalLM::sharingBaseOf(const CausalLM &base)
+{
+    if (base.m_loraMerged)
+        throw Error("model: cannot share base weights that have LoRA adapters merged in");
+    std::unique_ptr<CausalLM> m(new CausalLM());
+    m->m_config = base.m_config;
+    m->m_device = base.m_device;
+    m->m_dtype = base.m_dtype;
+    m->m_embed = base.m_embed;
+    m->m_positions = base.m_positions;
+    m->m_lmHead = base.m_lmHead;
+    m->m_finalNormWeight = base.m_finalNormWeight;
+    m->m_finalNormBias = base.m_finalNormBias;
+    m->m_ropeCos = base.m_ropeCos;
+    m->m_ropeSin = base.m_ropeSin;
+    m->m_layers = base.m_layers;   // tensor handles: the same storage
+    m->forEachProjection([](Projection &p) { p.lora.assign(p.partNames.size(), std::nullopt); });
+    m->m_baseShared = true;
+    base.m_baseShared = true;
+    return m;
+}
+
 std::unique_ptr<CausalLM> CausalLM::create(const ModelConfig &config, std::uint64_t seed, const LoadOptions &options)
 {
     std::unique_ptr<CausalLM> m(new CausalLM());

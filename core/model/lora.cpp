@@ -103,6 +103,9 @@ void CausalLM::setAdaptersEnabled(bool enabled)
 
 void CausalLM::addLoraDelta(double sign)
 {
+    if (m_baseShared)
+        throw Error("model: cannot merge LoRA adapters into base weights shared with another model (one base in "
+                    "memory); export from a checkpoint instead");
     at::NoGradGuard noGrad;
     forEachProjection([sign](Projection &p) {
         std::int64_t offset = 0;

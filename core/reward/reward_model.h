@@ -108,6 +108,13 @@ public:
     // hidden size.
     static std::unique_ptr<RewardModel> load(const std::string &dir, const CausalLM::LoadOptions &options);
     static std::unique_ptr<RewardModel> load(const std::string &dir);
+    // As load(), but a LoRA reward model whose base folder is `baseFolder` (compared as canonical paths),
+    // with the same configuration, device and dtype as `base`, takes `base`'s weights
+    // (CausalLM::sharingBaseOf) instead of loading a copy of its own: one base in memory for the
+    // policy, the reference (the policy with adapters off) and the reward model. Any other reward
+    // model loads as load() does; backbone().sharesBase() tells which happened.
+    static std::unique_ptr<RewardModel> load(const std::string &dir, const CausalLM::LoadOptions &options,
+                                             const CausalLM *base, const std::string &baseFolder);
     // Writes every file into "<dir>.tmp", then swaps it in for `dir` (the old
     // folder, if any, is moved aside and deleted), so a crash never leaves a
     // half-written model under `dir`.

@@ -81,6 +81,11 @@ std::unique_ptr<RewardModel> RewardModel::load(const std::string &dir)
     return load(dir, CausalLM::LoadOptions());
 }
 
+std::unique_ptr<RewardModel> RewardModel::load(const std::string &dir, const CausalLM::LoadOptions &options)
+{
+    return load(dir, options, nullptr, std::string());
+}
+
 void RewardModel::save(const std::string &dir) const
 {
     if (m_tokenizerJson.empty())
@@ -155,7 +160,8 @@ void RewardModel::save(const std::string &dir) const
     fs::remove_all(old, ec);
 }
 
-std::unique_ptr<RewardModel> RewardModel::load(const std::string &dir, const CausalLM::LoadOptions &options)
+std::unique_ptr<RewardModel> RewardModel::load(const std::string &dir, const CausalLM::LoadOptions &options,
+                                               const CausalLM *sharedBase, const std::string &sharedBaseFolder)
 {
     const fs::path folder = fs::path(dir);
     const std::string metaPath = (folder / "reward_model.json").string();
@@ -191,7 +197,14 @@ std::unique_ptr<RewardModel> RewardModel::load(const std::string &dir, const Cau
         if (bp.is_relative())
             bp = folder / bp;
         basePath = fs::absolute(bp).lexically_normal().string();
-        lm = CausalLM::load(basePath, options);
+        std::error_code e1, e2;
+        const bool sameFolder = sharedBase && !sharedBaseFolder.empty()
+                                && fs::weakly_canonical(basePath, e1) == fs::weakly_canonical(sharedBaseFolder, e2) && !e1 && !e2;
+        if (sameFolder && sharedBase->device() == options.device && sharedBase->dtype() == options.dtype
+            && modelConfigToJson(sharedBase->config()) == modelConfigToJson(loadModelConfig(basePath)))
+            lm = CausalLM::sharingBaseOf(*sharedBase);
+        else
+            lm = CausalLM::load(basePath, options);
         lm->loadLora(dir);
     } else {
         lm = CausalLM::load(dir, options);

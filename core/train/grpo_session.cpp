@@ -240,7 +240,15 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         rmPath = versions.back().path;
         rmVersion = versions.back().version;
     }
-    auto rm = std::shared_ptr<RewardModel>(RewardModel::load(rmPath, lo));
+    // With LoRA the policy's base never changes: a LoRA reward model on the same folder borrows its
+    // weights, so the policy, the reference (adapters off) and the reward model hold one copy.
+    std::shared_ptr<CausalLM> policy;
+    if (d.options.useLora)
+        policy = CausalLM::load(d.options.model, lo);
+    auto rm = std::shared_ptr<RewardModel>(RewardModel::load(rmPath, lo, policy.get(), d.options.model));
+    if (rm->backbone().sharesBase())
+        d.outer.onLog("the reward model shares the policy's base weights (" + d.options.model + ")");
+    setup.policy = std::move(policy);
     d.aspects = rm->aspects().names();
     if (!runAspects.empty() && d.aspects != runAspects) {
         auto join = [](const std::vector<std::string> &v) {

@@ -78,7 +78,7 @@ struct GrpoTrainer::Impl
     GrpoTrainerSetup setup;
     TrainingControls &controls;
     TrainingSink &sink;
-    std::unique_ptr<CausalLM> policy;
+    std::shared_ptr<CausalLM> policy;      // its base may be lent to the reward model (sharesBase())
     std::unique_ptr<CausalLM> reference;   // full fine-tuning with beta > 0 only
     std::unique_ptr<Tokenizer> tokenizer;
     std::shared_ptr<RewardModel> rewardModel;
@@ -239,7 +239,7 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     CausalLM::LoadOptions lo;
     lo.device = d.setup.runtime.device;
     lo.dtype = d.setup.runtime.dtype;
-    d.policy = CausalLM::load(o.model, lo);
+    d.policy = d.setup.policy ? std::move(d.setup.policy) : std::shared_ptr<CausalLM>(CausalLM::load(o.model, lo));
     d.tokenizer = std::make_unique<Tokenizer>(Tokenizer::load(o.model));
     if (o.useLora) {
         LoraOptions lora;

@@ -91,6 +91,9 @@ struct GrpoTrainerSetup
     std::string rewardModelPath;               // recorded in checkpoints
     GoldScorer goldScorer;                     // optional (the demo's judge)
     std::string checkpointDir;                 // checkpoint-<step>/ folders go here; empty = no checkpoints
+    // Optional: options.model already loaded (with the runtime's device and dtype) and possibly
+    // lending its base weights to the reward model (one base in memory); else the trainer loads it.
+    std::shared_ptr<CausalLM> policy;
 };
 
 class GrpoTrainer
