@@ -111,37 +111,68 @@ bool parseWorkbenchArguments(const QStringList &arguments, WorkbenchOptions *opt
     return true;
 }
 
-int runWorkbench(int argc, char **argv)
+namespace {
+
+void setApplicationIdentity()
 {
-    QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("AlignmentWorkbench"));
     QCoreApplication::setApplicationName(QStringLiteral("alignment-workbench"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
+}
+
+// The language comes first, so that --help, errors and the window are all in it.
+void installTranslationsFor(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    describeOptions(parser);
+    parser.parse(arguments);
+    installUiTranslations(chosenUiLanguage(parser.value(QStringLiteral("language"))));
+}
+
+// --help, --help-all and --version print and exit before any QApplication
+// exists: a QApplication needs a display, and these must work without one (a
+// server, a packaging check). A QCoreApplication gives the parser the program
+// name and the translations.
+void handleInformationOptions(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    QCommandLineParser parser;
+    describeOptions(parser);
+    parser.parse(arguments);
+    const bool helpAll = parser.isSet(QStringLiteral("help-all"));
+    const bool help = parser.isSet(QStringLiteral("help"));
+    if (!helpAll && !help && !parser.isSet(QStringLiteral("version")))
+        return;
+    QCoreApplication app(argc, argv);
+    setApplicationIdentity();
+    installTranslationsFor(app.arguments());
+    QCommandLineParser translated;   // describeOptions again, now in the chosen language
+    describeOptions(translated);
+    if (helpAll)
+        translated.process(app);     // prints the help with Qt's own options and exits
+    translated.parse(app.arguments());
+    if (help)
+        translated.showHelp(0);
+    translated.showVersion();
+}
+
+} // namespace
+
+int runWorkbench(int argc, char **argv)
+{
+    handleInformationOptions(argc, argv);
+    QApplication app(argc, argv);
+    setApplicationIdentity();
     // Matches packaging/'s desktop file, so desktops link the window to its entry and icon.
     QGuiApplication::setDesktopFileName(QStringLiteral("org.alignmentworkbench.AlignmentWorkbench"));
     // The installed theme icon, else the copy compiled in (a build tree, a bare X server).
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("alignment-workbench"),
                                                  QIcon(QStringLiteral(":/icons/alignment-workbench.svg"))));
-
-    // The language comes first, so that --help, errors and the window are all in it.
-    {
-        QCommandLineParser parser;
-        describeOptions(parser);
-        parser.parse(app.arguments());
-        installUiTranslations(chosenUiLanguage(parser.value(QStringLiteral("language"))));
-    }
+    installTranslationsFor(app.arguments());
     QGuiApplication::setApplicationDisplayName(QCoreApplication::translate("Workbench", "Alignment Workbench"));
 
-    // --help and --version print and exit through QCommandLineParser::process.
-    {
-        QCommandLineParser parser;
-        describeOptions(parser);
-        parser.parse(app.arguments());
-        if (parser.isSet(QStringLiteral("help")))
-            parser.showHelp(0);
-        if (parser.isSet(QStringLiteral("version")))
-            parser.showVersion();
-    }
     WorkbenchOptions options;
     QString error;
     if (!parseWorkbenchArguments(app.arguments(), &options, &error)) {

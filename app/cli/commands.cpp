@@ -124,6 +124,7 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
     registerLabelCommands(app, ctx);
     registerExportCommands(app, ctx);
     registerLabellingCommands(app, ctx);
+    registerModelInitCommands(app, ctx);
 }
 
 } // namespace awb

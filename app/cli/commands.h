@@ -33,5 +33,10 @@ void registerModelCommands(CLI::App &app, CommandContext &ctx);   // logits, gen
 void registerTrainCommands(CLI::App &app, CommandContext &ctx);   // train, demo-init
 void registerLabelCommands(CLI::App &app, CommandContext &ctx);   // labels export|import
 void registerExportCommands(CLI::App &app, CommandContext &ctx);  // policy export, reward-model export|import
+void registerModelInitCommands(CLI::App &app, CommandContext &ctx);   // model init
+
+// The `model` group (awb model init, ...): made on the first call, returned
+// after, so several cmd_<topic>.cpp can add subcommands beneath it.
+CLI::App *modelCommandGroup(CLI::App &app);
 
 } // namespace awb

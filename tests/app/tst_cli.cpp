@@ -1,10 +1,13 @@
 // The `awb` command line: help, version, unknown commands and `inspect`,
-// driven through runCli with string streams.
+// driven through runCli with string streams; and the GUI's --help and
+// --version, which must work without a display as `awb`'s do.
 #include "cli/cli.h"
 #include "io/safetensors.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <QFile>
+#include <QProcess>
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
@@ -51,6 +54,8 @@ private slots:
     void inspectMissingFile();
     void infoAppliesThreads();
     void infoRejectsBadDevice();
+    void workbenchInformationWithoutDisplay_data();
+    void workbenchInformationWithoutDisplay();
 };
 
 void TestCli::version()
@@ -138,6 +143,47 @@ void TestCli::infoRejectsBadDevice()
     const Result r = run({"info", "--device", "tpu"});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("device \"tpu\""), qPrintable(r.err));
+}
+
+void TestCli::workbenchInformationWithoutDisplay_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QStringList>("expected");
+    const QString version = QStringLiteral("alignment-workbench " AWB_EXPECTED_VERSION);
+    const QStringList help{QStringLiteral("alignment-workbench [options] [workspace]"), QStringLiteral("--screenshot"),
+                           QStringLiteral("--language"), QStringLiteral("multi-objective GRPO")};
+    QTest::newRow("--version") << QStringLiteral("--version") << QStringList{version};
+    QTest::newRow("-v") << QStringLiteral("-v") << QStringList{version};
+    QTest::newRow("--help") << QStringLiteral("--help") << help;
+    QTest::newRow("-h") << QStringLiteral("-h") << help;
+}
+
+// No DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM: a QApplication would abort
+// ("could not connect to display") before printing anything.
+void TestCli::workbenchInformationWithoutDisplay()
+{
+    QFETCH(QString, option);
+    QFETCH(QStringList, expected);
+    const QString exe = QStringLiteral(AWB_BINARY_DIR "/app/alignment-workbench");
+    if (!QFile::exists(exe))
+        QSKIP("alignment-workbench is not built (AWB_BUILD_GUI off)");
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        env.remove(QString::fromLatin1(name));
+    env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));   // English text
+    env.remove(QStringLiteral("LANGUAGE"));
+    env.remove(QStringLiteral("LC_ALL"));
+    env.remove(QStringLiteral("LC_MESSAGES"));
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(exe, {option});
+    QVERIFY(p.waitForFinished(60000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 0, qPrintable(err));
+    for (const QString &text : expected)
+        QVERIFY2(out.contains(text), qPrintable(out + err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
