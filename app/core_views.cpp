@@ -11,15 +11,15 @@ namespace awb {
 QString qs(const std::string &text) { return QString::fromStdString(text); }
 std::string ss(const QString &text) { return text.toStdString(); }
 
-namespace {
-
-double number(const nlohmann::json &metrics, const std::string &key)
+double jsonNumber(const nlohmann::json &metrics, const std::string &key)
 {
     const auto it = metrics.find(key);
     if (it == metrics.end() || !it->is_number())
         return view::missing();
     return it->get<double>();
 }
+
+namespace {
 
 } // namespace
 
@@ -61,20 +61,20 @@ view::StepPoint stepPointFromMetrics(qint64 runId, int step, const nlohmann::jso
     view::StepPoint p;
     p.runId = runId;
     p.step = step;
-    p.rewardMean = number(metrics, "reward");
-    p.rewardStd = number(metrics, "reward_std");
-    p.kl = number(metrics, "kl");
-    p.loss = number(metrics, "loss");
+    p.rewardMean = jsonNumber(metrics, "reward");
+    p.rewardStd = jsonNumber(metrics, "reward_std");
+    p.kl = jsonNumber(metrics, "kl");
+    p.loss = jsonNumber(metrics, "loss");
     bool anyGold = false;
     for (const auto &a : aspects) {
-        p.aspectMeans.push_back(number(metrics, "rewards/" + ss(a) + "/mean"));
-        const double g = number(metrics, "gold/" + ss(a) + "/mean");
+        p.aspectMeans.push_back(jsonNumber(metrics, "rewards/" + ss(a) + "/mean"));
+        const double g = jsonNumber(metrics, "gold/" + ss(a) + "/mean");
         anyGold = anyGold || !view::isMissing(g);
         p.goldMeans.push_back(g);
     }
     if (!anyGold)
         p.goldMeans.clear();
-    p.goldObjective = number(metrics, "gold_objective");
+    p.goldObjective = jsonNumber(metrics, "gold_objective");
     return p;
 }
 

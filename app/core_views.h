@@ -21,6 +21,8 @@ namespace awb {
 
 QString qs(const std::string &text);
 std::string ss(const QString &text);
+// metrics[key] when it is a number, else view::missing() (absent, null for NaN, or not a number).
+double jsonNumber(const nlohmann::json &metrics, const std::string &key);
 
 // The aspects of a stored run (its config's "aspect_schema"); runs written
 // before the schema was stored fall back to the aspect names in the step metrics.

@@ -503,8 +503,8 @@ void WorkbenchController::refreshRewardModels()
         for (const auto &a : m_aspects) {
             const auto it = info.metrics.find(ss(a.name));
             if (it != info.metrics.end() && it->is_object())
-                row.metrics[a.name] = {it->value("rmse", view::missing()), it->value("pearson", view::missing()),
-                                       it->value("spearman", view::missing())};
+                row.metrics[a.name] = {jsonNumber(*it, "rmse"), jsonNumber(*it, "pearson"), jsonNumber(*it, "spearman"),
+                                       jsonNumber(*it, "pairwise_accuracy")};
         }
         rows.push_back(row);
         combo.push_back({info.version, tr("v%1 · %2").arg(info.version).arg(row.created.toString(QStringLiteral("yyyy-MM-dd HH:mm")))});

@@ -341,7 +341,20 @@ void RewardModelPanel::rebuildVersions()
                                     tr("Pearson correlation with the labels"),
                                     tr("Spearman rank correlation with the labels")};
 
-    const int columns = kFixedColumns + 3 * int(aspects.size()) + 1;
+    // A fourth column per aspect, pairwise accuracy, where some version learnt that aspect from preference pairs.
+    QVector<int> perAspect;
+    int columns = kFixedColumns + 1;
+    for (const QString &aspect : aspects) {
+        bool pairs = false;
+        for (const auto &v : m_versions) {
+            const QVector<double> m = v.metrics.value(aspect);
+            pairs = pairs || (m.size() > 3 && !std::isnan(m[3]));
+        }
+        perAspect << (pairs ? 4 : 3);
+        columns += perAspect.back();
+    }
+    const QStringList names4 = metricNames + QStringList{tr("acc")};
+    const QStringList long4 = metricLong + QStringList{tr("pairwise accuracy: how often chosen scores above rejected")};
     m_versionsTable->clear();
     m_versionsTable->setColumnCount(columns);
     m_versionsTable->setRowCount(int(m_versions.size()));
@@ -355,10 +368,9 @@ void RewardModelPanel::rebuildVersions()
     header(0, tr("Version"), tr("Reward-model version"));
     header(1, tr("Created"), tr("When the version was published"));
     header(2, tr("Labels"), tr("Labels it was trained on"));
-    for (int a = 0; a < aspects.size(); ++a)
-        for (int m = 0; m < 3; ++m)
-            header(kFixedColumns + 3 * a + m, metricNames[m], QStringLiteral("%1: %2").arg(aspects[a], metricLong[m]),
-                   aspects[a]);
+    for (int a = 0, c = kFixedColumns; a < aspects.size(); ++a)
+        for (int m = 0; m < perAspect[a]; ++m, ++c)
+            header(c, names4[m], QStringLiteral("%1: %2").arg(aspects[a], long4[m]), aspects[a]);
     header(columns - 1, tr("Note"), tr("Note stored with the version"));
 
     for (int r = 0; r < m_versions.size(); ++r) {
@@ -370,9 +382,9 @@ void RewardModelPanel::rebuildVersions()
         items << cell(v.created.isValid() ? v.created.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString(),
                       Qt::AlignLeft | Qt::AlignVCenter);
         items << cell(QString::number(v.labelCount));
-        for (const QString &aspect : aspects) {
-            const QVector<double> m = v.metrics.value(aspect);
-            for (int k = 0; k < 3; ++k)
+        for (int a = 0; a < aspects.size(); ++a) {
+            const QVector<double> m = v.metrics.value(aspects[a]);
+            for (int k = 0; k < perAspect[a]; ++k)
                 items << cell(formatMetric(k < m.size() ? m[k] : view::missing()));
         }
         items << cell(v.note, Qt::AlignLeft | Qt::AlignVCenter);

@@ -46,7 +46,7 @@ struct RewardModelVersionRow
     QDateTime created;
     qint64 labelCount = 0;   // labels it was trained on
     QString note;
-    QMap<QString, QVector<double>> metrics;   // aspect -> {rmse, pearson, spearman} on held-out labels
+    QMap<QString, QVector<double>> metrics;   // aspect -> {rmse, pearson, spearman[, pairwise accuracy]} held out
 };
 
 class RewardModelPanel : public QWidget

@@ -89,7 +89,7 @@ struct RewardModelInfo
                                            // "lora" whenever the backbone has unmerged adapters
     nlohmann::json trainingOptions = nlohmann::json::object();   // RewardTrainOptions as JSON
     std::vector<AspectMetrics> metrics;    // validation metrics per aspect; empty when never evaluated
-    std::int64_t labelCount = 0;           // labelled (example, aspect) entries trained on
+    std::int64_t labelCount = 0;           // labelled (example, aspect) entries plus preference pairs trained on
     std::string created;                   // ISO 8601 UTC; save() stamps the current time when empty
 };
 
