@@ -33,7 +33,9 @@ NewRewardModelDialog::NewRewardModelDialog(const QString &db, const QString &bas
     auto *baseRow = new QHBoxLayout;
     baseRow->addWidget(m_base, 1);
     baseRow->addWidget(browse);
-    form->addRow(tr("&Base model:"), baseRow);
+    auto *baseLabel = new QLabel(tr("&Base model:"), this);   // a row of a layout gets no buddy by itself
+    baseLabel->setBuddy(m_base);
+    form->addRow(baseLabel, baseRow);
 
     m_files = new QListWidget(this);
     m_files->setObjectName(QStringLiteral("dataFiles"));
@@ -48,7 +50,9 @@ NewRewardModelDialog::NewRewardModelDialog(const QString &db, const QString &bas
     auto *filesRow = new QHBoxLayout;
     filesRow->addWidget(m_files, 1);
     filesRow->addLayout(fileButtons);
-    form->addRow(tr("&Data files:"), filesRow);
+    auto *filesLabel = new QLabel(tr("&Data files:"), this);
+    filesLabel->setBuddy(m_files);
+    form->addRow(filesLabel, filesRow);
 
     m_labels = new QCheckBox(tr("Also this workspace's &human labels"), this);
     m_labels->setObjectName(QStringLiteral("workspaceLabels"));

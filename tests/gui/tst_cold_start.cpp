@@ -105,6 +105,12 @@ private slots:
         NewRewardModelDialog dialog(db, policy, true, &window);
         QVERIFY(dialog.findChild<QCheckBox *>(QStringLiteral("workspaceLabels"))->isChecked());
         const NewRewardModelRequest fromDialog = dialog.request();
+        if (const QString shots = qEnvironmentVariable("AWB_SCREENSHOT_DIR"); !shots.isEmpty()) {
+            dialog.show();
+            QTest::qWait(200);
+            QVERIFY(dialog.grab().save(shots + QStringLiteral("/new-reward-model.png")));
+            dialog.hide();
+        }
         QCOMPARE(fromDialog.base, policy);
         QVERIFY(fromDialog.workspaceLabels && fromDialog.data.isEmpty());
 
