@@ -22,7 +22,8 @@ namespace awb {
 
 namespace {
 
-using nlohmann::json;
+// Ordered, so aspects found in a file keep its column (or key) order rather than an alphabetical one.
+using json = nlohmann::ordered_json;
 
 constexpr const char *kAssistantTurn = "\n\nAssistant:";
 
@@ -61,6 +62,8 @@ std::vector<Record> readCsv(TextReader &reader)
     std::int64_t line = 0;
     if (!csv.next(header, line))
         return {};
+    if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0)
+        header[0].erase(0, 3);   // spreadsheets' "CSV UTF-8" starts with a byte-order mark
     std::vector<Record> out;
     while (csv.next(fields, line)) {
         if (fields.size() == 1 && trim(fields[0]).empty())
@@ -87,7 +90,11 @@ std::vector<Record> readJsonl(TextReader &reader)
             text.erase(0, 3);
         if (trim(text).empty())
             continue;
-        json obj = parseJsonLine(text, reader.path(), line);
+        json obj = json::parse(text, nullptr, false);
+        if (obj.is_discarded()) {
+            parseJsonLine(text, reader.path(), line);   // throws the error naming line and column
+            throw FormatError(reader.path() + ":" + std::to_string(line) + ": not valid JSON");
+        }
         if (!obj.is_object())
             throw FormatError(reader.path() + ":" + std::to_string(line) + ": expected a JSON object per line");
         out.push_back({std::move(obj), line});
@@ -100,12 +107,20 @@ std::string where(const std::string &path, const Record &r)
     return path + ":" + std::to_string(r.line);
 }
 
-std::string keysOf(const json &obj)
+std::string joined(const std::vector<std::string> &names)
 {
     std::string s;
+    for (const auto &n : names)
+        s += (s.empty() ? "" : ", ") + n;
+    return s;
+}
+
+std::string keysOf(const json &obj)
+{
+    std::vector<std::string> keys;
     for (auto it = obj.begin(); it != obj.end(); ++it)
-        s += (s.empty() ? "" : ", ") + it.key();
-    return s.empty() ? "(none)" : s;
+        keys.push_back(it.key());
+    return keys.empty() ? "(none)" : joined(keys);
 }
 
 // A score: a JSON number or a string holding one (CSV); nullopt for null or an empty string.
@@ -134,6 +149,19 @@ bool looksNumeric(const json &v)
     } catch (const FormatError &) {
         return false;
     }
+}
+
+// Whether the first value of `key` that is given (not null or an empty cell) is a number: an
+// unlabelled first record must not hide an aspect column.
+bool firstGivenIsNumeric(const std::vector<Record> &records, const std::string &key)
+{
+    for (const auto &r : records) {
+        const auto it = r.value.find(key);
+        if (it == r.value.end() || it->is_null() || (it->is_string() && trim(it->get<std::string>()).empty()))
+            continue;
+        return looksNumeric(*it);
+    }
+    return false;
 }
 
 std::string textField(const Record &r, const char *key, const std::string &path)
@@ -218,18 +246,14 @@ ParsedFile readFile(const RewardDataFile &file, const std::vector<std::string> &
     }
     for (const auto &c : candidates) {
         const bool known = std::find(knownAspects.begin(), knownAspects.end(), c) != knownAspects.end();
-        const bool numeric = f.summary.layout == "labels" || looksNumeric(first[c]);
+        const bool numeric = f.summary.layout == "labels" || firstGivenIsNumeric(f.records, c);
         if (knownAspects.empty() ? numeric : known)
             f.aspects.push_back(c);
     }
-    if (f.aspects.empty()) {
-        std::string expected;
-        for (const auto &a : knownAspects)
-            expected += (expected.empty() ? "" : ", ") + a;
+    if (f.aspects.empty())
         throw FormatError(file.path + ": no column or key matches an aspect (found: "
-                          + (candidates.empty() ? std::string("none") : keysOf(f.summary.layout == "labels" ? json(candidates) : first))
-                          + (knownAspects.empty() ? std::string("; none holds a number") : "; aspects: " + expected) + ")");
-    }
+                          + (candidates.empty() ? std::string("none") : f.summary.layout == "labels" ? joined(candidates) : keysOf(first))
+                          + (knownAspects.empty() ? std::string("; none holds a number") : "; aspects: " + joined(knownAspects)) + ")");
     f.summary.aspects = f.aspects;
     return f;
 }
@@ -324,8 +348,7 @@ AspectSchema resolveSchema(const std::vector<ParsedFile> &files, const std::vect
         for (const auto &a : f.summary.aspects)
             if (std::find(names.begin(), names.end(), a) == names.end()) {
                 if (f.summary.layout == "preference" || f.summary.layout == "hh-rlhf")
-                    throw Error(f.summary.path + ": aspect \"" + a + "\" is not one of the aspects ("
-                                + [&] { std::string s; for (const auto &n : names) s += (s.empty() ? "" : ", ") + n; return s; }() + ")");
+                    throw Error(f.summary.path + ": aspect \"" + a + "\" is not one of the aspects (" + joined(names) + ")");
             }
     return AspectSchema(aspects);
 }
@@ -426,11 +449,15 @@ std::vector<AspectRequest> parseAspectList(const std::string &text)
         entry = trim(entry);
         if (entry.empty())
             continue;
+        // Split by hand: getline drops a trailing empty part, so "a:0:1:" would pass as a:0:1.
         std::vector<std::string> parts;
-        std::stringstream es(entry);
-        std::string part;
-        while (std::getline(es, part, ':'))
-            parts.push_back(trim(part));
+        for (std::size_t from = 0;;) {
+            const auto at = entry.find(':', from);
+            parts.push_back(trim(entry.substr(from, at - from)));   // npos - from still runs to the end
+            if (at == std::string::npos)
+                break;
+            from = at + 1;
+        }
         if (parts.size() != 1 && parts.size() != 3)
             throw Error("--aspects: \"" + entry + "\" is not NAME or NAME:MIN:MAX");
         AspectRequest r{parts[0], std::nullopt, std::nullopt};

@@ -6,7 +6,7 @@
 // header, plain or gzip-compressed):
 //   labels      {prompt, response, labels: {aspect: value}}   (resources/demo/labels.jsonl)
 //   scores      {prompt, response, <aspect>: value, ...}       flat JSONL or CSV; every other key
-//               whose first value is a number is an aspect
+//               whose first given value (not null, not an empty cell) is a number is an aspect
 //   helpsteer2  scores with HelpSteer2's columns (helpfulness, correctness,
 //               coherence, complexity, verbosity), each 0-4 unless --aspects says otherwise
 //   preference  {prompt, chosen, rejected}
