@@ -315,6 +315,14 @@
         <source>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO with live aspect weights, a Pareto view of the trade-offs and a relabel-retrain loop for the reward model.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Free software under the GNU General Public License, version 3 or (at your option) any later version; it comes with no warranty.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO mit live einstellbaren Aspektgewichten, einer Pareto-Ansicht der Zielkonflikte und einem Kreislauf aus Neu-Labeln und Neu-Trainieren für das Belohnungsmodell.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Freie Software unter der GNU General Public License, Version 3 oder (nach Ihrer Wahl) jeder späteren Version; ohne jede Gewährleistung.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>&amp;New reward model from data…</source>
+        <translation>Neues &amp;Belohnungsmodell aus Daten…</translation>
+    </message>
+    <message>
+        <source>Sample for la&amp;belling…</source>
+        <translation>Stichproben zum &amp;Labeln…</translation>
+    </message>
 </context>
 <context>
     <name>awb::ModelExportDialog</name>
@@ -409,6 +417,109 @@
     <message>
         <source>Writes config.json, model.safetensors (%1) and the tokenizer: a folder transformers loads as it is.</source>
         <translation>Schreibt config.json, model.safetensors (%1) und den Tokenizer: ein Ordner, den transformers direkt lädt.</translation>
+    </message>
+</context>
+<context>
+    <name>awb::NewRewardModelDialog</name>
+    <message>
+        <source>New reward model</source>
+        <translation>Neues Belohnungsmodell</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder (config.json, safetensors, tokenizer.json): the backbone</source>
+        <translation>Ein Hugging-Face-Modellordner (config.json, safetensors, tokenizer.json): das Grundmodell</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>&amp;Base model:</source>
+        <translation>&amp;Basismodell:</translation>
+    </message>
+    <message>
+        <source>JSONL or CSV (optionally .gz): per-aspect scores (labels, flat columns, HelpSteer2) or preference pairs ({prompt, chosen, rejected}, HH-RLHF), shown as FILE:ASPECT</source>
+        <translation>JSONL oder CSV (auch .gz): Bewertungen je Aspekt (labels, flache Spalten, HelpSteer2) oder Präferenzpaare ({prompt, chosen, rejected}, HH-RLHF), angezeigt als DATEI:ASPEKT</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>&amp;Data files:</source>
+        <translation>Daten&amp;dateien:</translation>
+    </message>
+    <message>
+        <source>Also this workspace&apos;s &amp;human labels</source>
+        <translation>Auch die &amp;menschlichen Labels dieses Arbeitsbereichs</translation>
+    </message>
+    <message>
+        <source>as found in the data</source>
+        <translation>wie in den Daten gefunden</translation>
+    </message>
+    <message>
+        <source>NAME[:MIN:MAX],… — the aspects the model scores and their ranges</source>
+        <translation>NAME[:MIN:MAX],… – die Aspekte, die das Modell bewertet, und ihre Bereiche</translation>
+    </message>
+    <message>
+        <source>As&amp;pects:</source>
+        <translation>As&amp;pekte:</translation>
+    </message>
+    <message>
+        <source>&amp;LoRA adapters on the base (else every weight trains)</source>
+        <translation>&amp;LoRA-Adapter auf dem Basismodell (sonst werden alle Gewichte trainiert)</translation>
+    </message>
+    <message>
+        <source>Training:</source>
+        <translation>Training:</translation>
+    </message>
+    <message>
+        <source>&amp;Epochs (at most):</source>
+        <translation>&amp;Epochen (höchstens):</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>&amp;Trainieren</translation>
+    </message>
+    <message>
+        <source>Base model folder</source>
+        <translation>Ordner des Basismodells</translation>
+    </message>
+    <message>
+        <source>Reward-model data</source>
+        <translation>Daten für das Belohnungsmodell</translation>
+    </message>
+    <message>
+        <source>Data files (*.jsonl *.jsonl.gz *.json *.csv *.csv.gz *.gz);;All files (*)</source>
+        <translation>Datendateien (*.jsonl *.jsonl.gz *.json *.csv *.csv.gz *.gz);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Preference pairs</source>
+        <translation>Präferenzpaare</translation>
+    </message>
+    <message>
+        <source>%1 holds preference pairs. Which aspect do they supervise?</source>
+        <translation>%1 enthält Präferenzpaare. Welchen Aspekt trainieren sie?</translation>
+    </message>
+    <message>
+        <source>Choose a base model folder.</source>
+        <translation>Wählen Sie einen Ordner für das Basismodell.</translation>
+    </message>
+    <message>
+        <source>%1 has no tokenizer.json.</source>
+        <translation>%1 hat keine tokenizer.json.</translation>
+    </message>
+    <message>
+        <source>Add a data file, or use this workspace&apos;s labels.</source>
+        <translation>Fügen Sie eine Datendatei hinzu oder verwenden Sie die Labels dieses Arbeitsbereichs.</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 records</source>
+        <translation>%1: %2, %3 Datensätze</translation>
     </message>
 </context>
 <context>
@@ -872,6 +983,38 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <source>No reward model was imported: %1</source>
         <translation>Es wurde kein Belohnungsmodell importiert: %1</translation>
     </message>
+    <message>
+        <source>Training cancelled; nothing was saved.</source>
+        <translation>Training abgebrochen; nichts wurde gespeichert.</translation>
+    </message>
+    <message>
+        <source>%1 pairwise accuracy %2</source>
+        <translation>%1 paarweise Genauigkeit %2</translation>
+    </message>
+    <message>
+        <source>%1 RMSE %2</source>
+        <translation>%1 RMSE %2</translation>
+    </message>
+    <message>
+        <source>Reward model v%1 trained on %2 scored examples and %3 preference pairs. Validation: %4</source>
+        <translation>Belohnungsmodell v%1 auf %2 bewerteten Beispielen und %3 Präferenzpaaren trainiert. Validierung: %4</translation>
+    </message>
+    <message>
+        <source>No reward model was trained: %1</source>
+        <translation>Es wurde kein Belohnungsmodell trainiert: %1</translation>
+    </message>
+    <message>
+        <source>Sampling stopped: %1 samples kept in run %2</source>
+        <translation>Stichprobenziehung angehalten: %1 Stichproben in Lauf %2 behalten</translation>
+    </message>
+    <message>
+        <source>%1 samples of %2 prompts ready for labelling (run %3)</source>
+        <translation>%1 Stichproben zu %2 Prompts bereit zum Labeln (Lauf %3)</translation>
+    </message>
+    <message>
+        <source>Sampling for labelling failed: %1</source>
+        <translation>Stichproben zum Labeln fehlgeschlagen: %1</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelPanel</name>
@@ -1067,6 +1210,22 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <source>Training failed.</source>
         <translation>Training fehlgeschlagen.</translation>
     </message>
+    <message>
+        <source>&amp;New…</source>
+        <translation>&amp;Neu…</translation>
+    </message>
+    <message>
+        <source>Train a new reward model from data files (per-aspect scores, preference pairs) on a base model folder, or from this workspace&apos;s labels</source>
+        <translation>Ein neues Belohnungsmodell aus Datendateien (Bewertungen je Aspekt, Präferenzpaare) auf einem Basismodell trainieren, oder aus den Labels dieses Arbeitsbereichs</translation>
+    </message>
+    <message>
+        <source>acc</source>
+        <translation>Gen.</translation>
+    </message>
+    <message>
+        <source>pairwise accuracy: how often chosen scores above rejected</source>
+        <translation>paarweise Genauigkeit: wie oft die gewählte Antwort höher bewertet wird als die abgelehnte</translation>
+    </message>
 </context>
 <context>
     <name>awb::RunPanel</name>
@@ -1255,6 +1414,37 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
     <message>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>awb::SampleForLabellingDialog</name>
+    <message>
+        <source>Sample for labelling</source>
+        <translation>Stichproben zum Labeln</translation>
+    </message>
+    <message>
+        <source>Completions of %1 for the workspace&apos;s prompts, with no reward model and no training. Label them in the Sample inspector, then train the first reward model from them (Reward model ▸ New…).</source>
+        <translation>Vervollständigungen von %1 für die Prompts des Arbeitsbereichs, ohne Belohnungsmodell und ohne Training. Labeln Sie sie im Stichproben-Inspektor und trainieren Sie dann daraus das erste Belohnungsmodell (Belohnungsmodell ▸ Neu…).</translation>
+    </message>
+    <message>
+        <source>the policy</source>
+        <translation>der Policy</translation>
+    </message>
+    <message>
+        <source>&amp;Prompts:</source>
+        <translation>&amp;Prompts:</translation>
+    </message>
+    <message>
+        <source>&amp;Completions per prompt:</source>
+        <translation>&amp;Vervollständigungen je Prompt:</translation>
+    </message>
+    <message>
+        <source>&amp;Tokens per completion (at most):</source>
+        <translation>&amp;Tokens je Vervollständigung (höchstens):</translation>
+    </message>
+    <message>
+        <source>&amp;Sample</source>
+        <translation>&amp;Ziehen</translation>
     </message>
 </context>
 <context>
@@ -1895,6 +2085,34 @@ Label</translation>
     <message>
         <source>Policy of step %1 written to %2 (%3 tensors, %4, %5)</source>
         <translation>Policy von Schritt %1 nach %2 geschrieben (%3 Tensoren, %4, %5)</translation>
+    </message>
+    <message>
+        <source>Reward model: epoch %1 of %2, batch %3 of %4</source>
+        <translation>Belohnungsmodell: Epoche %1 von %2, Batch %3 von %4</translation>
+    </message>
+    <message>
+        <source>Sampling for labelling: %1 of %2 prompts</source>
+        <translation>Stichproben zum Labeln: %1 von %2 Prompts</translation>
+    </message>
+    <message>
+        <source>A reward-model job is running; start when it has finished.</source>
+        <translation>Ein Auftrag für das Belohnungsmodell läuft; starten Sie, wenn er beendet ist.</translation>
+    </message>
+    <message>
+        <source>A reward-model job is running; sample when it has finished.</source>
+        <translation>Ein Auftrag für das Belohnungsmodell läuft; ziehen Sie Stichproben, wenn er beendet ist.</translation>
+    </message>
+    <message>
+        <source>Sampling for labelling…</source>
+        <translation>Stichproben zum Labeln…</translation>
+    </message>
+    <message>
+        <source>The workspace has no prompts: import a prompt file first (File ▸ Import prompts).</source>
+        <translation>Der Arbeitsbereich hat keine Prompts: Importieren Sie zuerst eine Prompt-Datei (Datei ▸ Prompts importieren).</translation>
+    </message>
+    <message>
+        <source>No reward model: train one from data (Reward model ▸ New…), import one (File ▸ Import reward model), or sample for labelling (File ▸ Sample for labelling) and train the first one from your labels.</source>
+        <translation>Kein Belohnungsmodell: Trainieren Sie eines aus Daten (Belohnungsmodell ▸ Neu…), importieren Sie eines (Datei ▸ Belohnungsmodell importieren) oder ziehen Sie Stichproben zum Labeln (Datei ▸ Stichproben zum Labeln) und trainieren Sie das erste aus Ihren Labels.</translation>
     </message>
 </context>
 </TS>

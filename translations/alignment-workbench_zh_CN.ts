@@ -313,6 +313,14 @@
         <source>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;GRPO with live aspect weights, a Pareto view of the trade-offs and a relabel-retrain loop for the reward model.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Free software under the GNU General Public License, version 3 or (at your option) any later version; it comes with no warranty.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;Alignment Workbench %1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;维度权重可实时调整的 GRPO，展示各维度权衡的帕累托视图，以及奖励模型的“重新标注—重新训练”循环。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;自由软件，依据 GNU 通用公共许可证第 3 版或（由您选择）任何更新版本发布；不提供任何担保。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>&amp;New reward model from data…</source>
+        <translation>从数据新建奖励模型(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Sample for la&amp;belling…</source>
+        <translation>采样以供标注(&amp;B)…</translation>
+    </message>
 </context>
 <context>
     <name>awb::ModelExportDialog</name>
@@ -407,6 +415,109 @@
     <message>
         <source>Writes config.json, model.safetensors (%1) and the tokenizer: a folder transformers loads as it is.</source>
         <translation>写入 config.json、model.safetensors（%1）和分词器：transformers 可直接加载的文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>awb::NewRewardModelDialog</name>
+    <message>
+        <source>New reward model</source>
+        <translation>新建奖励模型</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder (config.json, safetensors, tokenizer.json): the backbone</source>
+        <translation>Hugging Face 模型文件夹(config.json、safetensors、tokenizer.json):作为主干</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Base model:</source>
+        <translation>基础模型(&amp;B):</translation>
+    </message>
+    <message>
+        <source>JSONL or CSV (optionally .gz): per-aspect scores (labels, flat columns, HelpSteer2) or preference pairs ({prompt, chosen, rejected}, HH-RLHF), shown as FILE:ASPECT</source>
+        <translation>JSONL 或 CSV(可为 .gz):各维度评分(labels、平铺列、HelpSteer2)或偏好对({prompt, chosen, rejected}、HH-RLHF),显示为 文件:维度</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Data files:</source>
+        <translation>数据文件(&amp;D):</translation>
+    </message>
+    <message>
+        <source>Also this workspace&apos;s &amp;human labels</source>
+        <translation>同时使用此工作区的人工标注(&amp;H)</translation>
+    </message>
+    <message>
+        <source>as found in the data</source>
+        <translation>按数据中所见</translation>
+    </message>
+    <message>
+        <source>NAME[:MIN:MAX],… — the aspects the model scores and their ranges</source>
+        <translation>NAME[:MIN:MAX],… —— 模型评分的维度及其范围</translation>
+    </message>
+    <message>
+        <source>As&amp;pects:</source>
+        <translation>维度(&amp;P):</translation>
+    </message>
+    <message>
+        <source>&amp;LoRA adapters on the base (else every weight trains)</source>
+        <translation>在基础模型上使用 LoRA 适配器(&amp;L)(否则训练全部权重)</translation>
+    </message>
+    <message>
+        <source>Training:</source>
+        <translation>训练:</translation>
+    </message>
+    <message>
+        <source>&amp;Epochs (at most):</source>
+        <translation>轮数(最多)(&amp;E):</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Base model folder</source>
+        <translation>基础模型文件夹</translation>
+    </message>
+    <message>
+        <source>Reward-model data</source>
+        <translation>奖励模型数据</translation>
+    </message>
+    <message>
+        <source>Data files (*.jsonl *.jsonl.gz *.json *.csv *.csv.gz *.gz);;All files (*)</source>
+        <translation>数据文件 (*.jsonl *.jsonl.gz *.json *.csv *.csv.gz *.gz);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Preference pairs</source>
+        <translation>偏好对</translation>
+    </message>
+    <message>
+        <source>%1 holds preference pairs. Which aspect do they supervise?</source>
+        <translation>%1 包含偏好对。它们监督哪个维度?</translation>
+    </message>
+    <message>
+        <source>Choose a base model folder.</source>
+        <translation>请选择基础模型文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 has no tokenizer.json.</source>
+        <translation>%1 没有 tokenizer.json。</translation>
+    </message>
+    <message>
+        <source>Add a data file, or use this workspace&apos;s labels.</source>
+        <translation>请添加数据文件,或使用此工作区的标注。</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 records</source>
+        <translation>%1:%2,%3 条记录</translation>
     </message>
 </context>
 <context>
@@ -869,6 +980,38 @@ Hover for the values of the newest run; double click opens that step.</source>
         <source>No reward model was imported: %1</source>
         <translation>未导入奖励模型：%1</translation>
     </message>
+    <message>
+        <source>Training cancelled; nothing was saved.</source>
+        <translation>训练已取消;未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>%1 pairwise accuracy %2</source>
+        <translation>%1 成对准确率 %2</translation>
+    </message>
+    <message>
+        <source>%1 RMSE %2</source>
+        <translation>%1 RMSE %2</translation>
+    </message>
+    <message>
+        <source>Reward model v%1 trained on %2 scored examples and %3 preference pairs. Validation: %4</source>
+        <translation>奖励模型 v%1 已在 %2 个评分样例和 %3 个偏好对上训练。验证:%4</translation>
+    </message>
+    <message>
+        <source>No reward model was trained: %1</source>
+        <translation>未训练奖励模型:%1</translation>
+    </message>
+    <message>
+        <source>Sampling stopped: %1 samples kept in run %2</source>
+        <translation>采样已停止:运行 %2 中保留了 %1 个样本</translation>
+    </message>
+    <message>
+        <source>%1 samples of %2 prompts ready for labelling (run %3)</source>
+        <translation>%2 个提示的 %1 个样本可供标注(运行 %3)</translation>
+    </message>
+    <message>
+        <source>Sampling for labelling failed: %1</source>
+        <translation>采样以供标注失败:%1</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelPanel</name>
@@ -1064,6 +1207,22 @@ Hover for the values of the newest run; double click opens that step.</source>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
+    <message>
+        <source>&amp;New…</source>
+        <translation>新建(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Train a new reward model from data files (per-aspect scores, preference pairs) on a base model folder, or from this workspace&apos;s labels</source>
+        <translation>基于基础模型文件夹,从数据文件(各维度评分、偏好对)或此工作区的标注训练新的奖励模型</translation>
+    </message>
+    <message>
+        <source>acc</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>pairwise accuracy: how often chosen scores above rejected</source>
+        <translation>成对准确率:被选回答得分高于被拒回答的频率</translation>
+    </message>
 </context>
 <context>
     <name>awb::RunPanel</name>
@@ -1252,6 +1411,37 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>Failed</source>
         <translation>失败</translation>
+    </message>
+</context>
+<context>
+    <name>awb::SampleForLabellingDialog</name>
+    <message>
+        <source>Sample for labelling</source>
+        <translation>采样以供标注</translation>
+    </message>
+    <message>
+        <source>Completions of %1 for the workspace&apos;s prompts, with no reward model and no training. Label them in the Sample inspector, then train the first reward model from them (Reward model ▸ New…).</source>
+        <translation>为工作区的提示生成 %1 的补全,不使用奖励模型,也不训练。请在样本检查器中标注它们,然后据此训练第一个奖励模型(奖励模型 ▸ 新建…)。</translation>
+    </message>
+    <message>
+        <source>the policy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>&amp;Prompts:</source>
+        <translation>提示数(&amp;P):</translation>
+    </message>
+    <message>
+        <source>&amp;Completions per prompt:</source>
+        <translation>每个提示的补全数(&amp;C):</translation>
+    </message>
+    <message>
+        <source>&amp;Tokens per completion (at most):</source>
+        <translation>每个补全的词元数(最多)(&amp;T):</translation>
+    </message>
+    <message>
+        <source>&amp;Sample</source>
+        <translation>采样(&amp;S)</translation>
     </message>
 </context>
 <context>
@@ -1884,6 +2074,34 @@ label</source>
     <message>
         <source>Policy of step %1 written to %2 (%3 tensors, %4, %5)</source>
         <translation>第 %1 步的策略已写入 %2（%3 个张量，%4，%5）</translation>
+    </message>
+    <message>
+        <source>Reward model: epoch %1 of %2, batch %3 of %4</source>
+        <translation>奖励模型:第 %1/%2 轮,第 %3/%4 批</translation>
+    </message>
+    <message>
+        <source>Sampling for labelling: %1 of %2 prompts</source>
+        <translation>采样以供标注:%1/%2 个提示</translation>
+    </message>
+    <message>
+        <source>A reward-model job is running; start when it has finished.</source>
+        <translation>奖励模型任务正在运行;请在其结束后再开始。</translation>
+    </message>
+    <message>
+        <source>A reward-model job is running; sample when it has finished.</source>
+        <translation>奖励模型任务正在运行;请在其结束后再采样。</translation>
+    </message>
+    <message>
+        <source>Sampling for labelling…</source>
+        <translation>正在采样以供标注…</translation>
+    </message>
+    <message>
+        <source>The workspace has no prompts: import a prompt file first (File ▸ Import prompts).</source>
+        <translation>工作区没有提示:请先导入提示文件(文件 ▸ 导入提示)。</translation>
+    </message>
+    <message>
+        <source>No reward model: train one from data (Reward model ▸ New…), import one (File ▸ Import reward model), or sample for labelling (File ▸ Sample for labelling) and train the first one from your labels.</source>
+        <translation>没有奖励模型:请从数据训练一个(奖励模型 ▸ 新建…)、导入一个(文件 ▸ 导入奖励模型),或采样以供标注(文件 ▸ 采样以供标注)并用您的标注训练第一个。</translation>
     </message>
 </context>
 </TS>
