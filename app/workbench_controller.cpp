@@ -291,7 +291,9 @@ bool WorkbenchController::openWorkspace(const QString &path, QString *error)
     QSettings().setValue(QStringLiteral("workspace/lastIsDemo"), m_demo);
     m_window->setWindowTitle(tr("%1 – Alignment Workbench").arg(QFileInfo(path).fileName()));
 
-    // The run form: the demo's defaults, or the library's.
+    // The run form: the demo's defaults, or the library's; a workspace's newest GRPO run fills
+    // the form with its options (policy folder included), so a run is repeated or continued
+    // without typing them again.
     GrpoOptions defaults;
     if (m_demo)
         defaults = demoGrpoOptions(ss(m_demoDir));
@@ -299,6 +301,8 @@ bool WorkbenchController::openWorkspace(const QString &path, QString *error)
     m_run->setOptions(m_optionDefaults);
     if (m_demo)
         m_run->setPolicyPath(qs(defaults.model));
+    else
+        restoreLastRunOptions();
 
     refreshPromptSets();
     refreshRewardModels();
@@ -531,6 +535,26 @@ void WorkbenchController::showError(const QString &message)
 {
     m_run->setError(message);
     m_window->statusBar()->showMessage(message, 15000);
+}
+
+void WorkbenchController::restoreLastRunOptions()
+{
+    const auto runs = m_workspace->store().runs();
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+        if (it->config.value("algorithm", std::string("grpo")) != "grpo" || !it->config.contains("model"))
+            continue;
+        nlohmann::json config = it->config;
+        for (const char *key : {"demo", "aspect_schema", "algorithm"})
+            config.erase(key);
+        try {
+            const GrpoOptions options = grpoOptionsFromJson(config, "run " + std::to_string(it->id));
+            m_run->setOptions(grpoOptionSpecs(options));
+            m_run->setPolicyPath(qs(options.model));
+        } catch (const std::exception &) {
+            // A run written by another version of the options: the form keeps its defaults.
+        }
+        return;
+    }
 }
 
 } // namespace awb

@@ -143,6 +143,7 @@ private:
     void newRewardModelWithDialog();
     void sampleForLabellingWithDialog();
     void connectAnnotation();
+    void restoreLastRunOptions();   // the newest GRPO run's options into the run form
     void showError(const QString &message);
     void chooseWorkspace(bool create);
     void importPrompts();

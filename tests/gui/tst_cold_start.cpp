@@ -134,6 +134,11 @@ private slots:
         const auto step = store.stepRecord(finished.at(0).at(0).toLongLong(), 1);
         QVERIFY(step);
         QCOMPARE(step->rewardModelVersion, 1);
+
+        // Opened again, the workspace's newest GRPO run fills the run form (not the labelling run).
+        c.runPanel()->setPolicyPath(QString());
+        QVERIFY2(c.openWorkspace(db, &error), qPrintable(error));
+        QCOMPARE(c.runPanel()->policyPath(), policy);
     }
 };
 
