@@ -79,11 +79,7 @@ bool RewardModelController::startImport(const QString &db, const QString &folder
                                         .arg(t.aspects.size())
                                         .arg(t.labelCount);
             const qint64 version = t.version;
-            post([=](RewardModelController *c) {
-                if (c->m_training && c->m_training->isActive())
-                    c->m_training->publishRewardModel(model, version);
-                emit c->finished(true, message, version, {}, {});
-            });
+            post([=](RewardModelController *c) { c->publishVersion(model, version, message, {}, {}); });
         } catch (const std::exception &e) {
             const QString message = tr("No reward model was imported: %1").arg(QString::fromUtf8(e.what()));
             post([=](RewardModelController *c) { emit c->finished(false, message, 0, {}, {}); });
@@ -137,16 +133,21 @@ bool RewardModelController::start(const RetrainRequest &request)
                                         .arg(parts.join(QStringLiteral(", ")));
             const qint64 version = r.version;
             auto model = r.model;
-            post([=](RewardModelController *c) {
-                if (c->m_training && c->m_training->isActive())
-                    c->m_training->publishRewardModel(model, version);
-                emit c->finished(true, message, version, train, val);
-            });
+            post([=](RewardModelController *c) { c->publishVersion(model, version, message, train, val); });
         } catch (const std::exception &e) {
             const QString message = QString::fromUtf8(e.what());
             post([=](RewardModelController *c) { emit c->finished(false, message, 0, {}, {}); });
         }
     });
+}
+
+void RewardModelController::publishVersion(const std::shared_ptr<RewardModel> &model, qint64 version,
+                                           const QString &message, const QVector<double> &trainLoss,
+                                           const QVector<double> &validationLoss)
+{
+    if (m_training && m_training->isActive())
+        m_training->publishRewardModel(model, version);
+    emit finished(true, message, version, trainLoss, validationLoss);
 }
 
 bool RewardModelController::startFromData(const NewRewardModelRequest &request)
@@ -197,11 +198,7 @@ bool RewardModelController::startFromData(const NewRewardModelRequest &request)
                                         .arg(parts.join(QStringLiteral(", ")));
             const qint64 version = r.version;
             auto model = r.model;
-            post([=](RewardModelController *c) {
-                if (c->m_training && c->m_training->isActive())
-                    c->m_training->publishRewardModel(model, version);
-                emit c->finished(true, message, version, train, val);
-            });
+            post([=](RewardModelController *c) { c->publishVersion(model, version, message, train, val); });
         } catch (const std::exception &e) {
             const QString message = tr("No reward model was trained: %1").arg(QString::fromUtf8(e.what()));
             post([=](RewardModelController *c) { emit c->finished(false, message, 0, {}, {}); });

@@ -18,6 +18,7 @@ class QThread;
 
 namespace awb {
 
+class RewardModel;
 class TrainingController;
 
 struct RetrainRequest
@@ -92,6 +93,10 @@ private:
     // Runs job(post, cancel) on a new worker thread; post() runs a function on
     // the GUI thread while this controller lives. False while one is running.
     bool launch(std::function<void(const Post &, const std::shared_ptr<std::atomic<bool>> &)> job);
+
+    // GUI thread: hands a new version to the running job (which switches at its next step) and reports it.
+    void publishVersion(const std::shared_ptr<RewardModel> &model, qint64 version, const QString &message,
+                        const QVector<double> &trainLoss, const QVector<double> &validationLoss);
 
     QThread *m_thread = nullptr;
     std::shared_ptr<std::atomic<bool>> m_cancel;
