@@ -66,6 +66,7 @@ std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, cons
     nlohmann::json j;
     j["format"] = "awb-grpo-checkpoint";
     j["format_version"] = kFormatVersion;
+    j["algorithm"] = state.algorithm;
     j["step"] = state.step;
     j["optimizer_steps"] = state.optimizerSteps;
     j["options"] = state.options;
@@ -94,11 +95,17 @@ nlohmann::json readCheckpointStateJson(const std::string &checkpoint)
     return j;
 }
 
-CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, AdamW &optimizer)
+CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, AdamW &optimizer,
+                               const std::string &algorithm)
 {
     const nlohmann::json j = readCheckpointStateJson(checkpoint);
     const std::string label = (fs::path(checkpoint) / "trainer_state.json").string();
     CheckpointState s;
+    if (j.contains("algorithm") && !j["algorithm"].is_string())
+        throw FormatError(label + ": \"algorithm\" must be a string");
+    s.algorithm = j.value("algorithm", std::string("grpo"));
+    if (s.algorithm != algorithm)
+        throw FormatError(label + ": the checkpoint was written by a " + s.algorithm + " run; this run is " + algorithm);
     s.step = optInt(j, "step", label).value_or(0);
     s.optimizerSteps = optInt(j, "optimizer_steps", label).value_or(0);
     s.options = j.value("options", nlohmann::json::object());

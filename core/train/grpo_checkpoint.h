@@ -7,8 +7,8 @@
 //                                     adapter_model.safetensors (LoRA, PEFT layout);
 //                                     tokenizer files copied in, so the folder loads as a model
 //     optimizer.safetensors           AdamW's state (AdamW::stateDict)
-//     trainer_state.json              step, optimiser steps, the options, the weights and
-//                                     aggregation in force, the reward model's version and path
+//     trainer_state.json              algorithm, step, optimiser steps, the options, the weights
+//                                     and aggregation in force, the reward model's version and path
 //
 // A checkpoint is written into a hidden temporary folder and renamed into
 // place, so a crash mid-write never leaves a half checkpoint under the real name.
@@ -28,6 +28,7 @@ class CausalLM;
 
 struct CheckpointState
 {
+    std::string algorithm = "grpo";                // GrpoOptions::algorithm; checkpoints older than the field are grpo
     std::int64_t step = 0;
     std::int64_t optimizerSteps = 0;
     nlohmann::json options;                        // grpoOptionsToJson
@@ -45,8 +46,10 @@ std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, cons
                             const CheckpointState &state, const std::string &tokenizerDir = {});
 // Loads weights and optimiser state into `policy` and `optimizer` (which must be
 // set up as for the run: same model, same LoRA options). Throws FormatError
-// naming the file when the checkpoint does not match.
-CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, AdamW &optimizer);
+// naming the file when the checkpoint does not match, or was written by
+// another algorithm than `algorithm`.
+CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, AdamW &optimizer,
+                               const std::string &algorithm = "grpo");
 nlohmann::json readCheckpointStateJson(const std::string &checkpoint);
 // checkpoint-<n> folders under dir, oldest (smallest n) first.
 std::vector<std::string> listCheckpoints(const std::string &dir);

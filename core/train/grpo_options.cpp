@@ -21,16 +21,33 @@ std::string show(const T &value)
     return s.str();
 }
 
-void requireChoice(const char *key, const std::string &value, std::initializer_list<const char *> choices)
+std::string joined(const std::vector<std::string> &items)
 {
     std::string list;
-    for (const char *c : choices) {
-        if (value == c)
-            return;
-        list += list.empty() ? "" : ", ";
-        list += c;
-    }
-    throw Error(std::string(key) + ": \"" + value + "\" is not one of " + list);
+    for (const auto &c : items)
+        list += (list.empty() ? "" : ", ") + c;
+    return list;
+}
+
+void requireChoice(const char *key, const std::string &value)
+{
+    const auto choices = optionChoices(key);
+    if (std::find(choices.begin(), choices.end(), value) == choices.end())
+        throw Error(std::string(key) + ": \"" + value + "\" is not one of " + joined(choices));
+}
+
+// Knobs that belong to some algorithms only; every other knob is shared.
+const std::map<std::string, std::vector<std::string>> &algorithmOnlyKnobs()
+{
+    static const std::map<std::string, std::vector<std::string>> knobs = {
+        {"loss_type", {"grpo"}},
+        {"scale_rewards", {"grpo"}},
+        {"multi_objective_aggregation", {"grpo"}},
+        {"dynamic_sampling", {"grpo"}},
+        {"dynamic_sampling_max_rounds", {"grpo"}},
+        {"normalize_advantages", {"rloo"}},
+    };
+    return knobs;
 }
 
 void requireAtLeast(const char *key, double value, double minimum)
@@ -42,8 +59,13 @@ void requireAtLeast(const char *key, double value, double minimum)
 struct ToJson
 {
     nlohmann::json &out;
+    const std::string &algorithm;
     template <class T>
-    void operator()(const char *key, const T &field, const char *) { out[key] = field; }
+    void operator()(const char *key, const T &field, const char *)
+    {
+        if (optionApplies(key, algorithm))
+            out[key] = field;
+    }
 };
 
 struct FromJson
@@ -78,6 +100,57 @@ struct FromJson
 
 } // namespace
 
+const std::vector<std::string> &knownAlgorithms()
+{
+    static const std::vector<std::string> names = {"grpo", "rloo"};
+    return names;
+}
+
+std::vector<std::string> optionAlgorithms(const std::string &key)
+{
+    const auto &knobs = algorithmOnlyKnobs();
+    const auto it = knobs.find(key);
+    return it == knobs.end() ? std::vector<std::string>{} : it->second;
+}
+
+bool optionApplies(const std::string &key, const std::string &algorithm)
+{
+    const auto only = optionAlgorithms(key);
+    return only.empty() || std::find(only.begin(), only.end(), algorithm) != only.end();
+}
+
+std::vector<std::string> optionChoices(const std::string &key)
+{
+    static const std::map<std::string, std::vector<std::string>> choices = {
+        {"algorithm", knownAlgorithms()},
+        {"loss_type", {"grpo", "bnpo", "dr_grpo", "dapo"}},
+        {"scale_rewards", {"group", "batch", "none"}},
+        {"multi_objective_aggregation", {"sum_then_normalize", "normalize_then_sum"}},
+        {"lr_scheduler_type", {"constant", "constant_with_warmup", "linear", "cosine"}},
+    };
+    const auto it = choices.find(key);
+    return it == choices.end() ? std::vector<std::string>{} : it->second;
+}
+
+GrpoOptions defaultGrpoOptions(const std::string &algorithm)
+{
+    requireChoice("algorithm", algorithm);
+    GrpoOptions o;
+    o.algorithm = algorithm;
+    if (algorithm == "rloo")
+        o.beta = 0.05;   // RLOOConfig.beta: the KL penalty is part of the sequence reward
+    return o;
+}
+
+void setAlgorithm(GrpoOptions &options, const std::string &algorithm)
+{
+    const GrpoOptions from = defaultGrpoOptions(options.algorithm);
+    const GrpoOptions to = defaultGrpoOptions(algorithm);
+    if (options.beta == from.beta)
+        options.beta = to.beta;
+    options.algorithm = algorithm;
+}
+
 std::vector<std::string> GrpoOptions::loraTargets() const
 {
     std::vector<std::string> out;
@@ -94,6 +167,7 @@ std::vector<std::string> GrpoOptions::loraTargets() const
 
 void validateGrpoOptions(const GrpoOptions &o)
 {
+    requireChoice("algorithm", o.algorithm);
     requireAtLeast("max_steps", static_cast<double>(o.maxSteps), 1);
     requireAtLeast("prompts_per_step", static_cast<double>(o.promptsPerStep), 1);
     requireAtLeast("num_generations", static_cast<double>(o.numGenerations), 2);   // a group of one has no relative advantage
@@ -109,10 +183,10 @@ void validateGrpoOptions(const GrpoOptions &o)
     requireAtLeast("dynamic_sampling_max_rounds", static_cast<double>(o.dynamicSamplingMaxRounds), 0);
     requireAtLeast("epsilon", o.epsilon, 0);
     requireAtLeast("beta", o.beta, 0);
-    requireChoice("loss_type", o.lossType, {"grpo", "bnpo", "dr_grpo", "dapo"});
-    requireChoice("scale_rewards", o.scaleRewards, {"group", "batch", "none"});
-    requireChoice("multi_objective_aggregation", o.multiObjectiveAggregation, {"sum_then_normalize", "normalize_then_sum"});
-    requireChoice("lr_scheduler_type", o.lrSchedulerType, {"constant", "constant_with_warmup", "linear", "cosine"});
+    requireChoice("loss_type", o.lossType);
+    requireChoice("scale_rewards", o.scaleRewards);
+    requireChoice("multi_objective_aggregation", o.multiObjectiveAggregation);
+    requireChoice("lr_scheduler_type", o.lrSchedulerType);
     if (!(o.learningRate >= 0))
         throw Error("learning_rate: " + show(o.learningRate) + " must not be negative");
     if (!(o.adamBeta1 >= 0 && o.adamBeta1 < 1) || !(o.adamBeta2 >= 0 && o.adamBeta2 < 1))
@@ -162,7 +236,7 @@ nlohmann::json grpoOptionsToJson(const GrpoOptions &options)
 {
     nlohmann::json out = nlohmann::json::object();
     GrpoOptions copy = options;
-    visitGrpoOptions(copy, ToJson{out});
+    visitGrpoOptions(copy, ToJson{out, options.algorithm});
     out["aspect_weights"] = options.aspectWeights;
     return out;
 }
@@ -171,6 +245,13 @@ GrpoOptions grpoOptionsFromJson(const nlohmann::json &json, const std::string &l
 {
     if (!json.is_object())
         throw FormatError(label + ": a GRPO config must be a JSON object");
+    if (const auto it = json.find("algorithm"); it != json.end() && it->is_string()) {
+        try {
+            setAlgorithm(base, it->get<std::string>());
+        } catch (const Error &e) {
+            throw FormatError(label + ": " + e.what());
+        }
+    }
     std::set<std::string> seen;
     visitGrpoOptions(base, FromJson{json, label, seen});
     if (const auto it = json.find("aspect_weights"); it != json.end() && !it->is_null()) {
@@ -195,6 +276,10 @@ GrpoOptions grpoOptionsFromJson(const nlohmann::json &json, const std::string &l
                 throw FormatError(label + ": unknown field \"" + key + "\"");
         }
     }
+    for (const auto &key : seen)
+        if (!optionApplies(key, base.algorithm))
+            throw FormatError(label + ": \"" + key + "\" is an option of " + joined(optionAlgorithms(key)) +
+                              ", not of the algorithm \"" + base.algorithm + "\"; leave it out or change algorithm");
     return base;
 }
 

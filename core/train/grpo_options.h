@@ -1,9 +1,16 @@
 #pragma once
-// Every knob of a GRPO run, with its default, in one place. The JSON config
-// (`awb train --config`), the CLI flags and the GUI's run form are all
-// generated from visitGrpoOptions(), so a knob added here appears everywhere.
-// Names follow Hugging Face TRL's GRPOConfig where TRL has the knob, so
-// researchers recognise them; knobs TRL does not have are marked "awb".
+// Every knob of an online training run (GRPO, or RLOO on the same skeleton),
+// with its default, in one place. The JSON config (`awb train --config`), the
+// CLI flags and the GUI's run form are all generated from visitGrpoOptions(),
+// so a knob added here appears everywhere. Names follow Hugging Face TRL's
+// GRPOConfig / RLOOConfig where TRL has the knob, so researchers recognise
+// them; knobs TRL does not have are marked "awb".
+//
+// `algorithm` picks the algorithm. Most knobs are shared (model, LoRA,
+// optimiser, bookkeeping, sampling); a few belong to one algorithm only
+// (optionAlgorithms()), and giving one of those to another algorithm is an
+// error, never silently ignored. The struct keeps its historical name; it is
+// the options of every online algorithm.
 //
 // Plain data; copy freely. No torch, no Qt.
 
@@ -19,6 +26,7 @@ namespace awb {
 struct GrpoOptions
 {
     // --- inputs ---
+    std::string algorithm = "grpo";          // awb: grpo | rloo (knownAlgorithms())
     std::string model;                       // policy: Hugging Face model folder (config.json, safetensors, tokenizer.json)
     std::string rewardModel;                 // awb: reward-model folder; empty = the store's latest version
     std::string prompts;                     // awb: prompt file (JSONL, CSV, HH-RLHF; .gz allowed); empty = the store's prompts
@@ -48,6 +56,7 @@ struct GrpoOptions
     std::string scaleRewards = "group";      // scale_rewards: group | batch | none
     std::string multiObjectiveAggregation = "sum_then_normalize"; // multi_objective_aggregation: sum_then_normalize | normalize_then_sum
     std::map<std::string, double> aspectWeights; // reward_weights by aspect name; aspects not named weigh 1
+    bool normalizeAdvantages = false;        // normalize_advantages (RLOO): whiten the leave-one-out advantages over the batch
 
     // --- the optimiser ---
     double learningRate = 1e-6;              // learning_rate (TRL's GRPO default)
@@ -85,6 +94,7 @@ struct GrpoOptions
 template <class Visitor>
 void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
 {
+    v("algorithm", o.algorithm, "Training algorithm: grpo or rloo");
     v("model", o.model, "Policy model folder (config.json, safetensors, tokenizer.json)");
     v("reward_model", o.rewardModel, "Reward-model folder; empty: the workspace's latest version");
     v("prompts", o.prompts, "Prompt file (JSONL, CSV or HH-RLHF, optionally .gz); empty: the workspace's prompts");
@@ -109,6 +119,7 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("loss_type", o.lossType, "grpo, bnpo, dr_grpo or dapo");
     v("scale_rewards", o.scaleRewards, "group, batch or none");
     v("multi_objective_aggregation", o.multiObjectiveAggregation, "sum_then_normalize or normalize_then_sum");
+    v("normalize_advantages", o.normalizeAdvantages, "Whiten the leave-one-out advantages over the batch");
     v("learning_rate", o.learningRate, "AdamW learning rate");
     v("adam_beta1", o.adamBeta1, "AdamW beta1");
     v("adam_beta2", o.adamBeta2, "AdamW beta2");
@@ -129,6 +140,20 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("run_name", o.runName, "Name of the run in the workspace");
 }
 
+// The algorithms of the online skeleton, in the order the GUI lists them.
+const std::vector<std::string> &knownAlgorithms();
+// The algorithms a knob belongs to; empty when every algorithm uses it.
+std::vector<std::string> optionAlgorithms(const std::string &key);
+bool optionApplies(const std::string &key, const std::string &algorithm);
+// The values a string knob may take (loss_type, scale_rewards, ...); empty for free text.
+std::vector<std::string> optionChoices(const std::string &key);
+// The defaults of one algorithm: TRL's where they differ (RLOO's beta is 0.05).
+// Throws Error listing the known algorithms for an unknown name.
+GrpoOptions defaultGrpoOptions(const std::string &algorithm);
+// Switches `options` to `algorithm`: knobs still at the old algorithm's
+// default take the new one's default; knobs set by hand keep their value.
+void setAlgorithm(GrpoOptions &options, const std::string &algorithm);
+
 // Checks ranges and choices; throws Error naming the field and the value.
 void validateGrpoOptions(const GrpoOptions &options);
 
@@ -139,8 +164,10 @@ void validateGrpoOptions(const GrpoOptions &options);
 void checkAspectWeights(const std::vector<std::string> &aspects, const std::map<std::string, double> &weights,
                         const std::string &label = "aspect weights");
 
-// JSON with the TRL key names. fromJson starts from `base` (normally the
-// defaults) and rejects unknown keys and wrong types, naming `label` (the file).
+// JSON with the TRL key names; only the knobs of options.algorithm are written.
+// fromJson starts from `base` (normally the defaults; an "algorithm" key
+// switches it with setAlgorithm first) and rejects unknown keys, wrong types
+// and knobs of another algorithm, naming `label` (the file).
 nlohmann::json grpoOptionsToJson(const GrpoOptions &options);
 GrpoOptions grpoOptionsFromJson(const nlohmann::json &json, const std::string &label, GrpoOptions base = {});
 

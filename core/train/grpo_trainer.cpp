@@ -2,15 +2,13 @@
 
 #include "model/causal_lm.h"
 #include "model/lora.h"
-#include "model/sampler.h"
 #include "reward/reward_model.h"
 #include "text/tokenizer.h"
 #include "train/adamw.h"
-#include "train/advantages.h"
-#include "train/grpo_batch.h"
+#include "train/algorithms.h"
 #include "train/grpo_checkpoint.h"
-#include "train/grpo_loss.h"
 #include "train/lr_schedule.h"
+#include "train/rollout.h"
 #include "train/training_controls.h"
 #include "util/error.h"
 
@@ -21,7 +19,6 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <random>
 
 namespace awb {
 
@@ -40,15 +37,6 @@ std::string joinNames(const std::vector<std::string> &names)
 double secondsSince(Clock::time_point t0)
 {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// splitmix64: decorrelates the per-step seeds derived from (seed, step, salt).
-std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t step, std::uint64_t salt)
-{
-    std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (step + 1) + 0xD1B54A32D192ED03ull * (salt + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
 }
 
 struct MeanStd
@@ -78,137 +66,102 @@ struct GrpoTrainer::Impl
     GrpoTrainerSetup setup;
     TrainingControls &controls;
     TrainingSink &sink;
+    const AlgorithmSpec &spec;
     std::shared_ptr<CausalLM> policy;      // its base may be lent to the reward model (sharesBase())
     std::unique_ptr<CausalLM> reference;   // full fine-tuning with beta > 0 only
-    std::unique_ptr<Tokenizer> tokenizer;
+    std::unique_ptr<Rollout> rollout;
     std::shared_ptr<RewardModel> rewardModel;
     std::int64_t rewardModelVersion = 0;
     std::vector<std::string> runAspects;   // the first reward model's: every later version must match
-    std::vector<std::vector<std::int32_t>> promptIds;   // templated and tokenized, last maxPromptLength tokens
-    std::vector<std::int64_t> eosIds;
-    std::int64_t padId = 0;
     std::unique_ptr<AdamW> optimizer;
     std::int64_t step = 0;
     std::int64_t optimizerSteps = 0;
     std::vector<std::string> checkpoints;   // oldest first
 
-    Impl(GrpoTrainerSetup s, TrainingControls &c, TrainingSink &k) : setup(std::move(s)), controls(c), sink(k) {}
+    // The phases of one step, in order; each returns what the next ones need.
 
-    std::vector<std::string> aspectNames() const { return rewardModel->aspects().names(); }
+    // 1. Controls: the weights, aggregation and reward model in force for the step.
+    struct StepControls
+    {
+        std::vector<std::string> names;
+        std::vector<double> weights;
+        Aggregation aggregation = Aggregation::SumThenNormalize;
+        ScaleRewards scale = ScaleRewards::Group;
+    };
+
+    // 2. Rollout: sampled and scored groups (dynamic sampling's replacements included).
+    struct RolloutPhase
+    {
+        GenerationBatch batch;
+        AdvantageResult adv;
+        std::int64_t generatedTokens = 0;
+        std::int64_t replacedGroups = 0;
+        double fracZeroStd = 0;   // before dynamic sampling replaced anything
+        double genSeconds = 0, scoreSeconds = 0;
+        bool stopped = false;
+    };
+
+    // 3. Reference and sampling-policy log-probs of the packed micro-batches.
+    struct LogpPhase
+    {
+        std::vector<PackedMicroBatch> micro;
+        double activeTokens = 0;   // TRL's num_items_in_batch (dapo)
+        bool stopped = false;
+    };
+
+    // 4. Update: num_iterations optimiser steps; token- (or sequence-) weighted sums for the metrics.
+    struct UpdatePhase
+    {
+        double lossSum = 0, klSum = 0, entropySum = 0, clipLow = 0, clipHigh = 0, clipRegion = 0;
+        double tokenWeight = 0, metricWeight = 0, gradNorm = 0, tokensTrained = 0;
+    };
+
+    Impl(GrpoTrainerSetup s, TrainingControls &c, TrainingSink &k)
+        : setup(std::move(s)), controls(c), sink(k), spec(algorithmSpec(setup.options.algorithm))
+    {
+    }
+
     std::int64_t totalOptimizerSteps() const { return setup.options.maxSteps * setup.options.numIterations; }
     bool stopping() const { return controls.waitWhilePaused(); }
-    std::vector<std::int64_t> promptsForStep(std::int64_t s) const;
-    GenerationBatch generateGroups(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed);
-    void scoreGroups(GenerationBatch &batch);
-    void refreshControls(ControlSnapshot &snap);
+    std::string rewardModelLabel() const;
+    AdvantageResult advantages(const GenerationBatch &batch, const StepControls &c, const at::Tensor &kl = {}) const;
+
+    StepControls readControls(StepReport &report);
+    bool sampleAndScore(std::int64_t s, const std::vector<std::int64_t> &prompts, std::uint64_t seed,
+                        RolloutPhase &out, GenerationBatch &batch);
+    RolloutPhase runRollout(std::int64_t s, const StepControls &c);
+    LogpPhase runLogps(std::int64_t s, RolloutPhase &r, const StepControls &c);
+    UpdatePhase runUpdate(std::int64_t s, LogpPhase &l, const AdvantageResult &adv);
+    void fillMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r, const UpdatePhase &u) const;
+    void fillSamples(StepReport &report, const RolloutPhase &r) const;
 };
 
-// Epoch-wise shuffled prompt order: step s takes prompts [(s-1)B, sB) of the
-// concatenated permutations, each permutation seeded by (seed, epoch), so any
-// step's prompts are known without replaying earlier steps.
-std::vector<std::int64_t> GrpoTrainer::Impl::promptsForStep(std::int64_t s) const
+std::string GrpoTrainer::Impl::rewardModelLabel() const
 {
-    const auto P = static_cast<std::int64_t>(promptIds.size());
-    const std::int64_t B = setup.options.promptsPerStep;
-    std::vector<std::int64_t> out;
-    std::int64_t cachedEpoch = -1;
-    std::vector<std::int64_t> perm;
-    for (std::int64_t k = (s - 1) * B; k < s * B; ++k) {
-        const std::int64_t epoch = k / P;
-        if (epoch != cachedEpoch) {
-            perm.resize(static_cast<std::size_t>(P));
-            std::iota(perm.begin(), perm.end(), 0);
-            std::mt19937_64 rng(mixSeed(setup.options.seed, static_cast<std::uint64_t>(epoch), 1));
-            for (std::int64_t i = P - 1; i > 0; --i) {   // Fisher-Yates with our own draw: same on every libstdc++/libc++
-                const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(i + 1));
-                std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(j)]);
-            }
-            cachedEpoch = epoch;
-        }
-        out.push_back(perm[static_cast<std::size_t>(k % P)]);
-    }
-    return out;
+    const bool first = rewardModelVersion == setup.rewardModelVersion && !setup.rewardModelPath.empty();
+    return "reward model version " + std::to_string(rewardModelVersion) +
+           (first ? " (" + setup.rewardModelPath + ")" : std::string());
 }
 
-GenerationBatch GrpoTrainer::Impl::generateGroups(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed)
+AdvantageResult GrpoTrainer::Impl::advantages(const GenerationBatch &batch, const StepControls &c,
+                                              const at::Tensor &kl) const
+{
+    AdvantageInputs in;
+    in.scores = batch.scoresTensor();
+    in.weights = c.weights;
+    in.G = setup.options.numGenerations;
+    in.aggregation = c.aggregation;
+    in.scale = c.scale;
+    in.sequenceKl = kl;
+    in.klCoef = setup.options.beta;
+    in.normalize = setup.options.normalizeAdvantages;
+    return advantageEstimator(spec.advantage)(in);
+}
+
+GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &report)
 {
     const GrpoOptions &o = setup.options;
-    SamplingOptions so;
-    so.numSamples = o.numGenerations;
-    so.maxNewTokens = o.maxCompletionLength;
-    so.temperature = o.temperature;
-    so.topP = o.topP;
-    so.topK = o.topK;
-    so.eosTokenIds = eosIds;
-    so.padTokenId = padId;
-    so.seed = seed;
-    std::vector<std::vector<std::int32_t>> prompts;
-    for (auto i : promptIndex)
-        prompts.push_back(promptIds[static_cast<std::size_t>(i)]);
-    policy->setTraining(false);
-    const GenerationResult gen = generate(*policy, prompts, so, {}, [this] { return controls.stopRequested(); });
-
-    GenerationBatch batch;
-    batch.promptIndex = promptIndex;
-    batch.G = o.numGenerations;
-    batch.generatedTokens = gen.generatedTokens;
-    for (const auto &seq : gen.sequences) {
-        if (seq.finish == FinishReason::Cancelled) {
-            batch.cancelled = true;
-            return batch;
-        }
-        GeneratedCompletion c;
-        c.prompt = &promptIds[static_cast<std::size_t>(promptIndex[static_cast<std::size_t>(seq.promptIndex)])];
-        c.tokens = seq.tokens;
-        c.finish = finishReasonName(seq.finish);
-        c.truncated = seq.finish != FinishReason::Eos;
-        // An id without a token (a hole in an odd vocabulary) is left out of the text rather than
-        // failing the step; the tokens themselves are trained on unchanged.
-        std::vector<std::int32_t> known;
-        for (auto id : seq.tokens)
-            if (tokenizer->hasId(id))
-                known.push_back(id);
-        c.text = tokenizer->decode(known, true);
-        batch.completions.push_back(std::move(c));
-    }
-    return batch;
-}
-
-void GrpoTrainer::Impl::scoreGroups(GenerationBatch &batch)
-{
-    std::vector<std::string> prompts, responses;
-    for (std::size_t i = 0; i < batch.completions.size(); ++i) {
-        prompts.push_back(setup.prompts[static_cast<std::size_t>(batch.promptIndex[i / static_cast<std::size_t>(batch.G)])]);
-        responses.push_back(batch.completions[i].text);
-    }
-    const auto scores = rewardModel->score(prompts, responses, setup.options.rewardBatchSize);
-    const auto names = aspectNames();
-    for (std::size_t i = 0; i < batch.completions.size(); ++i) {
-        auto &c = batch.completions[i];
-        c.scores.assign(scores[i].begin(), scores[i].end());
-        for (std::size_t k = 0; k < c.scores.size() && k < names.size(); ++k)
-            if (!std::isfinite(c.scores[k])) {
-                const bool first = rewardModelVersion == setup.rewardModelVersion && !setup.rewardModelPath.empty();
-                const std::string where = first ? " (" + setup.rewardModelPath + ")" : std::string();
-                throw Error("step " + std::to_string(step + 1) + ": reward model version " +
-                            std::to_string(rewardModelVersion) + where + " scored " + names[k] + " as " +
-                            std::to_string(c.scores[k]) + " for completion " + std::to_string(i) + " of prompt \"" +
-                            prompts[i].substr(0, 60) + "\"; the step was not recorded");
-            }
-        if (setup.goldScorer) {
-            const auto gold = setup.goldScorer(prompts[i], responses[i]);
-            c.gold.clear();
-            for (const auto &name : names) {
-                const auto it = gold.find(name);
-                c.gold.push_back(it == gold.end() ? std::nan("") : it->second);
-            }
-        }
-    }
-}
-
-void GrpoTrainer::Impl::refreshControls(ControlSnapshot &snap)
-{
-    snap = controls.snapshot();
+    const ControlSnapshot snap = controls.snapshot();
     if (snap.rewardModel && snap.rewardModel != rewardModel) {
         const auto names = snap.rewardModel->aspects().names();
         if (names != runAspects)
@@ -220,6 +173,241 @@ void GrpoTrainer::Impl::refreshControls(ControlSnapshot &snap)
         sink.onLog("step " + std::to_string(step + 1) + ": reward model version " +
                    std::to_string(rewardModelVersion) + " in use");
     }
+    StepControls c;
+    c.names = rewardModel->aspects().names();
+    for (const auto &name : c.names) {
+        const auto it = snap.weights.find(name);
+        const auto it2 = o.aspectWeights.find(name);
+        c.weights.push_back(it != snap.weights.end() ? it->second : (it2 != o.aspectWeights.end() ? it2->second : 1.0));
+        report.weights[name] = c.weights.back();
+    }
+    checkAspectWeights(c.names, report.weights);
+    report.aspects = c.names;
+    report.aggregation = snap.aggregation.empty() ? o.multiObjectiveAggregation : snap.aggregation;
+    report.rewardModelVersion = rewardModelVersion;
+    c.aggregation = parseAggregation(report.aggregation);
+    c.scale = parseScaleRewards(o.scaleRewards);
+    return c;
+}
+
+// One round of sampling and scoring into `batch`; false when stopped.
+bool GrpoTrainer::Impl::sampleAndScore(std::int64_t s, const std::vector<std::int64_t> &prompts, std::uint64_t seed,
+                                       RolloutPhase &out, GenerationBatch &batch)
+{
+    sink.onPhase(s, "generation");
+    auto t0 = Clock::now();
+    batch = rollout->generate(prompts, seed, [this] { return controls.stopRequested(); });
+    out.genSeconds += secondsSince(t0);
+    if (batch.cancelled || stopping())
+        return false;
+    sink.onPhase(s, "scoring");
+    t0 = Clock::now();
+    rollout->score(batch, *rewardModel, setup.goldScorer, rewardModelLabel(), s);
+    out.scoreSeconds += secondsSince(t0);
+    out.generatedTokens += batch.generatedTokens;
+    return true;
+}
+
+GrpoTrainer::Impl::RolloutPhase GrpoTrainer::Impl::runRollout(std::int64_t s, const StepControls &c)
+{
+    const GrpoOptions &o = setup.options;
+    RolloutPhase r;
+    if (!sampleAndScore(s, rollout->promptsForStep(s), mixSeed(o.seed, static_cast<std::uint64_t>(s), 3), r, r.batch)) {
+        r.stopped = true;
+        return r;
+    }
+    r.adv = advantages(r.batch, c);
+    r.fracZeroStd = r.adv.fracZeroStd;
+    for (std::int64_t round = 0; o.dynamicSampling && round < o.dynamicSamplingMaxRounds && r.adv.fracZeroStd > 0; ++round) {
+        // DAPO's dynamic sampling: groups that teach nothing are replaced by
+        // groups of fresh prompts (drawn from the steps after the last one).
+        std::vector<std::int64_t> fresh;
+        const auto pool = rollout->promptsForStep(o.maxSteps + 1 + s * (o.dynamicSamplingMaxRounds + 1) + round);
+        for (std::size_t g = 0; g < r.adv.zeroStdGroup.size(); ++g)
+            if (r.adv.zeroStdGroup[g])
+                fresh.push_back(pool[g % pool.size()]);
+        GenerationBatch extra;
+        if (!sampleAndScore(s, fresh, mixSeed(o.seed, static_cast<std::uint64_t>(s), 10 + static_cast<std::uint64_t>(round)),
+                            r, extra)) {
+            r.stopped = true;
+            return r;
+        }
+        const AdvantageResult extraAdv = advantages(extra, c);
+        std::size_t next = 0;
+        for (std::size_t g = 0; g < r.adv.zeroStdGroup.size(); ++g) {
+            if (!r.adv.zeroStdGroup[g])
+                continue;
+            const std::size_t e = next++;
+            if (extraAdv.zeroStdGroup[e])
+                continue;
+            r.batch.replaceGroup(g, extra, e);
+            ++r.replacedGroups;
+        }
+        r.adv = advantages(r.batch, c);
+    }
+    return r;
+}
+
+GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, RolloutPhase &r, const StepControls &c)
+{
+    const GrpoOptions &o = setup.options;
+    sink.onPhase(s, "reference");
+    LogpPhase l;
+    l.micro = rollout->pack(r.batch);
+    // dapo normalises by the completion tokens of the whole generation batch,
+    // counted before mask_truncated_completions (TRL).
+    for (const auto &m : l.micro)
+        l.activeTokens += m.countedTokens;
+    const bool wantOld = o.numIterations > 1 || spec.alwaysOldLogps;
+    fillReferenceLogps(l.micro, *policy, reference.get(), o.temperature, o.beta != 0.0, wantOld);
+    if (spec.klInReward && o.beta != 0.0) {
+        // RLOO: -beta * sum_t (log pi_old - log pi_ref) joins each completion's reward before the baseline.
+        std::vector<at::Tensor> kl;
+        for (const auto &m : l.micro)
+            kl.push_back(sequenceKl(m.oldLogps, m.refLogps, m.mask).to(at::kCPU, at::kDouble));
+        r.adv = advantages(r.batch, c, at::cat(kl));
+    }
+    l.stopped = stopping();
+    return l;
+}
+
+GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, LogpPhase &l, const AdvantageResult &adv)
+{
+    const GrpoOptions &o = setup.options;
+    sink.onPhase(s, "update");
+    const at::Tensor advantages = adv.advantages.to(at::kFloat);
+    GrpoLossOptions lo;
+    lo.lossType = spec.name == "grpo" ? parseLossType(o.lossType) : LossType::Grpo;
+    lo.epsilonLow = o.epsilon;
+    lo.epsilonHigh = o.effectiveEpsilonHigh();
+    lo.beta = spec.klInReward ? 0.0 : o.beta;
+    lo.maxCompletionLength = o.maxCompletionLength;
+    lo.gradientAccumulationSteps = static_cast<std::int64_t>(l.micro.size());
+    const PolicyLoss loss = policyLoss(spec.loss);
+    UpdatePhase u;
+    at::manual_seed(mixSeed(o.seed, static_cast<std::uint64_t>(s), 4));   // LoRA dropout
+    policy->setTraining(true);
+    for (std::int64_t it = 0; it < o.numIterations; ++it) {
+        LrSchedule schedule;
+        schedule.type = parseLrScheduler(o.lrSchedulerType);
+        schedule.totalSteps = totalOptimizerSteps();
+        schedule.warmupSteps = warmupStepsForRatio(schedule.totalSteps, o.warmupRatio);
+        optimizer->setLr(o.learningRate * lrMultiplier(schedule, optimizerSteps));
+        optimizer->zeroGrad();
+        for (auto &m : l.micro) {
+            at::Tensor entropy;
+            GrpoLossInputs in;
+            in.logps = completionLogps(*policy, m, o.temperature, &entropy);
+            in.oldLogps = m.oldLogps;
+            in.refLogps = m.refLogps;
+            in.advantages = advantages.narrow(0, m.start, m.rows).to(in.logps.device());
+            in.mask = m.mask;
+            in.numItemsInBatch = l.activeTokens;
+            const GrpoLossOutput out = loss(in, lo);
+            out.loss.backward();
+            const double w = m.mask.sum().item<double>();
+            const double mw = spec.sequenceLevel ? static_cast<double>(m.rows) : w;
+            u.lossSum += out.loss.item<double>();
+            u.klSum += out.kl * w;
+            u.clipLow += out.clipRatioLow * mw;
+            u.clipHigh += out.clipRatioHigh * mw;
+            u.clipRegion += out.clipRatioRegion * mw;
+            u.entropySum += (entropy * m.mask).sum().item<double>();
+            u.tokenWeight += w;
+            u.metricWeight += mw;
+        }
+        u.gradNorm = clipGradNorm(optimizer->params(),
+                                  o.maxGradNorm > 0 ? o.maxGradNorm : std::numeric_limits<double>::infinity());
+        optimizer->step();
+        ++optimizerSteps;
+    }
+    policy->setTraining(false);
+    u.tokensTrained = u.tokenWeight;
+    return u;
+}
+
+// TRL's metric names where TRL logs the quantity.
+void GrpoTrainer::Impl::fillMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r,
+                                    const UpdatePhase &u) const
+{
+    const GrpoOptions &o = setup.options;
+    const double tw = std::max(u.tokenWeight, 1.0);
+    const double mw = std::max(u.metricWeight, 1.0);
+    nlohmann::json &m = report.metrics;
+    m["loss"] = u.lossSum / static_cast<double>(o.numIterations);
+    m["kl"] = u.klSum / tw;
+    m["entropy"] = u.entropySum / tw;
+    m["clip_ratio/low_mean"] = u.clipLow / mw;
+    m["clip_ratio/high_mean"] = u.clipHigh / mw;
+    m["clip_ratio/region_mean"] = u.clipRegion / mw;
+    m["grad_norm"] = u.gradNorm;
+    m["learning_rate"] = optimizer->lr();
+    const at::Tensor rw = r.adv.rewards.to(at::kCPU, at::kDouble).contiguous();
+    const std::vector<double> rewards(rw.data_ptr<double>(), rw.data_ptr<double>() + rw.numel());
+    const MeanStd rs = meanStd(rewards);
+    m["reward"] = rs.mean;
+    m["reward_std"] = rs.std;
+    m["frac_reward_zero_std"] = r.fracZeroStd;
+    m["dynamic_sampling/replaced_groups"] = r.replacedGroups;
+    std::vector<double> lengths;
+    std::int64_t truncated = 0;
+    for (const auto &cpl : r.batch.completions) {
+        lengths.push_back(static_cast<double>(cpl.tokens.size()));
+        truncated += cpl.truncated ? 1 : 0;
+    }
+    m["completions/mean_length"] = meanStd(lengths).mean;
+    m["completions/max_length"] = *std::max_element(lengths.begin(), lengths.end());
+    m["completions/min_length"] = *std::min_element(lengths.begin(), lengths.end());
+    m["completions/clipped_ratio"] = static_cast<double>(truncated) / static_cast<double>(lengths.size());
+    m["tokens/generated"] = r.generatedTokens;
+    m["tokens/trained"] = u.tokensTrained;
+    double weightSum = 0, goldObjective = 0;
+    for (std::size_t k = 0; k < c.names.size(); ++k) {
+        std::vector<double> col, gold;
+        for (const auto &cpl : r.batch.completions) {
+            col.push_back(cpl.scores[k]);
+            if (!cpl.gold.empty())
+                gold.push_back(cpl.gold[k]);
+        }
+        const MeanStd a = meanStd(col);
+        m["rewards/" + c.names[k] + "/mean"] = a.mean;
+        m["rewards/" + c.names[k] + "/std"] = a.std;
+        report.aspectMeans[c.names[k]] = a.mean;
+        if (!gold.empty()) {
+            const MeanStd g = meanStd(gold);
+            m["gold/" + c.names[k] + "/mean"] = g.mean;
+            report.goldMeans[c.names[k]] = g.mean;
+            goldObjective += c.weights[k] * g.mean;
+            weightSum += c.weights[k];
+        }
+    }
+    if (!report.goldMeans.empty()) {
+        report.goldObjective = weightSum != 0 ? goldObjective / weightSum : 0.0;
+        m["gold_objective"] = report.goldObjective;
+    }
+}
+
+void GrpoTrainer::Impl::fillSamples(StepReport &report, const RolloutPhase &r) const
+{
+    const auto G = static_cast<std::size_t>(setup.options.numGenerations);
+    const at::Tensor rw = r.adv.rewards.to(at::kCPU, at::kDouble).contiguous();
+    const at::Tensor av = r.adv.advantages.to(at::kCPU, at::kDouble).contiguous();
+    for (std::size_t i = 0; i < r.batch.completions.size(); ++i) {
+        const auto &c = r.batch.completions[i];
+        StepSample smp;
+        smp.promptIndex = r.batch.promptIndex[i / G];
+        smp.prompt = rollout->prompt(smp.promptIndex);
+        smp.completion = c.text;
+        smp.group = static_cast<std::int32_t>(i / G);
+        smp.indexInGroup = static_cast<std::int32_t>(i % G);
+        smp.completionTokens = static_cast<std::int64_t>(c.tokens.size());
+        smp.finish = c.finish;
+        smp.scores = c.scores;
+        smp.gold = c.gold;
+        smp.reward = rw.data_ptr<double>()[i];
+        smp.advantage = av.data_ptr<double>()[i];
+        report.samples.push_back(std::move(smp));
+    }
 }
 
 GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, TrainingSink &sink)
@@ -229,9 +417,9 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     const GrpoOptions &o = d.setup.options;
     validateGrpoOptions(o);
     if (!d.setup.rewardModel)
-        throw Error("GRPO needs a reward model");
+        throw Error(o.algorithm + " needs a reward model");
     if (d.setup.prompts.empty())
-        throw Error("GRPO needs at least one prompt");
+        throw Error(o.algorithm + " needs at least one prompt");
     d.rewardModel = d.setup.rewardModel;
     d.rewardModelVersion = d.setup.rewardModelVersion;
     d.runAspects = d.rewardModel->aspects().names();
@@ -240,7 +428,6 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     lo.device = d.setup.runtime.device;
     lo.dtype = d.setup.runtime.dtype;
     d.policy = d.setup.policy ? std::move(d.setup.policy) : std::shared_ptr<CausalLM>(CausalLM::load(o.model, lo));
-    d.tokenizer = std::make_unique<Tokenizer>(Tokenizer::load(o.model));
     if (o.useLora) {
         LoraOptions lora;
         lora.r = o.loraR;
@@ -257,14 +444,9 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
             d.reference->setBaseTrainable(false);
         }
     }
-    // Padding rows of the embedding (ids the tokenizer has no token for) are never sampled nor scored.
-    limitToTokenizer(*d.policy, *d.tokenizer, o.model);
+    d.rollout = std::make_unique<Rollout>(o, *d.policy, d.setup.prompts);
     if (d.reference)
-        limitToTokenizer(*d.reference, *d.tokenizer, o.model);
-    d.eosIds = endOfTurnIds(*d.tokenizer, d.policy->config(), loadGenerationEosIds(o.model));
-    d.padId = d.tokenizer->padId().value_or(d.eosIds.empty() ? 0 : d.eosIds.front());
-    for (const auto &p : d.setup.prompts)
-        d.promptIds.push_back(encodePrompt(*d.tokenizer, p, o.useChatTemplate, o.maxPromptLength));
+        limitToTokenizer(*d.reference, d.rollout->tokenizer(), o.model);
 
     AdamWOptions ao;
     ao.lr = o.learningRate;
@@ -279,7 +461,7 @@ GrpoTrainer::~GrpoTrainer() = default;
 
 std::int64_t GrpoTrainer::step() const { return m_impl->step; }
 CausalLM &GrpoTrainer::policy() { return *m_impl->policy; }
-const Tokenizer &GrpoTrainer::tokenizer() const { return *m_impl->tokenizer; }
+const Tokenizer &GrpoTrainer::tokenizer() const { return m_impl->rollout->tokenizer(); }
 
 std::int64_t GrpoTrainer::run()
 {
@@ -300,243 +482,36 @@ std::int64_t GrpoTrainer::run()
 bool GrpoTrainer::runStep()
 {
     Impl &d = *m_impl;
-    const GrpoOptions &o = d.setup.options;
     const std::int64_t s = d.step + 1;
     const auto stepStart = Clock::now();
     StepReport report;
     report.step = s;
-    report.maxSteps = o.maxSteps;
+    report.maxSteps = d.setup.options.maxSteps;
 
-    ControlSnapshot snap;
-    d.refreshControls(snap);
-    const auto names = d.aspectNames();
-    std::vector<double> weights;
-    for (const auto &name : names) {
-        const auto it = snap.weights.find(name);
-        const auto it2 = o.aspectWeights.find(name);
-        weights.push_back(it != snap.weights.end() ? it->second : (it2 != o.aspectWeights.end() ? it2->second : 1.0));
-        report.weights[name] = weights.back();
-    }
-    checkAspectWeights(names, report.weights);
-    report.aspects = names;
-    report.aggregation = snap.aggregation.empty() ? o.multiObjectiveAggregation : snap.aggregation;
-    report.rewardModelVersion = d.rewardModelVersion;
-    const Aggregation aggregation = parseAggregation(report.aggregation);
-    const ScaleRewards scale = parseScaleRewards(o.scaleRewards);
+    const Impl::StepControls controls = d.readControls(report);
+    Impl::RolloutPhase rollout = d.runRollout(s, controls);
+    if (rollout.stopped)
+        return false;
+    report.phaseSeconds["generation"] = rollout.genSeconds;
+    report.phaseSeconds["scoring"] = rollout.scoreSeconds;
 
-    // --- generation and scoring (with dynamic sampling's extra rounds) ---
-    double genSeconds = 0, scoreSeconds = 0;
-    d.sink.onPhase(s, "generation");
     auto t0 = Clock::now();
-    GenerationBatch batch = d.generateGroups(d.promptsForStep(s), mixSeed(o.seed, static_cast<std::uint64_t>(s), 3));
-    genSeconds += secondsSince(t0);
-    if (batch.cancelled || d.stopping())
-        return false;
-    d.sink.onPhase(s, "scoring");
-    t0 = Clock::now();
-    d.scoreGroups(batch);
-    scoreSeconds += secondsSince(t0);
-    AdvantageResult adv = computeAdvantages(batch.scoresTensor(), weights, o.numGenerations, aggregation, scale);
-    std::int64_t generatedTokens = batch.generatedTokens;
-    std::int64_t replacedGroups = 0;
-    const double fracZeroStd = adv.fracZeroStd;
-    for (std::int64_t round = 0; o.dynamicSampling && round < o.dynamicSamplingMaxRounds && adv.fracZeroStd > 0; ++round) {
-        // DAPO's dynamic sampling: groups that teach nothing are replaced by
-        // groups of fresh prompts (drawn from the steps after the last one).
-        std::vector<std::int64_t> fresh;
-        const auto pool = d.promptsForStep(o.maxSteps + 1 + s * (o.dynamicSamplingMaxRounds + 1) + round);
-        for (std::size_t g = 0; g < adv.zeroStdGroup.size(); ++g)
-            if (adv.zeroStdGroup[g])
-                fresh.push_back(pool[g % pool.size()]);
-        t0 = Clock::now();
-        d.sink.onPhase(s, "generation");
-        GenerationBatch extra = d.generateGroups(fresh, mixSeed(o.seed, static_cast<std::uint64_t>(s), 10 + static_cast<std::uint64_t>(round)));
-        genSeconds += secondsSince(t0);
-        if (extra.cancelled || d.stopping())
-            return false;
-        t0 = Clock::now();
-        d.sink.onPhase(s, "scoring");
-        d.scoreGroups(extra);
-        scoreSeconds += secondsSince(t0);
-        generatedTokens += extra.generatedTokens;
-        const AdvantageResult extraAdv = computeAdvantages(extra.scoresTensor(), weights, o.numGenerations, aggregation, scale);
-        std::size_t next = 0;
-        for (std::size_t g = 0; g < adv.zeroStdGroup.size(); ++g) {
-            if (!adv.zeroStdGroup[g])
-                continue;
-            const std::size_t e = next++;
-            if (extraAdv.zeroStdGroup[e])
-                continue;
-            batch.replaceGroup(g, extra, e);
-            ++replacedGroups;
-        }
-        adv = computeAdvantages(batch.scoresTensor(), weights, o.numGenerations, aggregation, scale);
-    }
-    report.phaseSeconds["generation"] = genSeconds;
-    report.phaseSeconds["scoring"] = scoreSeconds;
-
-    // --- reference and old-policy log-probabilities ---
-    d.sink.onPhase(s, "reference");
-    t0 = Clock::now();
-    const std::int64_t N = static_cast<std::int64_t>(batch.completions.size());
-    const std::int64_t mb = o.miniBatchSize;
-    std::vector<PackedMicroBatch> micro;
-    for (std::int64_t start = 0; start < N; start += mb)
-        micro.push_back(batch.pack(start, std::min(N, start + mb), d.padId, o.maskTruncatedCompletions,
-                                   d.policy->device()));
-    // dapo normalises by the completion tokens of the whole generation batch,
-    // counted before mask_truncated_completions (TRL).
-    double activeTokens = 0;
-    for (const auto &m : micro)
-        activeTokens += m.countedTokens;
-    if (o.beta != 0.0 || o.numIterations > 1) {
-        at::NoGradGuard noGrad;
-        d.policy->setTraining(false);
-        for (auto &m : micro) {
-            if (o.beta != 0.0) {
-                if (d.reference) {
-                    m.refLogps = completionLogps(*d.reference, m, o.temperature, nullptr);
-                } else {
-                    d.policy->setAdaptersEnabled(false);
-                    m.refLogps = completionLogps(*d.policy, m, o.temperature, nullptr);
-                    d.policy->setAdaptersEnabled(true);
-                }
-            }
-            if (o.numIterations > 1)
-                m.oldLogps = completionLogps(*d.policy, m, o.temperature, nullptr);
-        }
-    }
+    Impl::LogpPhase logps = d.runLogps(s, rollout, controls);
     report.phaseSeconds["reference"] = secondsSince(t0);
-    if (d.stopping())
+    if (logps.stopped)
         return false;
 
-    // --- policy update ---
-    d.sink.onPhase(s, "update");
     t0 = Clock::now();
-    const at::Tensor advantages = adv.advantages.to(at::kFloat);
-    GrpoLossOptions lo;
-    lo.lossType = parseLossType(o.lossType);
-    lo.epsilonLow = o.epsilon;
-    lo.epsilonHigh = o.effectiveEpsilonHigh();
-    lo.beta = o.beta;
-    lo.maxCompletionLength = o.maxCompletionLength;
-    lo.gradientAccumulationSteps = static_cast<std::int64_t>(micro.size());
-    double lossSum = 0, klSum = 0, entropySum = 0, clipLow = 0, clipHigh = 0, clipRegion = 0, gradNorm = 0;
-    double tokenWeight = 0;
-    at::manual_seed(mixSeed(o.seed, static_cast<std::uint64_t>(s), 4));   // LoRA dropout
-    d.policy->setTraining(true);
-    for (std::int64_t it = 0; it < o.numIterations; ++it) {
-        LrSchedule schedule;
-        schedule.type = parseLrScheduler(o.lrSchedulerType);
-        schedule.totalSteps = d.totalOptimizerSteps();
-        schedule.warmupSteps = warmupStepsForRatio(schedule.totalSteps, o.warmupRatio);
-        const double lr = o.learningRate * lrMultiplier(schedule, d.optimizerSteps);
-        d.optimizer->setLr(lr);
-        d.optimizer->zeroGrad();
-        for (auto &m : micro) {
-            at::Tensor entropy;
-            GrpoLossInputs in;
-            in.logps = completionLogps(*d.policy, m, o.temperature, &entropy);
-            in.oldLogps = m.oldLogps;
-            in.refLogps = m.refLogps;
-            in.advantages = advantages.narrow(0, m.start, m.rows).to(in.logps.device());
-            in.mask = m.mask;
-            in.numItemsInBatch = activeTokens;
-            const GrpoLossOutput out = grpoLoss(in, lo);
-            out.loss.backward();
-            const double w = m.mask.sum().item<double>();
-            lossSum += out.loss.item<double>();
-            klSum += out.kl * w;
-            clipLow += out.clipRatioLow * w;
-            clipHigh += out.clipRatioHigh * w;
-            clipRegion += out.clipRatioRegion * w;
-            entropySum += (entropy * m.mask).sum().item<double>();
-            tokenWeight += w;
-        }
-        gradNorm = clipGradNorm(d.optimizer->params(),
-                                o.maxGradNorm > 0 ? o.maxGradNorm : std::numeric_limits<double>::infinity());
-        d.optimizer->step();
-        ++d.optimizerSteps;
-    }
-    d.policy->setTraining(false);
+    const Impl::UpdatePhase update = d.runUpdate(s, logps, rollout.adv);
     report.phaseSeconds["update"] = secondsSince(t0);
 
-    // --- metrics (TRL's names where TRL logs the quantity) ---
-    const double iters = static_cast<double>(o.numIterations);
-    const double tw = std::max(tokenWeight, 1.0);
+    d.fillMetrics(report, controls, rollout, update);
     nlohmann::json &m = report.metrics;
-    m["loss"] = lossSum / iters;
-    m["kl"] = klSum / tw;
-    m["entropy"] = entropySum / tw;
-    m["clip_ratio/low_mean"] = clipLow / tw;
-    m["clip_ratio/high_mean"] = clipHigh / tw;
-    m["clip_ratio/region_mean"] = clipRegion / tw;
-    m["grad_norm"] = gradNorm;
-    m["learning_rate"] = d.optimizer->lr();
-    std::vector<double> rewards(adv.rewards.size(0));
-    const at::Tensor rw = adv.rewards.to(at::kCPU, at::kDouble).contiguous();
-    std::copy(rw.data_ptr<double>(), rw.data_ptr<double>() + rw.numel(), rewards.begin());
-    const MeanStd r = meanStd(rewards);
-    m["reward"] = r.mean;
-    m["reward_std"] = r.std;
-    m["frac_reward_zero_std"] = fracZeroStd;
-    m["dynamic_sampling/replaced_groups"] = replacedGroups;
-    std::vector<double> lengths;
-    std::int64_t truncated = 0;
-    for (const auto &c : batch.completions) {
-        lengths.push_back(static_cast<double>(c.tokens.size()));
-        truncated += c.truncated ? 1 : 0;
-    }
-    m["completions/mean_length"] = meanStd(lengths).mean;
-    m["completions/max_length"] = *std::max_element(lengths.begin(), lengths.end());
-    m["completions/min_length"] = *std::min_element(lengths.begin(), lengths.end());
-    m["completions/clipped_ratio"] = static_cast<double>(truncated) / static_cast<double>(N);
-    double weightSum = 0, goldObjective = 0;
-    for (std::size_t k = 0; k < names.size(); ++k) {
-        std::vector<double> col, gold;
-        for (const auto &c : batch.completions) {
-            col.push_back(c.scores[k]);
-            if (!c.gold.empty())
-                gold.push_back(c.gold[k]);
-        }
-        const MeanStd a = meanStd(col);
-        m["rewards/" + names[k] + "/mean"] = a.mean;
-        m["rewards/" + names[k] + "/std"] = a.std;
-        report.aspectMeans[names[k]] = a.mean;
-        if (!gold.empty()) {
-            const MeanStd g = meanStd(gold);
-            m["gold/" + names[k] + "/mean"] = g.mean;
-            report.goldMeans[names[k]] = g.mean;
-            goldObjective += weights[k] * g.mean;
-            weightSum += weights[k];
-        }
-    }
-    if (!report.goldMeans.empty()) {
-        report.goldObjective = weightSum != 0 ? goldObjective / weightSum : 0.0;
-        m["gold_objective"] = report.goldObjective;
-    }
-    const double stepSeconds = secondsSince(stepStart);
     for (const auto &[phase, sec] : report.phaseSeconds)
         m["time/" + phase] = sec;
-    m["time/step"] = stepSeconds;
-    m["tokens_per_s"] = static_cast<double>(generatedTokens) / std::max(genSeconds, 1e-9);
-
-    for (std::size_t i = 0; i < batch.completions.size(); ++i) {
-        const auto &c = batch.completions[i];
-        StepSample smp;
-        smp.promptIndex = batch.promptIndex[i / static_cast<std::size_t>(o.numGenerations)];
-        smp.prompt = d.setup.prompts[static_cast<std::size_t>(smp.promptIndex)];
-        smp.completion = c.text;
-        smp.group = static_cast<std::int32_t>(i / static_cast<std::size_t>(o.numGenerations));
-        smp.indexInGroup = static_cast<std::int32_t>(i % static_cast<std::size_t>(o.numGenerations));
-        smp.completionTokens = static_cast<std::int64_t>(c.tokens.size());
-        smp.finish = c.finish;
-        smp.scores = c.scores;
-        smp.gold = c.gold;
-        smp.reward = rewards[i];
-        smp.advantage = adv.advantages[static_cast<std::int64_t>(i)].item<double>();
-        report.samples.push_back(std::move(smp));
-    }
+    m["time/step"] = secondsSince(stepStart);
+    m["tokens_per_s"] = static_cast<double>(rollout.generatedTokens) / std::max(rollout.genSeconds, 1e-9);
+    d.fillSamples(report, rollout);
     d.step = s;
     d.sink.onStep(report);
     return true;
@@ -546,6 +521,7 @@ std::string GrpoTrainer::saveCheckpoint()
 {
     Impl &d = *m_impl;
     CheckpointState state;
+    state.algorithm = d.spec.name;
     state.step = d.step;
     state.optimizerSteps = d.optimizerSteps;
     state.options = grpoOptionsToJson(d.setup.options);
@@ -568,7 +544,7 @@ std::string GrpoTrainer::saveCheckpoint()
 std::int64_t GrpoTrainer::resumeFrom(const std::string &checkpoint)
 {
     Impl &d = *m_impl;
-    const CheckpointState state = readCheckpoint(checkpoint, *d.policy, *d.optimizer);
+    const CheckpointState state = readCheckpoint(checkpoint, *d.policy, *d.optimizer, d.spec.name);
     d.step = state.step;
     d.optimizerSteps = state.optimizerSteps;
     d.checkpoints = listCheckpoints(d.setup.checkpointDir);

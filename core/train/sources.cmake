@@ -1,8 +1,11 @@
-# core/train: GRPO: advantages, losses, optimiser, trainer.
+# core/train: the training skeleton (rollout, step report, checkpoints), the algorithms
+# (GRPO, RLOO) as tables of advantage estimators and losses, optimiser, trainer.
 target_sources(awb_core PRIVATE
     train/adamw.cpp
     train/advantages.cpp
     train/grpo_loss.cpp
+    train/algorithms.cpp
+    train/rollout.cpp
     train/lr_schedule.cpp
     train/grpo_batch.cpp
     train/grpo_checkpoint.cpp

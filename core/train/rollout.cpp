@@ -1,0 +1,172 @@
+#include "train/rollout.h"
+
+#include "io/model_config.h"
+#include "model/causal_lm.h"
+#include "model/sampler.h"
+#include "reward/reward_model.h"
+#include "text/tokenizer.h"
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+namespace awb {
+
+std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t step, std::uint64_t salt)
+{
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (step + 1) + 0xD1B54A32D192ED03ull * (salt + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+Rollout::Rollout(const GrpoOptions &options, CausalLM &policy, std::vector<std::string> prompts)
+    : m_options(options), m_policy(policy), m_prompts(std::move(prompts)),
+      m_tokenizer(std::make_unique<Tokenizer>(Tokenizer::load(options.model)))
+{
+    // Padding rows of the embedding (ids the tokenizer has no token for) are never sampled nor scored.
+    limitToTokenizer(m_policy, *m_tokenizer, options.model);
+    m_eosIds = endOfTurnIds(*m_tokenizer, m_policy.config(), loadGenerationEosIds(options.model));
+    m_padId = m_tokenizer->padId().value_or(m_eosIds.empty() ? 0 : m_eosIds.front());
+    for (const auto &p : m_prompts)
+        m_promptIds.push_back(encodePrompt(*m_tokenizer, p, options.useChatTemplate, options.maxPromptLength));
+}
+
+Rollout::~Rollout() = default;
+
+std::vector<std::int64_t> Rollout::promptsForStep(std::int64_t s) const
+{
+    const auto P = static_cast<std::int64_t>(m_promptIds.size());
+    const std::int64_t B = m_options.promptsPerStep;
+    std::vector<std::int64_t> out;
+    std::int64_t cachedEpoch = -1;
+    std::vector<std::int64_t> perm;
+    for (std::int64_t k = (s - 1) * B; k < s * B; ++k) {
+        const std::int64_t epoch = k / P;
+        if (epoch != cachedEpoch) {
+            perm.resize(static_cast<std::size_t>(P));
+            std::iota(perm.begin(), perm.end(), 0);
+            std::mt19937_64 rng(mixSeed(m_options.seed, static_cast<std::uint64_t>(epoch), 1));
+            for (std::int64_t i = P - 1; i > 0; --i) {   // Fisher-Yates with our own draw: same on every libstdc++/libc++
+                const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(i + 1));
+                std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(j)]);
+            }
+            cachedEpoch = epoch;
+        }
+        out.push_back(perm[static_cast<std::size_t>(k % P)]);
+    }
+    return out;
+}
+
+GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
+                                  const std::function<bool()> &cancelled)
+{
+    const GrpoOptions &o = m_options;
+    SamplingOptions so;
+    so.numSamples = o.numGenerations;
+    so.maxNewTokens = o.maxCompletionLength;
+    so.temperature = o.temperature;
+    so.topP = o.topP;
+    so.topK = o.topK;
+    so.eosTokenIds = m_eosIds;
+    so.padTokenId = m_padId;
+    so.seed = seed;
+    std::vector<std::vector<std::int32_t>> prompts;
+    for (auto i : promptIndex)
+        prompts.push_back(m_promptIds[static_cast<std::size_t>(i)]);
+    m_policy.setTraining(false);
+    const GenerationResult gen = awb::generate(m_policy, prompts, so, {}, cancelled);
+
+    GenerationBatch batch;
+    batch.promptIndex = promptIndex;
+    batch.G = o.numGenerations;
+    batch.generatedTokens = gen.generatedTokens;
+    for (const auto &seq : gen.sequences) {
+        if (seq.finish == FinishReason::Cancelled) {
+            batch.cancelled = true;
+            return batch;
+        }
+        GeneratedCompletion c;
+        c.prompt = &m_promptIds[static_cast<std::size_t>(promptIndex[static_cast<std::size_t>(seq.promptIndex)])];
+        c.tokens = seq.tokens;
+        c.finish = finishReasonName(seq.finish);
+        c.truncated = seq.finish != FinishReason::Eos;
+        // An id without a token (a hole in an odd vocabulary) is left out of the text rather than
+        // failing the step; the tokens themselves are trained on unchanged.
+        std::vector<std::int32_t> known;
+        for (auto id : seq.tokens)
+            if (m_tokenizer->hasId(id))
+                known.push_back(id);
+        c.text = m_tokenizer->decode(known, true);
+        batch.completions.push_back(std::move(c));
+    }
+    return batch;
+}
+
+void Rollout::score(GenerationBatch &batch, RewardModel &rewardModel, const GoldScorer &gold,
+                    const std::string &rewardModelLabel, std::int64_t step) const
+{
+    std::vector<std::string> prompts, responses;
+    for (std::size_t i = 0; i < batch.completions.size(); ++i) {
+        prompts.push_back(prompt(batch.promptIndex[i / static_cast<std::size_t>(batch.G)]));
+        responses.push_back(batch.completions[i].text);
+    }
+    const auto scores = rewardModel.score(prompts, responses, m_options.rewardBatchSize);
+    const auto names = rewardModel.aspects().names();
+    for (std::size_t i = 0; i < batch.completions.size(); ++i) {
+        auto &c = batch.completions[i];
+        c.scores.assign(scores[i].begin(), scores[i].end());
+        for (std::size_t k = 0; k < c.scores.size() && k < names.size(); ++k)
+            if (!std::isfinite(c.scores[k]))
+                throw Error("step " + std::to_string(step) + ": " + rewardModelLabel + " scored " + names[k] +
+                            " as " + std::to_string(c.scores[k]) + " for completion " + std::to_string(i) +
+                            " of prompt \"" + prompts[i].substr(0, 60) + "\"; the step was not recorded");
+        if (gold) {
+            const auto judged = gold(prompts[i], responses[i]);
+            c.gold.clear();
+            for (const auto &name : names) {
+                const auto it = judged.find(name);
+                c.gold.push_back(it == judged.end() ? std::nan("") : it->second);
+            }
+        }
+    }
+}
+
+std::vector<PackedMicroBatch> Rollout::pack(const GenerationBatch &batch) const
+{
+    const auto N = static_cast<std::int64_t>(batch.completions.size());
+    const std::int64_t mb = m_options.miniBatchSize;
+    std::vector<PackedMicroBatch> micro;
+    for (std::int64_t start = 0; start < N; start += mb)
+        micro.push_back(batch.pack(start, std::min(N, start + mb), m_padId, m_options.maskTruncatedCompletions,
+                                   m_policy.device()));
+    return micro;
+}
+
+void fillReferenceLogps(std::vector<PackedMicroBatch> &micro, CausalLM &policy, CausalLM *reference,
+                        double temperature, bool wantReference, bool wantOld)
+{
+    if (!wantReference && !wantOld)
+        return;
+    at::NoGradGuard noGrad;
+    policy.setTraining(false);
+    for (auto &m : micro) {
+        if (wantReference) {
+            if (reference) {
+                m.refLogps = completionLogps(*reference, m, temperature, nullptr);
+            } else {
+                policy.setAdaptersEnabled(false);
+                m.refLogps = completionLogps(policy, m, temperature, nullptr);
+                policy.setAdaptersEnabled(true);
+            }
+        }
+        if (wantOld)
+            m.oldLogps = completionLogps(policy, m, temperature, nullptr);
+    }
+}
+
+} // namespace awb

@@ -1,0 +1,73 @@
+#pragma once
+// The rollout of the online training skeleton, shared by every algorithm
+// (GRPO, RLOO): which prompts a step takes, B groups of G completions from
+// the policy, their aspect scores from the reward model (and the gold judge's,
+// when there is one), the completions packed into micro-batches, and the
+// reference and sampling-policy log-probabilities of those micro-batches.
+//
+// Reproducibility: the prompts of step s and every sampling seed derive from
+// (seed, step, salt) through mixSeed, never from what ran before.
+//
+// Trainer thread only. Core-only header (ATen types through grpo_batch.h).
+
+#include "train/grpo_batch.h"
+#include "train/grpo_options.h"
+#include "train/step_report.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace awb {
+
+class CausalLM;
+class RewardModel;
+class Tokenizer;
+
+// splitmix64 of (seed, step, salt): decorrelated per-step seeds.
+std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t step, std::uint64_t salt);
+
+class Rollout
+{
+public:
+    // Loads the policy folder's tokenizer, limits the policy's logits to the
+    // ids it can decode, and templates and tokenizes every prompt.
+    Rollout(const GrpoOptions &options, CausalLM &policy, std::vector<std::string> prompts);
+    ~Rollout();
+
+    const Tokenizer &tokenizer() const { return *m_tokenizer; }
+    std::int64_t padId() const { return m_padId; }
+    const std::string &prompt(std::int64_t index) const { return m_prompts[static_cast<std::size_t>(index)]; }
+
+    // Epoch-wise shuffled prompt order: step s takes prompts [(s-1)B, sB) of
+    // the concatenated permutations, each seeded by (seed, epoch).
+    std::vector<std::int64_t> promptsForStep(std::int64_t step) const;
+    // G completions of each prompt, prompt-major. `cancelled` is polled between tokens.
+    GenerationBatch generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
+                             const std::function<bool()> &cancelled);
+    // Fills every completion's scores (and gold scores with a gold scorer).
+    // A non-finite score throws Error naming `rewardModelLabel` and `step`.
+    void score(GenerationBatch &batch, RewardModel &rewardModel, const GoldScorer &gold,
+               const std::string &rewardModelLabel, std::int64_t step) const;
+    // mini_batch_size rows per micro-batch, on the policy's device.
+    std::vector<PackedMicroBatch> pack(const GenerationBatch &batch) const;
+
+private:
+    const GrpoOptions &m_options;
+    CausalLM &m_policy;
+    std::vector<std::string> m_prompts;
+    std::unique_ptr<Tokenizer> m_tokenizer;
+    std::vector<std::vector<std::int32_t>> m_promptIds;   // templated, last max_prompt_length tokens
+    std::vector<std::int64_t> m_eosIds;
+    std::int64_t m_padId = 0;
+};
+
+// Without grad: refLogps (the reference, or the policy with its adapters off
+// when `reference` is null) when `wantReference`, and oldLogps (the policy as
+// it sampled) when `wantOld`, for every micro-batch.
+void fillReferenceLogps(std::vector<PackedMicroBatch> &micro, CausalLM &policy, CausalLM *reference,
+                        double temperature, bool wantReference, bool wantOld);
+
+} // namespace awb
