@@ -151,18 +151,14 @@ struct SpecCollector
 {
     QVector<view::OptionSpec> specs;
 
+    const std::string algorithm;
+
     static QStringList choicesFor(const std::string &key)
     {
-        if (key == "loss_type")
-            return {QStringLiteral("grpo"), QStringLiteral("bnpo"), QStringLiteral("dr_grpo"), QStringLiteral("dapo")};
-        if (key == "scale_rewards")
-            return {QStringLiteral("group"), QStringLiteral("batch"), QStringLiteral("none")};
-        if (key == "multi_objective_aggregation")
-            return {QStringLiteral("sum_then_normalize"), QStringLiteral("normalize_then_sum")};
-        if (key == "lr_scheduler_type")
-            return {QStringLiteral("constant"), QStringLiteral("constant_with_warmup"), QStringLiteral("linear"),
-                    QStringLiteral("cosine")};
-        return {};
+        QStringList out;
+        for (const auto &c : optionChoices(key))
+            out << qs(c);
+        return out;
     }
     view::OptionSpec base(const char *key, const char *help)
     {
@@ -173,6 +169,8 @@ struct SpecCollector
     }
     void operator()(const char *key, std::string &value, const char *help)
     {
+        if (!optionApplies(key, algorithm))
+            return;
         auto s = base(key, help);
         s.choices = choicesFor(key);
         const std::string k = key;
@@ -184,6 +182,8 @@ struct SpecCollector
     }
     void operator()(const char *key, bool &value, const char *help)
     {
+        if (!optionApplies(key, algorithm))
+            return;
         auto s = base(key, help);
         s.kind = view::OptionSpec::Kind::Bool;
         s.value = value;
@@ -191,6 +191,8 @@ struct SpecCollector
     }
     void operator()(const char *key, double &value, const char *help)
     {
+        if (!optionApplies(key, algorithm))
+            return;
         auto s = base(key, help);
         s.kind = view::OptionSpec::Kind::Double;
         s.value = value;
@@ -198,6 +200,8 @@ struct SpecCollector
     }
     void operator()(const char *key, std::int64_t &value, const char *help)
     {
+        if (!optionApplies(key, algorithm))
+            return;
         auto s = base(key, help);
         s.kind = view::OptionSpec::Kind::Int;
         s.value = static_cast<qlonglong>(value);
@@ -205,6 +209,8 @@ struct SpecCollector
     }
     void operator()(const char *key, std::uint64_t &value, const char *help)
     {
+        if (!optionApplies(key, algorithm))
+            return;
         auto s = base(key, help);
         s.kind = view::OptionSpec::Kind::Int;
         s.value = static_cast<qlonglong>(value);
@@ -244,7 +250,7 @@ struct JsonFromForm
 QVector<view::OptionSpec> grpoOptionSpecs(const GrpoOptions &options)
 {
     GrpoOptions copy = options;
-    SpecCollector c;
+    SpecCollector c{{}, options.algorithm};
     visitGrpoOptions(copy, c);
     return c.specs;
 }
@@ -255,6 +261,21 @@ nlohmann::json grpoOverridesFromForm(const QVariantMap &values, const GrpoOption
     JsonFromForm j{values};
     visitGrpoOptions(copy, j);
     return j.out;
+}
+
+AlgorithmForm switchFormAlgorithm(const QVariantMap &values, const GrpoOptions &formDefaults, GrpoOptions base,
+                                  const std::string &algorithm)
+{
+    const nlohmann::json changed = grpoOverridesFromForm(values, formDefaults);
+    setAlgorithm(base, algorithm);
+    AlgorithmForm out;
+    out.specs = grpoOptionSpecs(base);
+    for (const auto &[key, value] : changed.items()) {
+        if (key == "algorithm" || !optionApplies(key, algorithm))
+            continue;
+        out.carried.insert(qs(key), values.value(qs(key)));
+    }
+    return out;
 }
 
 std::map<std::string, double> toStdMap(const QMap<QString, double> &map)

@@ -39,10 +39,23 @@ view::SampleRow sampleRow(const SampleRecord &record, const std::map<std::string
 QVector<view::StepMarker> stepMarkers(qint64 runId, const std::vector<Store::Event> &events, const QStringList &aspects);
 QString weightsText(const std::map<std::string, double> &weights, const QStringList &aspects);
 
-// The GRPO options as form fields, from the same visitor as the CLI flags and
-// the JSON config (train/grpo_options.h); and the form's values back to JSON.
+// The options of options.algorithm as form fields (knobs of other algorithms
+// left out), from the same visitor as the CLI flags and the JSON config
+// (train/grpo_options.h); and the form's values back to JSON.
 QVector<view::OptionSpec> grpoOptionSpecs(const GrpoOptions &options);
 nlohmann::json grpoOverridesFromForm(const QVariantMap &values, const GrpoOptions &defaults);
+
+// The form after the user picks another algorithm: `base` (the form's
+// library or demo defaults) switched with setAlgorithm becomes the new
+// defaults, and the knobs the user had changed from `formDefaults` that the
+// new algorithm also has are carried over (key -> value, to setValue).
+struct AlgorithmForm
+{
+    QVector<view::OptionSpec> specs;
+    QVariantMap carried;
+};
+AlgorithmForm switchFormAlgorithm(const QVariantMap &values, const GrpoOptions &formDefaults, GrpoOptions base,
+                                  const std::string &algorithm);
 
 std::map<std::string, double> toStdMap(const QMap<QString, double> &map);
 QMap<QString, double> toQMap(const std::map<std::string, double> &map);

@@ -7,6 +7,7 @@
 #include "reward_controller.h"
 #include "reward_curves_view.h"
 #include "reward_model_panel.h"
+#include "options_form.h"
 #include "run_panel.h"
 #include "sample_inspector.h"
 #include "sample_table_model.h"
@@ -193,6 +194,8 @@ void WorkbenchController::connectViews()
     connect(w, &MainWindow::sampleForLabellingRequested, this, &WorkbenchController::sampleForLabellingWithDialog);
 
     connect(m_run, &RunPanel::startRequested, this, [this] { startTraining(); });
+    // Queued: the form is rebuilt, which must not happen inside the combo box's own signal.
+    connect(m_run->optionsForm(), &OptionsForm::valuesChanged, this, [this] { followAlgorithm(); }, Qt::QueuedConnection);
     connect(m_run, &RunPanel::pauseRequested, m_training, &TrainingController::pause);
     connect(m_run, &RunPanel::resumeRequested, m_training, &TrainingController::resume);
     connect(m_run, &RunPanel::stopRequested, m_training, &TrainingController::stop);
@@ -298,7 +301,7 @@ bool WorkbenchController::openWorkspace(const QString &path, QString *error)
     if (m_demo)
         defaults = demoGrpoOptions(ss(m_demoDir));
     m_optionDefaults = grpoOptionSpecs(defaults);
-    m_run->setOptions(m_optionDefaults);
+    showRunOptions(defaults);
     if (m_demo)
         m_run->setPolicyPath(qs(defaults.model));
     else
@@ -541,20 +544,43 @@ void WorkbenchController::restoreLastRunOptions()
 {
     const auto runs = m_workspace->store().runs();
     for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
-        if (it->config.value("algorithm", std::string("grpo")) != "grpo" || !it->config.contains("model"))
-            continue;
+        const auto &known = knownAlgorithms();
+        if (std::find(known.begin(), known.end(), it->config.value("algorithm", std::string("grpo"))) == known.end() ||
+            !it->config.contains("model"))
+            continue;   // labelling rounds and the like
         nlohmann::json config = it->config;
-        for (const char *key : {"demo", "aspect_schema", "algorithm"})
+        for (const char *key : {"demo", "aspect_schema"})
             config.erase(key);
         try {
             const GrpoOptions options = grpoOptionsFromJson(config, "run " + std::to_string(it->id));
-            m_run->setOptions(grpoOptionSpecs(options));
+            showRunOptions(options);
             m_run->setPolicyPath(qs(options.model));
         } catch (const std::exception &) {
             // A run written by another version of the options: the form keeps its defaults.
         }
         return;
     }
+}
+
+void WorkbenchController::showRunOptions(const GrpoOptions &options)
+{
+    m_formDefaults = options;
+    m_run->setOptions(grpoOptionSpecs(options));
+}
+
+void WorkbenchController::followAlgorithm()
+{
+    const std::string algorithm = ss(m_run->optionsForm()->value(QStringLiteral("algorithm")).toString());
+    const auto &known = knownAlgorithms();
+    if (algorithm == m_formDefaults.algorithm || std::find(known.begin(), known.end(), algorithm) == known.end())
+        return;
+    const AlgorithmForm next = switchFormAlgorithm(m_run->options(), m_formDefaults, m_formDefaults, algorithm);
+    GrpoOptions defaults = m_formDefaults;
+    setAlgorithm(defaults, algorithm);
+    m_formDefaults = defaults;
+    m_run->setOptions(next.specs);
+    for (auto it = next.carried.begin(); it != next.carried.end(); ++it)
+        m_run->setOptionValue(it.key(), it.value());
 }
 
 } // namespace awb

@@ -9,6 +9,7 @@
 #include "model_export_dialog.h"
 #include "reward_controller.h"
 #include "training_controller.h"
+#include "train/grpo_options.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -153,6 +154,8 @@ private:
     void exportRewardModelWithDialog();
     void importRewardModelWithDialog();
     bool runTransfer(const QString &title, std::function<QString()> work);
+    void showRunOptions(const GrpoOptions &options);
+    void followAlgorithm();   // the form's algorithm changed: its knobs follow
 
     QPointer<MainWindow> m_window;
     std::unique_ptr<Workspace> m_workspace;
@@ -174,6 +177,7 @@ private:
     qint64 m_shownRun = 0;
     QVector<view::AspectSpec> m_aspects;
     QVector<view::OptionSpec> m_optionDefaults;
+    GrpoOptions m_formDefaults;   // what the run form's defaults were built from (its algorithm included)
     int m_lastStep = 0;
     int m_rmEpochs = 3;   // retraining fine-tunes the current version; early stopping may end sooner
 };

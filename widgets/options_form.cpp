@@ -41,7 +41,7 @@ QString OptionsForm::sectionFor(const QString &key)
     };
     // Order matters: "scale_rewards" is the objective, "reward_batch_size" bookkeeping, "max_steps" the step.
     if (k == QLatin1String("model") || k == QLatin1String("reward_model") || k == QLatin1String("prompts")
-        || has({"prompt_field", "chat_template", "dataset", "model_name"}))
+        || k == QLatin1String("algorithm") || has({"prompt_field", "chat_template", "dataset", "model_name"}))
         return QStringLiteral("Inputs");
     if (has({"lora", "peft", "target_modules"}))
         return QStringLiteral("LoRA");

@@ -66,6 +66,13 @@ private slots:
         QTest::newRow("float for int") << R"({"max_steps": 2.5})" << "field \"max_steps\" has the wrong type";
         QTest::newRow("weights not numbers") << R"({"aspect_weights": {"safety": "x"}})" << "aspect_weights.\"safety\"";
         QTest::newRow("not an object") << R"([1, 2])" << "must be a JSON object";
+        QTest::newRow("unknown algorithm") << R"({"algorithm": "ppo2"})" << "\"ppo2\" is not one of grpo, rloo";
+        QTest::newRow("grpo knob for rloo") << R"({"algorithm": "rloo", "loss_type": "dapo"})"
+                                            << "\"loss_type\" is an option of grpo, not of the algorithm \"rloo\"";
+        QTest::newRow("rloo knob for grpo") << R"({"normalize_advantages": true})"
+                                            << "\"normalize_advantages\" is an option of rloo, not of the algorithm \"grpo\"";
+        QTest::newRow("dynamic sampling for rloo") << R"({"algorithm": "rloo", "dynamic_sampling": true})"
+                                                   << "\"dynamic_sampling\" is an option of grpo";
     }
     void badInputNamesTheField()
     {
@@ -104,6 +111,35 @@ private slots:
         } catch (const Error &e) {
             QVERIFY2(std::string(e.what()).rfind(key.toStdString(), 0) == 0, e.what());
         }
+    }
+
+    // RLOO starts from TRL's RLOOConfig defaults where they differ (beta 0.05);
+    // a knob set by hand survives the switch; the JSON of an rloo run names
+    // only rloo's knobs, and reads back to the same options.
+    void algorithmsHaveTheirOwnDefaultsAndKnobs()
+    {
+        QCOMPARE(GrpoOptions{}.algorithm, std::string("grpo"));
+        QCOMPARE(defaultGrpoOptions("rloo").beta, 0.05);
+        QCOMPARE(grpoOptionsFromJson(nlohmann::json{{"algorithm", "rloo"}}, "cfg").beta, 0.05);
+        QCOMPARE(grpoOptionsFromJson(nlohmann::json{{"algorithm", "rloo"}, {"beta", 0.2}}, "cfg").beta, 0.2);
+        GrpoOptions handSet;
+        handSet.beta = 0.3;
+        setAlgorithm(handSet, "rloo");
+        QCOMPARE(handSet.beta, 0.3);
+        GrpoOptions rloo = defaultGrpoOptions("rloo");
+        rloo.normalizeAdvantages = true;
+        const nlohmann::json j = grpoOptionsToJson(rloo);
+        QCOMPARE(j["algorithm"].get<std::string>(), std::string("rloo"));
+        for (const char *grpoOnly : {"loss_type", "scale_rewards", "multi_objective_aggregation", "dynamic_sampling"})
+            QVERIFY2(!j.contains(grpoOnly), grpoOnly);
+        QVERIFY(!grpoOptionsToJson(GrpoOptions{}).contains("normalize_advantages"));
+        const GrpoOptions back = grpoOptionsFromJson(j, "cfg");
+        QCOMPARE(back.algorithm, std::string("rloo"));
+        QVERIFY(back.normalizeAdvantages);
+        QCOMPARE(back.beta, 0.05);
+        QVERIFY(optionApplies("learning_rate", "rloo") && optionApplies("loss_type", "grpo"));
+        QVERIFY(!optionApplies("loss_type", "rloo"));
+        QCOMPARE(optionChoices("algorithm"), knownAlgorithms());
     }
 
     void loraTargetsParse()

@@ -33,6 +33,7 @@ struct Fixture
 {
     QTemporaryDir dir;
     std::string model, rewardModel;
+    std::string algorithm = "grpo";
 
     Fixture()
     {
@@ -66,6 +67,7 @@ struct Fixture
     GrpoTrainerSetup setup(const std::string &checkpoints = {}) const
     {
         GrpoTrainerSetup s;
+        s.options = defaultGrpoOptions(algorithm);
         s.options.model = model;
         s.options.maxSteps = 4;
         s.options.promptsPerStep = 2;
@@ -213,9 +215,17 @@ private slots:
         QCOMPARE(sink.steps.size(), std::size_t(2));
     }
 
+    void resumeReproducesTheUninterruptedRun_data()
+    {
+        QTest::addColumn<QString>("algorithm");
+        QTest::newRow("grpo") << "grpo";
+        QTest::newRow("rloo") << "rloo";
+    }
     void resumeReproducesTheUninterruptedRun()
     {
+        QFETCH(QString, algorithm);
         Fixture f;
+        f.algorithm = algorithm.toStdString();
         QTemporaryDir ckA, ckB;
         // Uninterrupted: 4 steps.
         TrainingControls c1;
@@ -252,6 +262,15 @@ private slots:
             for (std::size_t s = 0; s < a.samples.size(); ++s)
                 QCOMPARE(b.samples[s].completion, a.samples[s].completion);
         }
+        // The policy moved (the run trained) and, for RLOO, the KL penalty was in play.
+        QVERIFY(full.steps.back().metrics["kl"].get<double>() != 0.0);
+        // A checkpoint of one algorithm does not resume a run of another.
+        Fixture other;
+        other.algorithm = f.algorithm == "grpo" ? "rloo" : "grpo";
+        TrainingControls c4;
+        RecordingSink none;
+        GrpoTrainer wrong(other.setup(), c4, none);
+        QVERIFY(errorOf([&] { wrong.resumeFrom(latest); }).find("was written by a " + f.algorithm + " run") != std::string::npos);
     }
 
     void groupsWithEqualRewardsTeachNothing()
