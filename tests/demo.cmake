@@ -21,3 +21,8 @@ awb_add_test(cli_cold_start DIR app LIBS awb_core Qt6::Core LABELS demo)
 target_compile_definitions(tst_cli_cold_start PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
 add_dependencies(tst_cli_cold_start awb)
 set_tests_properties(app/cli_cold_start PROPERTIES FIXTURES_REQUIRED demo_small)
+
+awb_add_test(cli_compare DIR app LIBS awb_core Qt6::Core LABELS demo)
+target_compile_definitions(tst_cli_compare PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+add_dependencies(tst_cli_compare awb)
+set_tests_properties(app/cli_compare PROPERTIES FIXTURES_REQUIRED demo_small)

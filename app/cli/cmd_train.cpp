@@ -1,5 +1,6 @@
 // awb train | demo-init: GRPO headless, and building the embedded demo.
 #include "cli/commands.h"
+#include "cli/interrupt_watcher.h"
 
 #include "demo/demo_builder.h"
 #include "io/json_util.h"
@@ -13,60 +14,14 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <iomanip>
 #include <memory>
 #include <ostream>
 #include <sstream>
-#include <thread>
 
 namespace awb {
 
 namespace {
-
-// Ctrl-C (and SIGTERM) ask the run to stop at the next phase boundary, so it
-// writes a checkpoint and leaves the workspace consistent; a second one exits.
-std::atomic<int> g_interrupts{0};
-
-extern "C" void onInterrupt(int)
-{
-    if (g_interrupts.fetch_add(1) >= 1)
-        std::_Exit(130);
-}
-
-class InterruptWatcher
-{
-public:
-    explicit InterruptWatcher(std::function<void()> onStop) : m_onStop(std::move(onStop))
-    {
-        g_interrupts = 0;
-        m_oldInt = std::signal(SIGINT, onInterrupt);
-        m_oldTerm = std::signal(SIGTERM, onInterrupt);
-        m_thread = std::thread([this] {
-            while (!m_done) {
-                if (g_interrupts.load() > 0) {
-                    m_onStop();
-                    return;
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            }
-        });
-    }
-    ~InterruptWatcher()
-    {
-        m_done = true;
-        m_thread.join();
-        std::signal(SIGINT, m_oldInt);
-        std::signal(SIGTERM, m_oldTerm);
-    }
-
-private:
-    std::function<void()> m_onStop;
-    std::atomic<bool> m_done{false};
-    std::thread m_thread;
-    void (*m_oldInt)(int) = nullptr;
-    void (*m_oldTerm)(int) = nullptr;
-};
 
 std::string flagName(const char *key)
 {

@@ -121,6 +121,7 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
     registerTextCommands(app, ctx);
     registerModelCommands(app, ctx);
     registerTrainCommands(app, ctx);
+    registerCompareCommands(app, ctx);
     registerLabelCommands(app, ctx);
     registerExportCommands(app, ctx);
     registerLabellingCommands(app, ctx);

@@ -31,6 +31,7 @@ void requireWorkspace(const std::string &db);
 void registerTextCommands(CLI::App &app, CommandContext &ctx);    // tokenize
 void registerModelCommands(CLI::App &app, CommandContext &ctx);   // logits, generate, bench
 void registerTrainCommands(CLI::App &app, CommandContext &ctx);   // train, demo-init
+void registerCompareCommands(CLI::App &app, CommandContext &ctx); // compare
 void registerLabelCommands(CLI::App &app, CommandContext &ctx);   // labels export|import
 void registerExportCommands(CLI::App &app, CommandContext &ctx);  // policy export, reward-model export|import
 void registerModelInitCommands(CLI::App &app, CommandContext &ctx);   // model init

@@ -60,6 +60,14 @@ double peakRssMb()
     return 0.0;
 }
 
+bool resetPeakRss()
+{
+    std::ofstream out("/proc/self/clear_refs");
+    out << "5";
+    out.flush();
+    return static_cast<bool>(out);
+}
+
 nlohmann::json runModelBench(CausalLM &model, const ModelBenchOptions &o,
                              const std::function<void(const std::string &)> &log)
 {

@@ -34,5 +34,8 @@ nlohmann::json runModelBench(CausalLM &model, const ModelBenchOptions &options,
 
 // The process's peak resident set (VmHWM) in MiB, 0 when unknown.
 double peakRssMb();
+// Resets the peak to the current resident set (Linux: /proc/self/clear_refs), so
+// that the next peakRssMb() measures one phase; false where that is not possible.
+bool resetPeakRss();
 
 } // namespace awb

@@ -461,6 +461,16 @@ GrpoTrainer::~GrpoTrainer() = default;
 
 std::int64_t GrpoTrainer::step() const { return m_impl->step; }
 CausalLM &GrpoTrainer::policy() { return *m_impl->policy; }
+
+std::vector<std::string> GrpoTrainer::modelsInMemory() const
+{
+    std::vector<std::string> out = {"policy"};
+    if (m_impl->reference)
+        out.emplace_back("reference");
+    if (!m_impl->rewardModel->backbone().sharesBase())
+        out.emplace_back("reward model");
+    return out;
+}
 const Tokenizer &GrpoTrainer::tokenizer() const { return m_impl->rollout->tokenizer(); }
 
 std::int64_t GrpoTrainer::run()

@@ -75,6 +75,11 @@ public:
     bool runStep();
 
     std::int64_t step() const;
+    // The weight copies this run holds, one entry each: "policy" (its LoRA
+    // reference is the same copy with adapters off), "reference" (full
+    // fine-tuning with beta > 0), "reward model" (unless it borrows the
+    // policy's base, sharesBase()).
+    std::vector<std::string> modelsInMemory() const;
     CausalLM &policy();
     const Tokenizer &tokenizer() const;
     std::string saveCheckpoint();   // returns the folder
