@@ -52,7 +52,10 @@ struct AdvantageResult
     // SumThenNormalize; sum_k w_k * groupNormalised(score_k) for NormalizeThenSum
     // (what TRL's normalize_then_sum branch calls `rewards`).
     at::Tensor aggregated;
-    at::Tensor advantages;               // [N]
+    at::Tensor advantages;               // [N], or [N, T] per token (GAE)
+    at::Tensor returns;                  // [N, T] GAE's returns (the value targets); undefined otherwise
+    double nonScoreReward = 0.0;         // PPO: mean over completions of sum_t -kl_coef * KL_t
+    double sequenceKl = 0.0;             // PPO: mean over completions of sum_t KL_t
     // Per group (B entries): true when `aggregated` is constant within the group
     // (sample std within 1e-8 of 0, torch.isclose's tolerance), so every
     // completion of the group gets the same advantage, zero for a centred group:

@@ -5,7 +5,9 @@
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 
+#include <algorithm>
 #include <map>
+#include <sstream>
 
 namespace awb {
 
@@ -37,6 +39,7 @@ const std::map<std::string, AdvantageEstimator> &estimators()
     static const std::map<std::string, AdvantageEstimator> table = {
         {"grpo", &groupNormalisedAdvantages},
         {"rloo", &leaveOneOutAdvantages},
+        {"gae", &gaeAdvantages},
     };
     return table;
 }
@@ -48,6 +51,7 @@ const std::map<std::string, PolicyLoss> &losses()
     static const std::map<std::string, PolicyLoss> table = {
         {"grpo", &tokenClippedLoss},
         {"rloo", &sequenceClippedLoss},
+        {"ppo", &tokenMeanClippedLoss},
     };
     return table;
 }
@@ -62,9 +66,10 @@ PolicyLoss policyLoss(const std::string &name) { return lookUp(losses(), name, "
 const AlgorithmSpec &algorithmSpec(const std::string &name)
 {
     static const std::map<std::string, const AlgorithmSpec *> table = [] {
-        static const AlgorithmSpec grpo{"grpo", "grpo", "grpo", false, false, false};
-        static const AlgorithmSpec rloo{"rloo", "rloo", "rloo", true, true, true};
-        return std::map<std::string, const AlgorithmSpec *>{{"grpo", &grpo}, {"rloo", &rloo}};
+        static const AlgorithmSpec grpo{"grpo", "grpo", "grpo", false, false, false, false};
+        static const AlgorithmSpec rloo{"rloo", "rloo", "rloo", true, true, true, false};
+        static const AlgorithmSpec ppo{"ppo", "gae", "ppo", true, false, true, true};
+        return std::map<std::string, const AlgorithmSpec *>{{"grpo", &grpo}, {"rloo", &rloo}, {"ppo", &ppo}};
     }();
     return *lookUp(table, name, "algorithm");
 }
@@ -106,6 +111,111 @@ AdvantageResult leaveOneOutAdvantages(const AdvantageInputs &in)
     out.fracZeroStd = static_cast<double>(zeroGroups) / static_cast<double>(grouped.size(0));
     out.trlFracRewardZeroStd = out.fracZeroStd;
     return out;
+}
+
+at::Tensor maskedWhiten(const at::Tensor &values, const at::Tensor &mask, bool shiftMean)
+{
+    const at::Tensor m = mask.to(values.options());
+    const at::Tensor count = m.sum();
+    if (count.item<double>() < 2)
+        throw Error("masked whitening needs at least 2 counted tokens, got " + std::to_string(count.item<double>()));
+    const at::Tensor mean = (values * m).sum() / count;
+    const at::Tensor var = (((values - mean) * (values - mean)) * m).sum() / count * (count / (count - 1));
+    at::Tensor out = (values - mean) * at::rsqrt(var + 1e-8);
+    if (!shiftMean)
+        out = out + mean;
+    return out;
+}
+
+AdvantageResult gaeAdvantages(const AdvantageInputs &in)
+{
+    // The weighted score and the shape checks are computeAdvantages' (G = 1: no groups).
+    AdvantageResult out = computeAdvantages(in.scores, in.weights, 1, Aggregation::SumThenNormalize, ScaleRewards::None);
+    const std::int64_t N = out.rewards.size(0);
+    if (!in.oldLogps.defined() || !in.refLogps.defined() || !in.values.defined() || !in.mask.defined() ||
+        in.oldLogps.dim() != 2 || in.oldLogps.size(0) != N || in.refLogps.sizes() != in.oldLogps.sizes() ||
+        in.values.sizes() != in.oldLogps.sizes() || in.mask.sizes() != in.oldLogps.sizes())
+    {
+        auto shape = [](const at::Tensor &t) {
+            std::ostringstream s;
+            if (t.defined())
+                s << t.sizes();
+            else
+                s << "none";
+            return s.str();
+        };
+        throw Error("gae: old and reference log-probs, values and mask must all be [N, T] with N = " + std::to_string(N) +
+                    "; got " + shape(in.oldLogps) + ", " + shape(in.refLogps) + ", " + shape(in.values) + ", " +
+                    shape(in.mask));
+    }
+    if (!in.missingEos.empty() && static_cast<std::int64_t>(in.missingEos.size()) != N)
+        throw Error("gae: missingEos must hold one flag per completion");
+    const auto opts = at::TensorOptions().dtype(at::kDouble);
+    const at::Tensor mask = in.mask.detach().to(opts);
+    const at::Tensor values = in.values.detach().to(opts) * mask;
+    at::Tensor score = out.rewards.clone();
+    for (std::int64_t i = 0; i < N && in.missingEosPenalty != 0.0; ++i)
+        if (!in.missingEos.empty() && in.missingEos[static_cast<std::size_t>(i)])
+            score[i] -= in.missingEosPenalty;
+    // logr = ref - old; k1: -logr; k3: (exp(logr) - 1) - logr
+    const at::Tensor logr = in.refLogps.detach().to(opts) - in.oldLogps.detach().to(opts);
+    const at::Tensor kl = (in.klEstimator == "k3" ? (at::exp(logr) - 1) - logr : -logr) * mask;
+    const at::Tensor nonScore = -in.klCoef * kl;
+    at::Tensor rewards = nonScore.clone();
+    const at::Tensor lengths = mask.sum(1).to(at::kLong).cpu();
+    for (std::int64_t i = 0; i < N; ++i) {
+        const std::int64_t len = lengths[i].item<std::int64_t>();
+        if (len > 0)
+            rewards[i][len - 1] += score[i];
+    }
+    if (in.whitenRewards)
+        rewards = maskedWhiten(rewards, mask, /*shiftMean=*/false) * mask;
+    const std::int64_t T = rewards.size(1);
+    std::vector<at::Tensor> reversed;
+    at::Tensor last = at::zeros({N}, opts);
+    for (std::int64_t t = T - 1; t >= 0; --t) {
+        const at::Tensor next = t + 1 < T ? values.select(1, t + 1) : at::zeros({N}, opts);
+        const at::Tensor delta = rewards.select(1, t) + in.gamma * next - values.select(1, t);
+        last = delta + in.gamma * in.lam * last;
+        reversed.push_back(last);
+    }
+    std::reverse(reversed.begin(), reversed.end());
+    const at::Tensor advantages = at::stack(reversed, 1);
+    out.returns = advantages + values;
+    out.advantages = maskedWhiten(advantages, mask) * mask;
+    out.aggregated = score;
+    out.nonScoreReward = nonScore.sum(1).mean().item<double>();
+    out.sequenceKl = kl.sum(1).mean().item<double>();
+    return out;
+}
+
+ValueLossOutput clippedValueLoss(const at::Tensor &values, const at::Tensor &oldValues, const at::Tensor &returns,
+                                 const at::Tensor &mask, double cliprangeValue)
+{
+    if (!values.defined() || values.dim() != 2 || oldValues.sizes() != values.sizes() ||
+        returns.sizes() != values.sizes() || mask.sizes() != values.sizes())
+        throw Error("value loss: values, old values, returns and mask must have one shape [N, T]");
+    const auto opts = values.options();
+    const at::Tensor m = mask.detach().to(opts);
+    const at::Tensor old = oldValues.detach().to(opts);
+    const at::Tensor ret = returns.detach().to(opts);
+    const at::Tensor clipped = at::max(at::min(values, old + cliprangeValue), old - cliprangeValue);
+    const at::Tensor l1 = (values - ret) * (values - ret);
+    const at::Tensor l2 = (clipped - ret) * (clipped - ret);
+    const at::Tensor count = m.sum().clamp_min(1.0);
+    ValueLossOutput out;
+    out.loss = 0.5 * (at::max(l1, l2) * m).sum() / count;
+    at::NoGradGuard noGrad;
+    out.clipFraction = (((l2 > l1).to(opts) * m).sum() / count).item<double>();
+    return out;
+}
+
+GrpoLossOutput tokenMeanClippedLoss(const GrpoLossInputs &in, const GrpoLossOptions &options)
+{
+    GrpoLossOptions o = options;
+    o.lossType = LossType::Bnpo;
+    o.beta = 0.0;
+    return grpoLoss(in, o);
 }
 
 at::Tensor sequenceKl(const at::Tensor &oldLogps, const at::Tensor &refLogps, const at::Tensor &mask)

@@ -8,6 +8,8 @@
 //   algorithm  advantage estimator           policy loss                      KL to the reference
 //   grpo       group-normalised (TRL GRPO)   token-level clipped (grpoLoss)   k3 per token, in the loss
 //   rloo       leave-one-out (TRL RLOO)      sequence-level clipped ratio     k1 summed per sequence, in the reward
+//   ppo        GAE over a value model        token-level clipped, token mean  k1 or k3 per token, in the reward
+//              (TRL PPOTrainer)              + vf_coef * clipped value loss
 //
 // An unknown name is an Error that lists the known ones. Pure functions: any
 // thread may call them. Core-only header (ATen).
@@ -33,8 +35,18 @@ struct AdvantageInputs
     // [N] sum over each completion's tokens of log pi_old - log pi_ref (k1), or
     // undefined: estimators that put the KL in the reward subtract klCoef * it.
     at::Tensor sequenceKl;
-    double klCoef = 0.0;                // beta
+    double klCoef = 0.0;                // beta (rloo), kl_coef (ppo)
     bool normalize = false;             // rloo: normalize_advantages
+
+    // ppo: per-token tensors of the whole batch, [N, T] with T the widest completion.
+    at::Tensor oldLogps, refLogps;      // the sampling policy's and the reference's log-probs
+    at::Tensor values;                  // the value model's V at each completion position
+    at::Tensor mask;                    // 1 for tokens that count
+    std::vector<bool> missingEos;       // [N] completions that ended without EOS
+    std::string klEstimator = "k1";     // k1: old - ref; k3: (exp(ref - old) - 1) - (ref - old)
+    double missingEosPenalty = 0.0;
+    bool whitenRewards = false;
+    double gamma = 1.0, lam = 0.95;
 };
 
 // advantages may be [N] (one per sequence) or [N, T] (per token, for estimators such as GAE).
@@ -54,6 +66,7 @@ struct AlgorithmSpec
     bool klInReward = false;   // true: -beta * sequence KL enters the reward; false: the loss adds beta * KL
     bool sequenceLevel = false; // the loss's clip ratios are fractions of sequences, not of tokens
     bool alwaysOldLogps = false; // the sampling policy's log-probs are computed even with num_iterations 1 (TRL RLOO)
+    bool valueModel = false;     // a value model trains beside the policy (PPO)
 };
 const AlgorithmSpec &algorithmSpec(const std::string &name);
 
@@ -65,6 +78,36 @@ AdvantageResult groupNormalisedAdvantages(const AdvantageInputs &in);
 // over the batch. `rewards` stays the weighted score (what the views plot);
 // `aggregated` is r with the KL penalty.
 AdvantageResult leaveOneOutAdvantages(const AdvantageInputs &in);
+
+// "gae": TRL's PPOTrainer. Per-token rewards -kl_coef * KL (k1 or k3 from the
+// sampling policy and the reference), plus at each completion's last counted
+// token its score (sum_k w_k s_k, minus missing_eos_penalty without EOS);
+// optionally whitened (whiten_rewards, mean kept); then GAE with gamma and
+// lam over the value model's values: delta_t = r_t + gamma V_{t+1} - V_t,
+// A_t = delta_t + gamma lam A_{t+1}; returns = A + V; advantages whitened over
+// the mask (masked_whiten) and zero outside it. TRL puts the score one
+// position after EOS, on a padding column its value mask still counts; here
+// it sits on the last real token, where the value mask ends.
+// `rewards` stays the weighted score (what the views plot), `aggregated` the
+// score after the EOS penalty, `returns` and `advantages` are [N, T].
+AdvantageResult gaeAdvantages(const AdvantageInputs &in);
+
+// TRL's masked_whiten: (x - mean) / sqrt(var + 1e-8) over the mask, var
+// Bessel-corrected; with shiftMean false the mean is added back.
+at::Tensor maskedWhiten(const at::Tensor &values, const at::Tensor &mask, bool shiftMean = true);
+
+struct ValueLossOutput
+{
+    at::Tensor loss;        // 0.5 * masked mean of max((V - R)^2, (clip(V) - R)^2)
+    double clipFraction = 0.0;   // val/clipfrac: where the clipped term is the larger
+};
+// PPO's clipped value loss; clip(V) = clamp(V, oldV - cliprangeValue, oldV + cliprangeValue).
+ValueLossOutput clippedValueLoss(const at::Tensor &values, const at::Tensor &oldValues, const at::Tensor &returns,
+                                 const at::Tensor &mask, double cliprangeValue);
+
+// "ppo": grpoLoss with per-token advantages [N, T], reduced as bnpo (TRL PPO's
+// masked_mean over the micro-batch) and no KL term (PPO's KL is in the reward).
+GrpoLossOutput tokenMeanClippedLoss(const GrpoLossInputs &in, const GrpoLossOptions &options);
 
 // "rloo": TRL's RLOOTrainer._compute_loss. The whole completion is one action:
 // ratio = exp(sum_t logp - sum_t old_logp) over the mask, loss =

@@ -85,6 +85,31 @@ PackedMicroBatch GenerationBatch::pack(std::int64_t begin, std::int64_t end, std
     return m;
 }
 
+at::Tensor gatherRows(const std::vector<PackedMicroBatch> &micro, at::Tensor PackedMicroBatch::*field)
+{
+    std::int64_t N = 0, T = 1;
+    for (const auto &m : micro) {
+        N = std::max(N, m.start + m.rows);
+        T = std::max(T, m.completionWidth);
+    }
+    at::Tensor out;
+    for (const auto &m : micro) {
+        const at::Tensor &t = m.*field;
+        if (!t.defined())
+            throw Error("gatherRows: a micro-batch lacks the field");
+        if (!out.defined())
+            out = at::zeros({N, T}, t.options());
+        out.narrow(0, m.start, m.rows).narrow(1, 0, m.completionWidth).copy_(t.detach());
+    }
+    return out;
+}
+
+void scatterRows(std::vector<PackedMicroBatch> &micro, at::Tensor PackedMicroBatch::*field, const at::Tensor &full)
+{
+    for (auto &m : micro)
+        m.*field = full.narrow(0, m.start, m.rows).narrow(1, 0, m.completionWidth).contiguous();
+}
+
 at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, double temperature, at::Tensor *entropy)
 {
     // Only the hidden states that predict completion tokens go through the

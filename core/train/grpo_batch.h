@@ -42,6 +42,7 @@ struct PackedMicroBatch
     at::Tensor mask;         // [rows, completionWidth] float: 1 for tokens that count in the loss
     double countedTokens = 0;  // completion tokens before mask_truncated_completions (TRL's num_items_in_batch)
     at::Tensor oldLogps, refLogps;   // filled by the trainer when needed
+    at::Tensor values, advantages, returns;   // PPO: [rows, completionWidth] rollout values, GAE advantages and returns
 };
 
 struct GenerationBatch
@@ -58,6 +59,11 @@ struct GenerationBatch
     PackedMicroBatch pack(std::int64_t begin, std::int64_t end, std::int64_t padId, bool maskTruncated,
                           c10::Device device) const;
 };
+
+// A per-token field of every micro-batch (oldLogps, values, ...) as one [N, T]
+// tensor, T the widest completion, zero beyond each row's width; and back.
+at::Tensor gatherRows(const std::vector<PackedMicroBatch> &micro, at::Tensor PackedMicroBatch::*field);
+void scatterRows(std::vector<PackedMicroBatch> &micro, at::Tensor PackedMicroBatch::*field, const at::Tensor &full);
 
 // Per-token log-probabilities [rows, completionWidth] of the completion tokens
 // under softmax(logits / temperature); with `entropy`, also the per-token

@@ -63,6 +63,8 @@ std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, cons
             writeFileAtomically((tmp / "policy" / name).string(), readWholeFile(src.string()));
     }
     saveSafetensors((tmp / "optimizer.safetensors").string(), optimizer.stateDict(), {{"format", "pt"}});
+    if (state.valueHiddenSize > 0)
+        saveSafetensors((tmp / "value_model.safetensors").string(), state.valueState, {{"format", "pt"}});
     nlohmann::json j;
     j["format"] = "awb-grpo-checkpoint";
     j["format_version"] = kFormatVersion;
@@ -75,6 +77,8 @@ std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, cons
     j["reward_model_version"] = state.rewardModelVersion;
     j["reward_model_path"] = state.rewardModelPath;
     j["lora"] = policy.hasLora();
+    if (state.valueHiddenSize > 0)
+        j["value_model"] = {{"hidden_size", state.valueHiddenSize}};
     writeFileAtomically((tmp / "trainer_state.json").string(), j.dump(2) + "\n");
     fs::remove_all(finalDir, ec);
     fs::rename(tmp, finalDir, ec);
@@ -115,6 +119,8 @@ CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, 
     s.aggregation = j.value("aggregation", std::string());
     s.rewardModelVersion = j.value("reward_model_version", std::int64_t(0));
     s.rewardModelPath = j.value("reward_model_path", std::string());
+    if (j.contains("value_model") && j["value_model"].is_object())
+        s.valueHiddenSize = j["value_model"].value("hidden_size", std::int64_t(0));
     const bool lora = j.value("lora", false);
     if (lora != policy.hasLora())
         throw FormatError(label + ": the checkpoint was trained " + (lora ? "with" : "without") +

@@ -7,12 +7,15 @@
 //                                     adapter_model.safetensors (LoRA, PEFT layout);
 //                                     tokenizer files copied in, so the folder loads as a model
 //     optimizer.safetensors           AdamW's state (AdamW::stateDict)
+//     value_model.safetensors         PPO only: the value model's head and trainable backbone tensors
 //     trainer_state.json              algorithm, step, optimiser steps, the options, the weights
 //                                     and aggregation in force, the reward model's version and path
 //
 // A checkpoint is written into a hidden temporary folder and renamed into
 // place, so a crash mid-write never leaves a half checkpoint under the real name.
 // Trainer thread only. Core-only header.
+
+#include "io/safetensors.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +39,8 @@ struct CheckpointState
     std::string aggregation;                       // live aggregation ("" = the option)
     std::int64_t rewardModelVersion = 0;
     std::string rewardModelPath;
+    NamedTensors valueState;                       // PPO: the value model's trainable tensors (value_model.safetensors)
+    std::int64_t valueHiddenSize = 0;              // PPO: the value head's input size; 0 = no value model
 };
 
 // Where a workspace keeps a run's checkpoints: <db>.runs/run-<id> (db made absolute).

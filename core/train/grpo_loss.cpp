@@ -62,7 +62,10 @@ GrpoLossOutput grpoLoss(const GrpoLossInputs &in, const GrpoLossOptions &options
     const std::int64_t N = in.logps.size(0);
     const std::int64_t T = in.logps.size(1);
     requireShape(in.mask, {N, T}, "mask");
-    requireShape(in.advantages, {N}, "advantages");
+    if (!(in.advantages.defined() && in.advantages.dim() == 2))
+        requireShape(in.advantages, {N}, "advantages");
+    else
+        requireShape(in.advantages, {N, T}, "advantages");
     if (in.oldLogps.defined())
         requireShape(in.oldLogps, {N, T}, "oldLogps");
     if (in.refLogps.defined())
@@ -81,7 +84,9 @@ GrpoLossOutput grpoLoss(const GrpoLossInputs &in, const GrpoLossOptions &options
     const auto opts = at::TensorOptions().dtype(in.logps.scalar_type()).device(in.logps.device());
     const at::Tensor &logps = in.logps;
     const at::Tensor mask = in.mask.detach().to(opts);
-    const at::Tensor advantages = in.advantages.detach().to(opts).unsqueeze(1);
+    // One advantage per sequence (GRPO, RLOO) or one per token (PPO's GAE).
+    const at::Tensor advantages =
+        in.advantages.dim() == 1 ? in.advantages.detach().to(opts).unsqueeze(1) : in.advantages.detach().to(opts);
     // TRL: old_per_token_logps = per_token_logps.detach() if it was not computed.
     const at::Tensor old = in.oldLogps.defined() ? in.oldLogps.detach().to(opts) : logps.detach();
 

@@ -61,7 +61,7 @@ struct GrpoLossInputs
     // [N, T] per-token log-probs of the reference. Required when beta != 0;
     // when given with beta == 0 the KL is still reported, but not optimised.
     at::Tensor refLogps;
-    at::Tensor advantages;   // [N]
+    at::Tensor advantages;   // [N], or [N, T] per token
     at::Tensor mask;         // [N, T] 1 for completion tokens that count, 0 for padding/after EOS/masked rows
     // dapo: active tokens in the whole generation batch (see above); 0 means
     // mask.sum() clamped to 1, right only without gradient accumulation.

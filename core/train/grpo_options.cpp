@@ -46,6 +46,22 @@ const std::map<std::string, std::vector<std::string>> &algorithmOnlyKnobs()
         {"dynamic_sampling", {"grpo"}},
         {"dynamic_sampling_max_rounds", {"grpo"}},
         {"normalize_advantages", {"rloo"}},
+        {"beta", {"grpo", "rloo"}},
+        {"epsilon", {"grpo", "rloo"}},
+        {"epsilon_high", {"grpo", "rloo"}},
+        {"num_iterations", {"grpo", "rloo"}},
+        {"value_model_init", {"ppo"}},
+        {"kl_coef", {"ppo"}},
+        {"kl_estimator", {"ppo"}},
+        {"missing_eos_penalty", {"ppo"}},
+        {"whiten_rewards", {"ppo"}},
+        {"gamma", {"ppo"}},
+        {"lam", {"ppo"}},
+        {"cliprange", {"ppo"}},
+        {"cliprange_value", {"ppo"}},
+        {"vf_coef", {"ppo"}},
+        {"num_ppo_epochs", {"ppo"}},
+        {"num_mini_batches", {"ppo"}},
     };
     return knobs;
 }
@@ -102,7 +118,7 @@ struct FromJson
 
 const std::vector<std::string> &knownAlgorithms()
 {
-    static const std::vector<std::string> names = {"grpo", "rloo"};
+    static const std::vector<std::string> names = {"grpo", "rloo", "ppo"};
     return names;
 }
 
@@ -127,6 +143,8 @@ std::vector<std::string> optionChoices(const std::string &key)
         {"scale_rewards", {"group", "batch", "none"}},
         {"multi_objective_aggregation", {"sum_then_normalize", "normalize_then_sum"}},
         {"lr_scheduler_type", {"constant", "constant_with_warmup", "linear", "cosine"}},
+        {"value_model_init", {"reward_model", "policy"}},
+        {"kl_estimator", {"k1", "k3"}},
     };
     const auto it = choices.find(key);
     return it == choices.end() ? std::vector<std::string>{} : it->second;
@@ -170,7 +188,8 @@ void validateGrpoOptions(const GrpoOptions &o)
     requireChoice("algorithm", o.algorithm);
     requireAtLeast("max_steps", static_cast<double>(o.maxSteps), 1);
     requireAtLeast("prompts_per_step", static_cast<double>(o.promptsPerStep), 1);
-    requireAtLeast("num_generations", static_cast<double>(o.numGenerations), 2);   // a group of one has no relative advantage
+    // A group of one has no relative advantage; PPO's value model is its baseline, so one completion per prompt will do.
+    requireAtLeast("num_generations", static_cast<double>(o.numGenerations), o.algorithm == "ppo" ? 1 : 2);
     requireAtLeast("max_prompt_length", static_cast<double>(o.maxPromptLength), 1);
     requireAtLeast("max_completion_length", static_cast<double>(o.maxCompletionLength), 1);
     if (!(o.temperature > 0))
@@ -187,6 +206,17 @@ void validateGrpoOptions(const GrpoOptions &o)
     requireChoice("scale_rewards", o.scaleRewards);
     requireChoice("multi_objective_aggregation", o.multiObjectiveAggregation);
     requireChoice("lr_scheduler_type", o.lrSchedulerType);
+    requireChoice("value_model_init", o.valueModelInit);
+    requireChoice("kl_estimator", o.klEstimator);
+    requireAtLeast("kl_coef", o.klCoef, 0);
+    requireAtLeast("missing_eos_penalty", o.missingEosPenalty, 0);
+    if (!(o.gamma >= 0 && o.gamma <= 1) || !(o.lam >= 0 && o.lam <= 1))
+        throw Error("gamma/lam: must be in [0, 1]");
+    requireAtLeast("cliprange", o.cliprange, 0);
+    requireAtLeast("cliprange_value", o.cliprangeValue, 0);
+    requireAtLeast("vf_coef", o.vfCoef, 0);
+    requireAtLeast("num_ppo_epochs", static_cast<double>(o.numPpoEpochs), 1);
+    requireAtLeast("num_mini_batches", static_cast<double>(o.numMiniBatches), 1);
     if (!(o.learningRate >= 0))
         throw Error("learning_rate: " + show(o.learningRate) + " must not be negative");
     if (!(o.adamBeta1 >= 0 && o.adamBeta1 < 1) || !(o.adamBeta2 >= 0 && o.adamBeta2 < 1))

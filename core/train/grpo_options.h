@@ -26,7 +26,7 @@ namespace awb {
 struct GrpoOptions
 {
     // --- inputs ---
-    std::string algorithm = "grpo";          // awb: grpo | rloo (knownAlgorithms())
+    std::string algorithm = "grpo";          // awb: grpo | rloo | ppo (knownAlgorithms())
     std::string model;                       // policy: Hugging Face model folder (config.json, safetensors, tokenizer.json)
     std::string rewardModel;                 // awb: reward-model folder; empty = the store's latest version
     std::string prompts;                     // awb: prompt file (JSONL, CSV, HH-RLHF; .gz allowed); empty = the store's prompts
@@ -57,6 +57,20 @@ struct GrpoOptions
     std::string multiObjectiveAggregation = "sum_then_normalize"; // multi_objective_aggregation: sum_then_normalize | normalize_then_sum
     std::map<std::string, double> aspectWeights; // reward_weights by aspect name; aspects not named weigh 1
     bool normalizeAdvantages = false;        // normalize_advantages (RLOO): whiten the leave-one-out advantages over the batch
+
+    // --- PPO (TRL's PPOConfig names and defaults) ---
+    std::string valueModelInit = "reward_model"; // awb: the value model's backbone: reward_model (TRL) | policy
+    double klCoef = 0.05;                    // kl_coef: per-token KL penalty in the reward
+    std::string klEstimator = "k1";          // kl_estimator: k1 | k3
+    double missingEosPenalty = 0.0;          // missing_eos_penalty: subtracted from the score of a completion without EOS; 0 = off (TRL's None)
+    bool whitenRewards = false;              // whiten_rewards
+    double gamma = 1.0;                      // gamma: discount
+    double lam = 0.95;                       // lam: GAE lambda
+    double cliprange = 0.2;                  // cliprange: policy ratio clip
+    double cliprangeValue = 0.2;             // cliprange_value: value clip around the rollout's values
+    double vfCoef = 0.1;                     // vf_coef: value-loss weight
+    std::int64_t numPpoEpochs = 4;           // num_ppo_epochs: passes over each rollout
+    std::int64_t numMiniBatches = 1;         // num_mini_batches: optimiser steps per pass
 
     // --- the optimiser ---
     double learningRate = 1e-6;              // learning_rate (TRL's GRPO default)
@@ -94,7 +108,7 @@ struct GrpoOptions
 template <class Visitor>
 void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
 {
-    v("algorithm", o.algorithm, "Training algorithm: grpo or rloo");
+    v("algorithm", o.algorithm, "Training algorithm: grpo, rloo or ppo");
     v("model", o.model, "Policy model folder (config.json, safetensors, tokenizer.json)");
     v("reward_model", o.rewardModel, "Reward-model folder; empty: the workspace's latest version");
     v("prompts", o.prompts, "Prompt file (JSONL, CSV or HH-RLHF, optionally .gz); empty: the workspace's prompts");
@@ -120,6 +134,18 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("scale_rewards", o.scaleRewards, "group, batch or none");
     v("multi_objective_aggregation", o.multiObjectiveAggregation, "sum_then_normalize or normalize_then_sum");
     v("normalize_advantages", o.normalizeAdvantages, "Whiten the leave-one-out advantages over the batch");
+    v("value_model_init", o.valueModelInit, "Value model backbone: reward_model or policy");
+    v("kl_coef", o.klCoef, "Per-token KL penalty in the PPO reward");
+    v("kl_estimator", o.klEstimator, "k1 or k3");
+    v("missing_eos_penalty", o.missingEosPenalty, "Score penalty for a completion without EOS; 0: off");
+    v("whiten_rewards", o.whitenRewards, "Whiten the per-token rewards");
+    v("gamma", o.gamma, "Discount factor");
+    v("lam", o.lam, "GAE lambda");
+    v("cliprange", o.cliprange, "PPO policy ratio clip");
+    v("cliprange_value", o.cliprangeValue, "PPO value clip");
+    v("vf_coef", o.vfCoef, "Weight of the value loss");
+    v("num_ppo_epochs", o.numPpoEpochs, "Passes over each rollout");
+    v("num_mini_batches", o.numMiniBatches, "Optimiser steps per pass");
     v("learning_rate", o.learningRate, "AdamW learning rate");
     v("adam_beta1", o.adamBeta1, "AdamW beta1");
     v("adam_beta2", o.adamBeta2, "AdamW beta2");

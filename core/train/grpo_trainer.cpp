@@ -10,6 +10,7 @@
 #include "train/lr_schedule.h"
 #include "train/rollout.h"
 #include "train/training_controls.h"
+#include "train/value_model.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -19,6 +20,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 
 namespace awb {
 
@@ -68,7 +70,8 @@ struct GrpoTrainer::Impl
     TrainingSink &sink;
     const AlgorithmSpec &spec;
     std::shared_ptr<CausalLM> policy;      // its base may be lent to the reward model (sharesBase())
-    std::unique_ptr<CausalLM> reference;   // full fine-tuning with beta > 0 only
+    std::unique_ptr<CausalLM> reference;   // full fine-tuning with a KL coefficient > 0 only
+    std::unique_ptr<ValueModel> value;     // PPO only
     std::unique_ptr<Rollout> rollout;
     std::shared_ptr<RewardModel> rewardModel;
     std::int64_t rewardModelVersion = 0;
@@ -114,6 +117,16 @@ struct GrpoTrainer::Impl
     {
         double lossSum = 0, klSum = 0, entropySum = 0, clipLow = 0, clipHigh = 0, clipRegion = 0;
         double tokenWeight = 0, metricWeight = 0, gradNorm = 0, tokensTrained = 0;
+        // PPO, summed over micro-batches: policy and value losses, val/clipfrac, approx KL, ratio.
+        double policyLossSum = 0, valueLossSum = 0, valueClip = 0, approxKl = 0, ratio = 0;
+        std::int64_t microBatches = 0;
+    };
+    struct UpdateSetup
+    {
+        at::Tensor advantages;   // [N] (GRPO, RLOO); PPO's per-token ones sit in the micro-batches
+        double activeTokens = 0;
+        PolicyLoss loss = nullptr;
+        GrpoLossOptions lossOptions;
     };
 
     Impl(GrpoTrainerSetup s, TrainingControls &c, TrainingSink &k)
@@ -121,7 +134,12 @@ struct GrpoTrainer::Impl
     {
     }
 
-    std::int64_t totalOptimizerSteps() const { return setup.options.maxSteps * setup.options.numIterations; }
+    // Passes over each rollout (num_iterations; PPO's num_ppo_epochs) and optimiser steps per pass.
+    std::int64_t passes() const { return spec.valueModel ? setup.options.numPpoEpochs : setup.options.numIterations; }
+    std::int64_t miniBatches() const { return spec.valueModel ? setup.options.numMiniBatches : 1; }
+    std::int64_t totalOptimizerSteps() const { return setup.options.maxSteps * passes() * miniBatches(); }
+    // The KL coefficient: beta (GRPO, RLOO) or kl_coef (PPO).
+    double klCoefficient() const { return spec.valueModel ? setup.options.klCoef : setup.options.beta; }
     bool stopping() const { return controls.waitWhilePaused(); }
     std::string rewardModelLabel() const;
     AdvantageResult advantages(const GenerationBatch &batch, const StepControls &c, const at::Tensor &kl = {}) const;
@@ -132,6 +150,8 @@ struct GrpoTrainer::Impl
     RolloutPhase runRollout(std::int64_t s, const StepControls &c);
     LogpPhase runLogps(std::int64_t s, RolloutPhase &r, const StepControls &c);
     UpdatePhase runUpdate(std::int64_t s, LogpPhase &l, const AdvantageResult &adv);
+    void trainMicroBatch(PackedMicroBatch &m, const UpdateSetup &us, UpdatePhase &u);
+    void gaeForBatch(LogpPhase &l, RolloutPhase &r, const StepControls &c);
     void fillMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r, const UpdatePhase &u) const;
     void fillSamples(StepReport &report, const RolloutPhase &r) const;
 };
@@ -155,7 +175,9 @@ AdvantageResult GrpoTrainer::Impl::advantages(const GenerationBatch &batch, cons
     in.sequenceKl = kl;
     in.klCoef = setup.options.beta;
     in.normalize = setup.options.normalizeAdvantages;
-    return advantageEstimator(spec.advantage)(in);
+    // PPO's GAE needs the value model's values: the rollout keeps the plain weighted
+    // reward here, and gaeForBatch() replaces it once the log-probs are in.
+    return spec.valueModel ? groupNormalisedAdvantages(in) : advantageEstimator(spec.advantage)(in);
 }
 
 GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &report)
@@ -259,8 +281,10 @@ GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, Rollout
     for (const auto &m : l.micro)
         l.activeTokens += m.countedTokens;
     const bool wantOld = o.numIterations > 1 || spec.alwaysOldLogps;
-    fillReferenceLogps(l.micro, *policy, reference.get(), o.temperature, o.beta != 0.0, wantOld);
-    if (spec.klInReward && o.beta != 0.0) {
+    fillReferenceLogps(l.micro, *policy, reference.get(), o.temperature, klCoefficient() != 0.0, wantOld);
+    if (spec.valueModel) {
+        gaeForBatch(l, r, c);
+    } else if (spec.klInReward && o.beta != 0.0) {
         // RLOO: -beta * sum_t (log pi_old - log pi_ref) joins each completion's reward before the baseline.
         std::vector<at::Tensor> kl;
         for (const auto &m : l.micro)
@@ -271,57 +295,125 @@ GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, Rollout
     return l;
 }
 
+// One micro-batch's forward and backward: the policy loss (plus, for PPO, vf_coef times the value loss).
+void GrpoTrainer::Impl::trainMicroBatch(PackedMicroBatch &m, const UpdateSetup &us, UpdatePhase &u)
+{
+    const GrpoOptions &o = setup.options;
+    at::Tensor entropy;
+    GrpoLossInputs in;
+    in.logps = completionLogps(*policy, m, o.temperature, &entropy);
+    in.oldLogps = m.oldLogps;
+    in.refLogps = m.refLogps;
+    in.advantages = spec.valueModel ? m.advantages.to(in.logps.device())
+                                    : us.advantages.narrow(0, m.start, m.rows).to(in.logps.device());
+    in.mask = m.mask;
+    in.numItemsInBatch = us.activeTokens;
+    const GrpoLossOutput out = us.loss(in, us.lossOptions);
+    at::Tensor total = out.loss;
+    const double w = m.mask.sum().item<double>();
+    if (value) {
+        const ValueLossOutput v = clippedValueLoss(value->values(m), m.values, m.returns, m.mask, o.cliprangeValue);
+        total = total + o.vfCoef * v.loss / static_cast<double>(us.lossOptions.gradientAccumulationSteps);
+        u.valueLossSum += v.loss.item<double>();
+        u.valueClip += v.clipFraction;
+        at::NoGradGuard noGrad;
+        const at::Tensor diff = (in.logps.detach() - m.oldLogps) * m.mask;
+        u.approxKl += 0.5 * ((diff * diff).sum() / m.mask.sum().clamp_min(1.0)).item<double>();
+        u.ratio += ((at::exp(diff) * m.mask).sum() / m.mask.sum().clamp_min(1.0)).item<double>();
+        u.policyLossSum += out.loss.item<double>() * static_cast<double>(us.lossOptions.gradientAccumulationSteps);
+        ++u.microBatches;
+    }
+    total.backward();
+    const double mw = spec.sequenceLevel ? static_cast<double>(m.rows) : w;
+    u.lossSum += total.item<double>();
+    u.klSum += out.kl * w;
+    u.clipLow += out.clipRatioLow * mw;
+    u.clipHigh += out.clipRatioHigh * mw;
+    u.clipRegion += out.clipRatioRegion * mw;
+    u.entropySum += (entropy * m.mask).sum().item<double>();
+    u.tokenWeight += w;
+    u.metricWeight += mw;
+}
+
+// PPO: the rollout's values, then per-token rewards and GAE over the whole batch, back into the micro-batches.
+void GrpoTrainer::Impl::gaeForBatch(LogpPhase &l, RolloutPhase &r, const StepControls &c)
+{
+    const GrpoOptions &o = setup.options;
+    {
+        at::NoGradGuard noGrad;
+        value->setTraining(false);
+        for (auto &m : l.micro)
+            m.values = value->values(m);
+    }
+    AdvantageInputs in;
+    in.scores = r.batch.scoresTensor();
+    in.weights = c.weights;
+    in.oldLogps = gatherRows(l.micro, &PackedMicroBatch::oldLogps);
+    in.refLogps = o.klCoef != 0.0 ? gatherRows(l.micro, &PackedMicroBatch::refLogps) : in.oldLogps;
+    in.values = gatherRows(l.micro, &PackedMicroBatch::values);
+    in.mask = gatherRows(l.micro, &PackedMicroBatch::mask);
+    for (const auto &cpl : r.batch.completions)
+        in.missingEos.push_back(cpl.truncated);
+    in.klCoef = o.klCoef;
+    in.klEstimator = o.klEstimator;
+    in.missingEosPenalty = o.missingEosPenalty;
+    in.whitenRewards = o.whitenRewards;
+    in.gamma = o.gamma;
+    in.lam = o.lam;
+    r.adv = advantageEstimator(spec.advantage)(in);
+    scatterRows(l.micro, &PackedMicroBatch::advantages, r.adv.advantages.to(at::kFloat));
+    scatterRows(l.micro, &PackedMicroBatch::returns, r.adv.returns.to(at::kFloat));
+}
+
 GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, LogpPhase &l, const AdvantageResult &adv)
 {
     const GrpoOptions &o = setup.options;
     sink.onPhase(s, "update");
-    const at::Tensor advantages = adv.advantages.to(at::kFloat);
-    GrpoLossOptions lo;
-    lo.lossType = spec.name == "grpo" ? parseLossType(o.lossType) : LossType::Grpo;
-    lo.epsilonLow = o.epsilon;
-    lo.epsilonHigh = o.effectiveEpsilonHigh();
-    lo.beta = spec.klInReward ? 0.0 : o.beta;
-    lo.maxCompletionLength = o.maxCompletionLength;
-    lo.gradientAccumulationSteps = static_cast<std::int64_t>(l.micro.size());
-    const PolicyLoss loss = policyLoss(spec.loss);
+    UpdateSetup us;
+    us.advantages = adv.advantages.to(at::kFloat);
+    us.activeTokens = l.activeTokens;
+    us.loss = policyLoss(spec.loss);
+    us.lossOptions.lossType = spec.name == "grpo" ? parseLossType(o.lossType) : LossType::Grpo;
+    us.lossOptions.epsilonLow = spec.valueModel ? o.cliprange : o.epsilon;
+    us.lossOptions.epsilonHigh = spec.valueModel ? o.cliprange : o.effectiveEpsilonHigh();
+    us.lossOptions.beta = spec.klInReward ? 0.0 : o.beta;
+    us.lossOptions.maxCompletionLength = o.maxCompletionLength;
     UpdatePhase u;
     at::manual_seed(mixSeed(o.seed, static_cast<std::uint64_t>(s), 4));   // LoRA dropout
     policy->setTraining(true);
-    for (std::int64_t it = 0; it < o.numIterations; ++it) {
-        LrSchedule schedule;
-        schedule.type = parseLrScheduler(o.lrSchedulerType);
-        schedule.totalSteps = totalOptimizerSteps();
-        schedule.warmupSteps = warmupStepsForRatio(schedule.totalSteps, o.warmupRatio);
-        optimizer->setLr(o.learningRate * lrMultiplier(schedule, optimizerSteps));
-        optimizer->zeroGrad();
-        for (auto &m : l.micro) {
-            at::Tensor entropy;
-            GrpoLossInputs in;
-            in.logps = completionLogps(*policy, m, o.temperature, &entropy);
-            in.oldLogps = m.oldLogps;
-            in.refLogps = m.refLogps;
-            in.advantages = advantages.narrow(0, m.start, m.rows).to(in.logps.device());
-            in.mask = m.mask;
-            in.numItemsInBatch = l.activeTokens;
-            const GrpoLossOutput out = loss(in, lo);
-            out.loss.backward();
-            const double w = m.mask.sum().item<double>();
-            const double mw = spec.sequenceLevel ? static_cast<double>(m.rows) : w;
-            u.lossSum += out.loss.item<double>();
-            u.klSum += out.kl * w;
-            u.clipLow += out.clipRatioLow * mw;
-            u.clipHigh += out.clipRatioHigh * mw;
-            u.clipRegion += out.clipRatioRegion * mw;
-            u.entropySum += (entropy * m.mask).sum().item<double>();
-            u.tokenWeight += w;
-            u.metricWeight += mw;
+    if (value)
+        value->setTraining(true);
+    const std::int64_t miniBatches = std::min<std::int64_t>(this->miniBatches(), static_cast<std::int64_t>(l.micro.size()));
+    std::vector<std::size_t> order(l.micro.size());
+    for (std::int64_t pass = 0; pass < passes(); ++pass) {
+        // PPO shuffles each pass (TRL: a fresh permutation per epoch), seeded by (seed, step, pass).
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        if (spec.valueModel) {
+            std::mt19937_64 rng(mixSeed(o.seed, static_cast<std::uint64_t>(s), 20 + static_cast<std::uint64_t>(pass)));
+            for (std::size_t i = order.size(); i > 1; --i)
+                std::swap(order[i - 1], order[static_cast<std::size_t>(rng() % i)]);
         }
-        u.gradNorm = clipGradNorm(optimizer->params(),
-                                  o.maxGradNorm > 0 ? o.maxGradNorm : std::numeric_limits<double>::infinity());
-        optimizer->step();
-        ++optimizerSteps;
+        for (std::int64_t b = 0; b < miniBatches; ++b) {
+            const std::size_t from = order.size() * static_cast<std::size_t>(b) / static_cast<std::size_t>(miniBatches);
+            const std::size_t to = order.size() * static_cast<std::size_t>(b + 1) / static_cast<std::size_t>(miniBatches);
+            LrSchedule schedule;
+            schedule.type = parseLrScheduler(o.lrSchedulerType);
+            schedule.totalSteps = totalOptimizerSteps();
+            schedule.warmupSteps = warmupStepsForRatio(schedule.totalSteps, o.warmupRatio);
+            optimizer->setLr(o.learningRate * lrMultiplier(schedule, optimizerSteps));
+            optimizer->zeroGrad();
+            us.lossOptions.gradientAccumulationSteps = static_cast<std::int64_t>(to - from);
+            for (std::size_t k = from; k < to; ++k)
+                trainMicroBatch(l.micro[order[k]], us, u);
+            u.gradNorm = clipGradNorm(optimizer->params(),
+                                      o.maxGradNorm > 0 ? o.maxGradNorm : std::numeric_limits<double>::infinity());
+            optimizer->step();
+            ++optimizerSteps;
+        }
     }
     policy->setTraining(false);
+    if (value)
+        value->setTraining(false);
     u.tokensTrained = u.tokenWeight;
     return u;
 }
@@ -334,7 +426,7 @@ void GrpoTrainer::Impl::fillMetrics(StepReport &report, const StepControls &c, c
     const double tw = std::max(u.tokenWeight, 1.0);
     const double mw = std::max(u.metricWeight, 1.0);
     nlohmann::json &m = report.metrics;
-    m["loss"] = u.lossSum / static_cast<double>(o.numIterations);
+    m["loss"] = u.lossSum / static_cast<double>(passes() * miniBatches());
     m["kl"] = u.klSum / tw;
     m["entropy"] = u.entropySum / tw;
     m["clip_ratio/low_mean"] = u.clipLow / mw;
@@ -359,6 +451,23 @@ void GrpoTrainer::Impl::fillMetrics(StepReport &report, const StepControls &c, c
     m["completions/max_length"] = *std::max_element(lengths.begin(), lengths.end());
     m["completions/min_length"] = *std::min_element(lengths.begin(), lengths.end());
     m["completions/clipped_ratio"] = static_cast<double>(truncated) / static_cast<double>(lengths.size());
+    if (spec.valueModel) {
+        // TRL PPOTrainer's names: per-completion sums for the objective, averages over micro-batches for the rest.
+        const double n = static_cast<double>(std::max<std::int64_t>(u.microBatches, 1));
+        const double scores = at::mean(r.adv.aggregated).item<double>();
+        m["objective/kl"] = r.adv.sequenceKl;
+        m["objective/entropy"] = u.entropySum / static_cast<double>(lengths.size() * static_cast<std::size_t>(passes()));
+        m["objective/non_score_reward"] = r.adv.nonScoreReward;
+        m["objective/scores"] = scores;
+        m["objective/rlhf_reward"] = r.adv.nonScoreReward + scores;
+        m["policy/approxkl_avg"] = u.approxKl / n;
+        m["policy/clipfrac_avg"] = u.clipRegion / std::max(u.metricWeight, 1.0);
+        m["loss/policy_avg"] = u.policyLossSum / n;
+        m["loss/value_avg"] = u.valueLossSum / n;
+        m["val/clipfrac_avg"] = u.valueClip / n;
+        m["val/ratio"] = u.ratio / n;
+        m["kl"] = r.adv.sequenceKl / std::max(meanStd(lengths).mean, 1.0);   // per token, as the other algorithms log it
+    }
     m["tokens/generated"] = r.generatedTokens;
     m["tokens/trained"] = u.tokensTrained;
     double weightSum = 0, goldObjective = 0;
@@ -429,17 +538,11 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     lo.dtype = d.setup.runtime.dtype;
     d.policy = d.setup.policy ? std::move(d.setup.policy) : std::shared_ptr<CausalLM>(CausalLM::load(o.model, lo));
     if (o.useLora) {
-        LoraOptions lora;
-        lora.r = o.loraR;
-        lora.alpha = o.loraAlpha;
-        lora.dropout = o.loraDropout;
-        lora.targetModules = o.loraTargets();
-        lora.baseModelPath = o.model;
-        d.policy->addLora(lora, mixSeed(o.seed, 0, 2));
+        d.policy->addLora(loraOptionsFor(o), mixSeed(o.seed, 0, 2));
         d.policy->setBaseTrainable(false);
     } else {
         d.policy->setBaseTrainable(true);
-        if (o.beta != 0.0) {
+        if (d.klCoefficient() != 0.0) {
             d.reference = CausalLM::load(o.model, lo);
             d.reference->setBaseTrainable(false);
         }
@@ -454,7 +557,18 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     ao.beta2 = o.adamBeta2;
     ao.eps = o.adamEpsilon;
     ao.weightDecay = o.weightDecay;
-    d.optimizer = std::make_unique<AdamW>(d.policy->trainableParameters(), ao);
+    NamedTensors params = d.policy->trainableParameters();
+    if (d.spec.valueModel) {
+        std::vector<double> weights;
+        for (const auto &name : d.runAspects) {
+            const auto it = o.aspectWeights.find(name);
+            weights.push_back(it == o.aspectWeights.end() ? 1.0 : it->second);
+        }
+        d.value = std::make_unique<ValueModel>(o, *d.policy, *d.rewardModel, weights, lo.device, lo.dtype);
+        for (auto &p : d.value->trainableParameters())
+            params.push_back(p);
+    }
+    d.optimizer = std::make_unique<AdamW>(std::move(params), ao);
 }
 
 GrpoTrainer::~GrpoTrainer() = default;
@@ -469,6 +583,8 @@ std::vector<std::string> GrpoTrainer::modelsInMemory() const
         out.emplace_back("reference");
     if (!m_impl->rewardModel->backbone().sharesBase())
         out.emplace_back("reward model");
+    if (m_impl->value && !m_impl->value->sharesBase())
+        out.emplace_back("value model");
     return out;
 }
 const Tokenizer &GrpoTrainer::tokenizer() const { return m_impl->rollout->tokenizer(); }
@@ -540,6 +656,10 @@ std::string GrpoTrainer::saveCheckpoint()
     state.aggregation = snap.aggregation;
     state.rewardModelVersion = d.rewardModelVersion;
     state.rewardModelPath = d.setup.rewardModelPath;
+    if (d.value) {
+        state.valueState = d.value->state();
+        state.valueHiddenSize = d.value->hiddenSize();
+    }
     const std::string dir = writeCheckpoint(d.setup.checkpointDir, *d.policy, *d.optimizer, state);
     d.checkpoints.push_back(dir);
     const std::int64_t limit = d.setup.options.saveTotalLimit;
@@ -554,7 +674,17 @@ std::string GrpoTrainer::saveCheckpoint()
 std::int64_t GrpoTrainer::resumeFrom(const std::string &checkpoint)
 {
     Impl &d = *m_impl;
+    const std::string label = checkpoint + "/trainer_state.json";
+    const nlohmann::json recorded = readCheckpointStateJson(checkpoint);
+    const std::int64_t hidden = recorded.contains("value_model") && recorded["value_model"].is_object()
+                                    ? recorded["value_model"].value("hidden_size", std::int64_t(0)) : 0;
+    if (d.value && hidden != d.value->hiddenSize())
+        throw FormatError(label + ": the checkpoint's value model has hidden size " + std::to_string(hidden) +
+                          " but this run's (value_model_init " + d.setup.options.valueModelInit + ") has " +
+                          std::to_string(d.value->hiddenSize()) + "; resume with the value model the run started with");
     const CheckpointState state = readCheckpoint(checkpoint, *d.policy, *d.optimizer, d.spec.name);
+    if (d.value)
+        d.value->loadState(*SafetensorsFile::open(checkpoint + "/value_model.safetensors"), checkpoint + "/value_model.safetensors");
     d.step = state.step;
     d.optimizerSteps = state.optimizerSteps;
     d.checkpoints = listCheckpoints(d.setup.checkpointDir);

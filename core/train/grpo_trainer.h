@@ -77,8 +77,9 @@ public:
     std::int64_t step() const;
     // The weight copies this run holds, one entry each: "policy" (its LoRA
     // reference is the same copy with adapters off), "reference" (full
-    // fine-tuning with beta > 0), "reward model" (unless it borrows the
-    // policy's base, sharesBase()).
+    // fine-tuning with a KL coefficient > 0), "reward model" (unless it
+    // borrows the policy's base, sharesBase()), "value model" (PPO, unless
+    // it borrows the policy's base).
     std::vector<std::string> modelsInMemory() const;
     CausalLM &policy();
     const Tokenizer &tokenizer() const;

@@ -2,6 +2,7 @@
 
 #include "io/model_config.h"
 #include "model/causal_lm.h"
+#include "model/lora.h"
 #include "model/sampler.h"
 #include "reward/reward_model.h"
 #include "text/tokenizer.h"
@@ -22,6 +23,17 @@ std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t step, std::uint64_t salt
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
+}
+
+LoraOptions loraOptionsFor(const GrpoOptions &o)
+{
+    LoraOptions lora;
+    lora.r = o.loraR;
+    lora.alpha = o.loraAlpha;
+    lora.dropout = o.loraDropout;
+    lora.targetModules = o.loraTargets();
+    lora.baseModelPath = o.model;
+    return lora;
 }
 
 Rollout::Rollout(const GrpoOptions &options, CausalLM &policy, std::vector<std::string> prompts)

@@ -25,9 +25,14 @@ namespace awb {
 class CausalLM;
 class RewardModel;
 class Tokenizer;
+struct LoraOptions;
 
 // splitmix64 of (seed, step, salt): decorrelated per-step seeds.
 std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t step, std::uint64_t salt);
+
+// The adapters the run's options describe (lora_r, lora_alpha, lora_dropout,
+// lora_target_modules, on the policy folder); for the policy and PPO's value model.
+LoraOptions loraOptionsFor(const GrpoOptions &options);
 
 class Rollout
 {

@@ -6,6 +6,7 @@ target_sources(awb_core PRIVATE
     train/grpo_loss.cpp
     train/algorithms.cpp
     train/rollout.cpp
+    train/value_model.cpp
     train/lr_schedule.cpp
     train/grpo_batch.cpp
     train/grpo_checkpoint.cpp

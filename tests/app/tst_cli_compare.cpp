@@ -87,7 +87,7 @@ private slots:
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 1);
         const QString err = QString::fromUtf8(p.readAllStandardError());
-        QVERIFY2(err.contains(QStringLiteral("\"ppo2\" is not one of grpo, rloo")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("\"ppo2\" is not one of grpo, rloo, ppo")), qPrintable(err));
         QVERIFY(!QFile::exists(db));
     }
 };

@@ -1,8 +1,9 @@
-// The algorithm tables of the training skeleton: the RLOO leave-one-out
-// baseline (with the KL penalty in the reward and normalize_advantages) and
-// the sequence-level clipped loss against values worked out by hand from
-// TRL's RLOOTrainer, the loss's gradient against finite differences, and the
-// name -> function tables' errors.
+// The algorithm tables of the training skeleton against values worked out by
+// hand from TRL's trainers: the RLOO leave-one-out baseline (with the KL
+// penalty in the reward and normalize_advantages) and its sequence-level
+// clipped loss (gradient against finite differences too); PPO's per-token
+// rewards with both KL estimators, GAE and returns, whitening, and the
+// clipped value loss; and the name -> function tables' errors.
 #include "train/algorithms.h"
 #include "util/error.h"
 
@@ -188,14 +189,120 @@ private slots:
 
     void tablesNameTheKnownEntries()
     {
-        QCOMPARE(advantageEstimatorNames(), (std::vector<std::string>{"grpo", "rloo"}));
-        QCOMPARE(policyLossNames(), (std::vector<std::string>{"grpo", "rloo"}));
+        QCOMPARE(advantageEstimatorNames(), (std::vector<std::string>{"gae", "grpo", "rloo"}));
+        QCOMPARE(policyLossNames(), (std::vector<std::string>{"grpo", "ppo", "rloo"}));
         QCOMPARE(errorOf([] { advantageEstimator("gea"); }),
-                 std::string("advantage estimator: unknown name \"gea\" (known: grpo, rloo)"));
-        QCOMPARE(errorOf([] { policyLoss("ppo2"); }), std::string("policy loss: unknown name \"ppo2\" (known: grpo, rloo)"));
-        QCOMPARE(errorOf([] { algorithmSpec("dpo2"); }), std::string("algorithm: unknown name \"dpo2\" (known: grpo, rloo)"));
+                 std::string("advantage estimator: unknown name \"gea\" (known: gae, grpo, rloo)"));
+        QCOMPARE(errorOf([] { policyLoss("ppo2"); }),
+                 std::string("policy loss: unknown name \"ppo2\" (known: grpo, ppo, rloo)"));
+        QCOMPARE(errorOf([] { algorithmSpec("dpo2"); }),
+                 std::string("algorithm: unknown name \"dpo2\" (known: grpo, ppo, rloo)"));
+        QVERIFY(algorithmSpec("ppo").valueModel && algorithmSpec("ppo").klInReward);
         QVERIFY(algorithmSpec("rloo").klInReward);
         QVERIFY(!algorithmSpec("grpo").klInReward);
+    }
+
+    // PPO's GAE on one completion of three tokens, worked by hand: score 1 (one
+    // aspect, weight 1), kl_coef 0.5, old - ref = (0.2, 0, -0.2), values
+    // (0.5, 0.4, 0.3), gamma 1, lam 0.5.
+    //   k1: KL = (0.2, 0, -0.2); non-score rewards (-0.1, 0, 0.1); the score joins the last token: (-0.1, 0, 1.1)
+    //   t=2: delta = 1.1 - 0.3 = 0.8;          A = 0.8
+    //   t=1: delta = 0 + 0.3 - 0.4 = -0.1;     A = -0.1 + 0.5 * 0.8 = 0.3
+    //   t=0: delta = -0.1 + 0.4 - 0.5 = -0.2;  A = -0.2 + 0.5 * 0.3 = -0.05
+    //   returns = A + V = (0.45, 0.7, 1.1); advantages whitened: mean 0.35, unbiased var 0.365 / 2
+    // A second completion of one counted token (then padding), without EOS, penalised by 0.25:
+    // score 2 - 0.25 = 1.75, V 1: A = 1.75 - 1 = 0.75, return 1.75. Whitening is over all four tokens.
+    void gaeByHand()
+    {
+        AdvantageInputs in;
+        in.scores = matrix({{1}, {2}});
+        in.weights = {1};
+        in.oldLogps = matrix({{-1.0, -2.0, -1.2}, {-0.5, 0, 0}});
+        in.refLogps = matrix({{-1.2, -2.0, -1.0}, {-0.5, 0, 0}});
+        in.values = matrix({{0.5, 0.4, 0.3}, {1.0, 9, 9}});   // beyond the mask: ignored
+        in.mask = matrix({{1, 1, 1}, {1, 0, 0}});
+        in.missingEos = {false, true};
+        in.klCoef = 0.5;
+        in.missingEosPenalty = 0.25;
+        in.gamma = 1.0;
+        in.lam = 0.5;
+        const AdvantageResult r = advantageEstimator("gae")(in);
+        const auto returns = values(r.returns);
+        const std::vector<double> expectedReturns{0.45, 0.7, 1.1, 1.75, 0, 0};
+        for (std::size_t i = 0; i < 6; ++i)
+            QVERIFY2(std::abs(returns[i] - expectedReturns[i]) < 1e-12, qPrintable(QString("return %1: %2").arg(i).arg(returns[i])));
+        const std::vector<double> raw{-0.05, 0.3, 0.8, 0.75};
+        const double mean = (raw[0] + raw[1] + raw[2] + raw[3]) / 4;
+        double ss = 0;
+        for (double a : raw)
+            ss += (a - mean) * (a - mean);
+        const double scale = 1 / std::sqrt(ss / 3 + 1e-8);
+        const auto adv = values(r.advantages);
+        const std::vector<double> expected{(raw[0] - mean) * scale, (raw[1] - mean) * scale, (raw[2] - mean) * scale,
+                                           (raw[3] - mean) * scale, 0, 0};
+        for (std::size_t i = 0; i < 6; ++i)
+            QVERIFY2(std::abs(adv[i] - expected[i]) < 1e-9, qPrintable(QString("advantage %1: %2 vs %3").arg(i).arg(adv[i]).arg(expected[i])));
+        // Row sums of -kl_coef * KL: 0 and 0; the views' reward is the weighted score, without the penalty.
+        QVERIFY(std::abs(r.nonScoreReward) < 1e-12);
+        QCOMPARE(values(r.rewards), (std::vector<double>{1, 2}));
+        QCOMPARE(values(r.aggregated), (std::vector<double>{1, 1.75}));
+    }
+
+    // k3: logr = ref - old = (-0.2, 0, 0.2): KL = exp(logr) - 1 - logr = (0.0187307531, 0, 0.0214027582),
+    // always >= 0 where k1 gives (0.2, 0, -0.2). Sequence KL is the row sum.
+    void gaeKlEstimators_data()
+    {
+        QTest::addColumn<QString>("estimator");
+        QTest::addColumn<double>("kl");
+        QTest::newRow("k1") << "k1" << 0.0;
+        QTest::newRow("k3") << "k3" << (std::exp(-0.2) - 1 + 0.2) + (std::exp(0.2) - 1 - 0.2);
+    }
+    void gaeKlEstimators()
+    {
+        QFETCH(QString, estimator);
+        QFETCH(double, kl);
+        AdvantageInputs in;
+        in.scores = matrix({{1}});
+        in.weights = {1};
+        in.oldLogps = matrix({{-1.0, -2.0, -1.2}});
+        in.refLogps = matrix({{-1.2, -2.0, -1.0}});
+        in.values = matrix({{0, 0, 0}});
+        in.mask = matrix({{1, 1, 1}});
+        in.klCoef = 2.0;
+        in.lam = 1.0;
+        in.klEstimator = estimator.toStdString();
+        const AdvantageResult r = gaeAdvantages(in);
+        QVERIFY(std::abs(r.sequenceKl - kl) < 1e-12);
+        QVERIFY(std::abs(r.nonScoreReward + 2.0 * kl) < 1e-12);
+        // With V = 0, gamma 1 and lam 1 the return at t = 0 is the whole reward: score - kl_coef * KL.
+        QVERIFY(std::abs(values(r.returns)[0] - (1 - 2.0 * kl)) < 1e-12);
+    }
+
+    // whiten_rewards keeps the mean: rewards (-0.1, 0, 1.1) -> mean 1/3 + (r - 1/3) / std.
+    void maskedWhitenKeepsTheMeanWhenAsked()
+    {
+        const at::Tensor r = matrix({{-0.1, 0, 1.1, 7}});
+        const at::Tensor m = matrix({{1, 1, 1, 0}});
+        const auto w = values(maskedWhiten(r, m, false));
+        const double mean = 1.0 / 3, var = ((-0.1 - mean) * (-0.1 - mean) + mean * mean + (1.1 - mean) * (1.1 - mean)) / 2;
+        QVERIFY(std::abs(w[0] - (mean + (-0.1 - mean) / std::sqrt(var + 1e-8))) < 1e-12);
+        QVERIFY(std::abs(w[2] - (mean + (1.1 - mean) / std::sqrt(var + 1e-8))) < 1e-12);
+    }
+
+    // V = (1, 2), old V = (0.5, 2), returns (2, 1), cliprange_value 0.2: clip(V) = (0.7, 2).
+    // (V - R)^2 = (1, 1); (clip(V) - R)^2 = (1.69, 1); max (1.69, 1): loss 0.5 * 2.69 / 2 = 0.6725,
+    // clip fraction 1/2. The first element's clipped term is constant in V (no gradient); the
+    // second's gradient is 0.5 * 2 (V - R) / 2 = 0.5.
+    void clippedValueLossByHand()
+    {
+        const at::Tensor v = vec({1, 2}).view({1, 2}).requires_grad_(true);
+        const ValueLossOutput out = clippedValueLoss(v, vec({0.5, 2}).view({1, 2}), vec({2, 1}).view({1, 2}),
+                                                     vec({1, 1}).view({1, 2}), 0.2);
+        QVERIFY(std::abs(out.loss.item<double>() - 0.6725) < 1e-12);
+        QCOMPARE(out.clipFraction, 0.5);
+        out.loss.backward();
+        const auto g = values(v.grad());
+        QVERIFY(std::abs(g[0]) < 1e-12 && std::abs(g[1] - 0.5) < 1e-12);
     }
 
     // The "grpo" estimator is computeAdvantages itself.

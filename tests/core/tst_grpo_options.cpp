@@ -66,7 +66,10 @@ private slots:
         QTest::newRow("float for int") << R"({"max_steps": 2.5})" << "field \"max_steps\" has the wrong type";
         QTest::newRow("weights not numbers") << R"({"aspect_weights": {"safety": "x"}})" << "aspect_weights.\"safety\"";
         QTest::newRow("not an object") << R"([1, 2])" << "must be a JSON object";
-        QTest::newRow("unknown algorithm") << R"({"algorithm": "ppo2"})" << "\"ppo2\" is not one of grpo, rloo";
+        QTest::newRow("unknown algorithm") << R"({"algorithm": "ppo2"})" << "\"ppo2\" is not one of grpo, rloo, ppo";
+        QTest::newRow("beta for ppo") << R"({"algorithm": "ppo", "beta": 0.1})"
+                                      << "\"beta\" is an option of grpo, rloo, not of the algorithm \"ppo\"";
+        QTest::newRow("ppo knob for grpo") << R"({"vf_coef": 0.5})" << "\"vf_coef\" is an option of ppo";
         QTest::newRow("grpo knob for rloo") << R"({"algorithm": "rloo", "loss_type": "dapo"})"
                                             << "\"loss_type\" is an option of grpo, not of the algorithm \"rloo\"";
         QTest::newRow("rloo knob for grpo") << R"({"normalize_advantages": true})"
@@ -140,6 +143,21 @@ private slots:
         QVERIFY(optionApplies("learning_rate", "rloo") && optionApplies("loss_type", "grpo"));
         QVERIFY(!optionApplies("loss_type", "rloo"));
         QCOMPARE(optionChoices("algorithm"), knownAlgorithms());
+        // PPO: TRL's PPOConfig defaults; one completion per prompt is allowed (the value model is the baseline).
+        const GrpoOptions ppo = grpoOptionsFromJson(nlohmann::json{{"algorithm", "ppo"}, {"num_generations", 1}}, "cfg");
+        QCOMPARE(ppo.numPpoEpochs, std::int64_t(4));
+        QCOMPARE(ppo.numMiniBatches, std::int64_t(1));
+        QCOMPARE(ppo.cliprange, 0.2);
+        QCOMPARE(ppo.cliprangeValue, 0.2);
+        QCOMPARE(ppo.vfCoef, 0.1);
+        QCOMPARE(ppo.klCoef, 0.05);
+        QCOMPARE(ppo.gamma, 1.0);
+        QCOMPARE(ppo.lam, 0.95);
+        QCOMPARE(ppo.klEstimator, std::string("k1"));
+        validateGrpoOptions(ppo);
+        GrpoOptions grpoOne;
+        grpoOne.numGenerations = 1;
+        QVERIFY_THROWS_EXCEPTION(Error, validateGrpoOptions(grpoOne));
     }
 
     void loraTargetsParse()

@@ -18,6 +18,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace awb;
 namespace fs = std::filesystem;
@@ -220,6 +221,7 @@ private slots:
         QTest::addColumn<QString>("algorithm");
         QTest::newRow("grpo") << "grpo";
         QTest::newRow("rloo") << "rloo";
+        QTest::newRow("ppo") << "ppo";
     }
     void resumeReproducesTheUninterruptedRun()
     {
@@ -267,6 +269,19 @@ private slots:
         // A checkpoint of one algorithm does not resume a run of another.
         Fixture other;
         other.algorithm = f.algorithm == "grpo" ? "rloo" : "grpo";
+        if (f.algorithm == "ppo") {
+            // A recorded value model of another size is refused by name before any tensor is read.
+            const std::string state = latest + "/trainer_state.json";
+            nlohmann::json j = nlohmann::json::parse(std::ifstream(state));
+            QCOMPARE(j["value_model"]["hidden_size"].get<int>(), 32);
+            j["value_model"]["hidden_size"] = 64;
+            std::ofstream(state) << j.dump();
+            TrainingControls c5;
+            RecordingSink none;
+            GrpoTrainer t5(f.setup(), c5, none);
+            QVERIFY(errorOf([&] { t5.resumeFrom(latest); }).find("value model has hidden size 64 but this run's") !=
+                    std::string::npos);
+        }
         TrainingControls c4;
         RecordingSink none;
         GrpoTrainer wrong(other.setup(), c4, none);
