@@ -964,6 +964,30 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <source>Save the plot (PNG, SVG, PDF) or the raw values of every run (CSV)</source>
         <translation>Das Diagramm (PNG, SVG, PDF) oder die Rohwerte aller Läufe (CSV) speichern</translation>
     </message>
+    <message>
+        <source>wall-clock seconds</source>
+        <translation>Sekunden (Uhrzeit)</translation>
+    </message>
+    <message>
+        <source>tokens generated</source>
+        <translation>erzeugte Tokens</translation>
+    </message>
+    <message>
+        <source>&amp;x axis</source>
+        <translation>&amp;x-Achse</translation>
+    </message>
+    <message>
+        <source>wall-clock s</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>Tokens</translation>
+    </message>
+    <message>
+        <source>Plot against the step, the run&apos;s wall-clock seconds or its generated tokens, so that runs of different algorithms compare fairly</source>
+        <translation>Gegen den Schritt, die verstrichenen Sekunden des Laufs oder seine erzeugten Tokens auftragen, damit Läufe verschiedener Algorithmen fair vergleichbar sind</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>

@@ -961,6 +961,30 @@ Hover for the values of the newest run; double click opens that step.</source>
         <source>Save the plot (PNG, SVG, PDF) or the raw values of every run (CSV)</source>
         <translation>保存图表（PNG、SVG、PDF）或所有运行的原始值（CSV）</translation>
     </message>
+    <message>
+        <source>wall-clock seconds</source>
+        <translation>实际耗时（秒）</translation>
+    </message>
+    <message>
+        <source>tokens generated</source>
+        <translation>已生成词元</translation>
+    </message>
+    <message>
+        <source>&amp;x axis</source>
+        <translation>&amp;x 轴</translation>
+    </message>
+    <message>
+        <source>wall-clock s</source>
+        <translation>耗时（秒）</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Plot against the step, the run&apos;s wall-clock seconds or its generated tokens, so that runs of different algorithms compare fairly</source>
+        <translation>以步数、运行的实际耗时（秒）或已生成的词元数为横轴，以便公平比较不同算法的运行</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>

@@ -4,6 +4,7 @@
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
 #include <QToolTip>
 
 #include <algorithm>
@@ -311,8 +312,54 @@ void RewardCurvesView::fillLegends()
         }
 }
 
+void RewardCurvesView::setXAxis(XAxis axis)
+{
+    if (axis == m_xAxis)
+        return;
+    m_xAxis = axis;
+    if (m_xAxisCombo && m_xAxisCombo->currentIndex() != static_cast<int>(axis))
+        m_xAxisCombo->setCurrentIndex(static_cast<int>(axis));
+    static const char *const labels[] = {QT_TR_NOOP("step"), QT_TR_NOOP("wall-clock seconds"), QT_TR_NOOP("tokens generated")};
+    m_bottomRect->axis(QCPAxis::atBottom)->setLabel(tr(labels[static_cast<int>(axis)]));
+    m_markersDirty = true;
+    m_userView = false;
+    redrawNow();
+    resetView();
+}
+
+void RewardCurvesView::updateCumulative(Run &run) const
+{
+    run.cumulative.clear();
+    double sum = 0;
+    for (const view::StepPoint &p : run.points) {
+        const double v = m_xAxis == XAxis::Seconds ? p.seconds : p.tokens;
+        sum += std::isfinite(v) ? v : 0.0;
+        run.cumulative.insert(p.step, sum);
+    }
+}
+
+double RewardCurvesView::xOf(qint64 runId, int step) const
+{
+    if (m_xAxis == XAxis::Step || !m_runs.contains(runId))
+        return step;
+    const Run &run = m_runs[runId];
+    auto it = run.cumulative.upperBound(step);   // the last step at or before `step`
+    return it == run.cumulative.cbegin() ? 0.0 : std::prev(it).value();
+}
+
+int RewardCurvesView::nearestStep(const Run &run, qint64 runId, double x) const
+{
+    int best = run.points.firstKey();
+    for (int step : run.points.keys())
+        if (std::abs(xOf(runId, step) - x) < std::abs(xOf(runId, best) - x))
+            best = step;
+    return best;
+}
+
 void RewardCurvesView::updateCurveData()
 {
+    for (auto it = m_runs.begin(); it != m_runs.end(); ++it)
+        updateCumulative(it.value());
     for (const Key &key : m_curveKeys) {
         const Run &run = m_runs[key.runId];
         QVector<double> steps, values;
@@ -321,7 +368,7 @@ void RewardCurvesView::updateCurveData()
         for (const view::StepPoint &p : run.points) {
             const double v = valueOf(p, key.series, key.aspect);
             if (std::isfinite(v)) {   // dropped, not gaps: gold may be judged every few steps
-                steps.append(p.step);
+                steps.append(xOf(key.runId, p.step));
                 values.append(v);
             }
         }
@@ -357,8 +404,8 @@ void RewardCurvesView::rebuildMarkers()
             line->setPen(pen);
             for (QCPItemPosition *pos : {line->point1, line->point2})
                 pos->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-            line->point1->setCoords(marker.step, 0.0);
-            line->point2->setCoords(marker.step, 1.0);
+            line->point1->setCoords(xOf(marker.runId, marker.step), 0.0);
+            line->point2->setCoords(xOf(marker.runId, marker.step), 1.0);
             items[i].line = line;
         }
         auto *label = new QCPItemText(m_plot);
@@ -412,12 +459,15 @@ QPair<double, double> RewardCurvesView::fullStepRange() const
 {
     double lo = 0, hi = 0;
     bool any = false;
-    for (const Run &run : m_runs)
+    for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
+        const Run &run = it.value();
         if (!run.points.isEmpty()) {
-            lo = any ? std::min(lo, double(run.points.firstKey())) : run.points.firstKey();
-            hi = any ? std::max(hi, double(run.points.lastKey())) : run.points.lastKey();
+            const double first = xOf(it.key(), run.points.firstKey()), last = xOf(it.key(), run.points.lastKey());
+            lo = any ? std::min(lo, first) : first;
+            hi = any ? std::max(hi, last) : last;
             any = true;
         }
+    }
     if (!any)
         return {0.0, 10.0};
     if (hi - lo < 1.0)
@@ -510,10 +560,7 @@ void RewardCurvesView::onMouseMove(QMouseEvent *event)
         return;
     }
     const double x = rect->axis(QCPAxis::atBottom)->pixelToCoord(pos.x());
-    auto it = run.points.lowerBound(int(std::floor(x)));
-    if (it == run.points.cend() || (it != run.points.cbegin() && x - std::prev(it).key() < it.key() - x))
-        it = it == run.points.cbegin() ? it : std::prev(it);
-    const view::StepPoint &p = it.value();
+    const view::StepPoint &p = run.points[nearestStep(run, m_runs.lastKey(), x)];
     auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–"); };
     QStringList lines{tr("<b>%1, step %2</b>").arg(run.name.toHtmlEscaped()).arg(p.step)};
     for (int a = 0; a < m_aspects.size(); ++a) {
@@ -537,12 +584,7 @@ void RewardCurvesView::onDoubleClick(QMouseEvent *event)
     if (m_runs.isEmpty() || m_runs.last().points.isEmpty())
         return;
     const double x = m_topRect->axis(QCPAxis::atBottom)->pixelToCoord(event->pos().x());
-    const auto &points = m_runs.last().points;
-    int best = points.firstKey();
-    for (int step : points.keys())
-        if (std::abs(step - x) < std::abs(best - x))
-            best = step;
-    emit stepActivated(m_runs.lastKey(), best);
+    emit stepActivated(m_runs.lastKey(), nearestStep(m_runs.last(), m_runs.lastKey(), x));
 }
 
 } // namespace awb

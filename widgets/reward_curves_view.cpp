@@ -7,6 +7,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -67,6 +68,18 @@ void RewardCurvesView::buildUi()
     m_rawCheck->setChecked(m_showRaw);
     connect(m_rawCheck, &QCheckBox::toggled, this, &RewardCurvesView::setShowRaw);
 
+    auto *xLabel = new QLabel(tr("&x axis"), this);
+    m_xAxisCombo = new QComboBox(this);
+    m_xAxisCombo->setObjectName(QStringLiteral("xAxisCombo"));
+    m_xAxisCombo->addItem(tr("step"));
+    m_xAxisCombo->addItem(tr("wall-clock s"));
+    m_xAxisCombo->addItem(tr("tokens"));
+    m_xAxisCombo->setToolTip(tr("Plot against the step, the run's wall-clock seconds or its generated tokens, "
+                                "so that runs of different algorithms compare fairly"));
+    xLabel->setBuddy(m_xAxisCombo);
+    connect(m_xAxisCombo, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int i) { setXAxis(static_cast<XAxis>(i)); });
+
     auto *resetAction = new QAction(tr("&Reset view"), this);
     resetAction->setObjectName(QStringLiteral("actionResetView"));
     resetAction->setShortcut(QKeySequence(Qt::Key_R));
@@ -100,6 +113,9 @@ void RewardCurvesView::buildUi()
     bar->addWidget(m_smoothingSpin);
     bar->addSpacing(8);
     bar->addWidget(m_rawCheck);
+    bar->addSpacing(8);
+    bar->addWidget(xLabel);
+    bar->addWidget(m_xAxisCombo);
     bar->addStretch(1);
     bar->addWidget(resetButton);
     bar->addWidget(exportButton);

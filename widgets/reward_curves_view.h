@@ -5,7 +5,9 @@
 // weights and the aggregation, so it gets its own axis rather than being
 // normalised); on runs with a gold judge, the gold mean per aspect dashed in
 // its proxy's colour and the gold objective dashed on the right axis.
-// Bottom: KL (left axis) and loss (right axis). Dashed vertical markers where
+// Bottom: KL (left axis) and loss (right axis). The x axis is the step, or
+// (to compare runs of different algorithms fairly) the run's cumulative
+// wall-clock seconds or generated tokens; a step without the figure adds 0. Dashed vertical markers where
 // the weights or the reward model changed. The newest run (highest id) is
 // drawn strongest; older runs lighter and thinner, named "<run>: <series>".
 // Clicking a legend entry hides/shows its curve; wheel zooms and drag pans the
@@ -24,6 +26,7 @@
 #include <map>
 
 class QCheckBox;
+class QComboBox;
 class QCustomPlot;
 class QCPAbstractLegendItem;
 class QCPAxis;
@@ -46,6 +49,7 @@ class RewardCurvesView : public QWidget
 
 public:
     enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss };
+    enum class XAxis { Step, Seconds, Tokens };   // combo box "xAxisCombo"
 
     explicit RewardCurvesView(QWidget *parent = nullptr);
     ~RewardCurvesView() override;
@@ -73,6 +77,11 @@ public:
     // Faint unsmoothed curves behind the smoothed ones (when smoothing > 0).
     bool showRaw() const { return m_showRaw; }
     void setShowRaw(bool show);
+
+    XAxis xAxis() const { return m_xAxis; }
+    void setXAxis(XAxis axis);
+    // Where a step of a run sits on the current x axis.
+    double xOf(qint64 runId, int step) const;
 
     // Exports return false and set *error when the file cannot be written.
     // The plot as kind "png", "svg" or "pdf" (see exportPlot in plot_export.h);
@@ -112,6 +121,7 @@ private:
     {
         QString name;
         QMap<int, view::StepPoint> points;   // by step
+        QMap<int, double> cumulative;         // step -> x for Seconds/Tokens (updateCurveData)
     };
     struct Key
     {
@@ -162,11 +172,14 @@ private:
     void onLegendClick(QCPLegend *legend, QCPAbstractLegendItem *item, QMouseEvent *event);
     void onMouseMove(QMouseEvent *event);
     void onDoubleClick(QMouseEvent *event);
+    void updateCumulative(Run &run) const;
+    int nearestStep(const Run &run, qint64 runId, double x) const;
 
     QVector<view::AspectSpec> m_aspects;
     QMap<qint64, Run> m_runs;
     QVector<view::StepMarker> m_markers;
     double m_smoothing = 0.6;
+    XAxis m_xAxis = XAxis::Step;
     bool m_showRaw = true;
 
     QCustomPlot *m_plot = nullptr;
@@ -181,6 +194,7 @@ private:
     QSlider *m_smoothingSlider = nullptr;
     QDoubleSpinBox *m_smoothingSpin = nullptr;
     QCheckBox *m_rawCheck = nullptr;
+    QComboBox *m_xAxisCombo = nullptr;
     QTimer *m_redrawTimer = nullptr;
 
     QVector<Key> m_curveKeys;                       // the curves drawn, in legend order

@@ -11,6 +11,7 @@
 #include <QImage>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
+#include <QComboBox>
 #include <QtTest>
 
 #include <cmath>
@@ -83,6 +84,7 @@ private slots:
     void goldCurvesDashedOnlyWithGold();
     void olderRunsLighterAndNamed();
     void markersPerStepMarker();
+    void xAxisOfSecondsOrTokens();
     void legendClickTogglesGraph();
     void appendPointShowsAfterTimer();
     void resetViewShowsAllSteps();
@@ -256,6 +258,51 @@ void TestRewardCurves::markersPerStepMarker()
     view.removeRun(1);   // drops run 1's markers
     view.redrawNow();
     QCOMPARE(view.markerSteps(), (QVector<double>{20}));
+}
+
+// Two runs of different speeds: run 1 takes 2, 3 and 5 s and generates 10, 20 and 30 tokens at
+// steps 1..3; run 2 takes 1 s per step (no token counts). On the seconds axis run 1's points sit
+// at 2, 5, 10 and run 2's at 1, 2, 3; on the tokens axis run 1's at 10, 30, 60 and run 2's at 0
+// (a step without the figure adds nothing). A marker at step 2 of run 1 follows its point.
+void TestRewardCurves::xAxisOfSecondsOrTokens()
+{
+    RewardCurvesView view;
+    view.setAspects({{QStringLiteral("a")}});
+    view.setSmoothing(0.0);
+    QVector<StepPoint> slow, fast;
+    const double seconds[] = {2, 3, 5}, tokens[] = {10, 20, 30};
+    for (int s = 1; s <= 3; ++s) {
+        slow << point(1, s, {0.1 * s});
+        slow.last().seconds = seconds[s - 1];
+        slow.last().tokens = tokens[s - 1];
+        fast << point(2, s, {0.2 * s});
+        fast.last().seconds = 1;
+    }
+    view.setRun(1, QStringLiteral("slow"), slow);
+    view.setRun(2, QStringLiteral("fast"), fast);
+    view.setMarkers({{1, 2, QStringLiteral("weights"), QStringLiteral("w")}});
+    view.redrawNow();
+    QCOMPARE(keysOf(view.graphFor(1, 0)), (QVector<double>{1, 2, 3}));
+    auto *combo = view.findChild<QComboBox *>(QStringLiteral("xAxisCombo"));
+    QVERIFY(combo);
+    combo->setCurrentIndex(1);   // wall-clock seconds
+    QCOMPARE(view.xAxis(), RewardCurvesView::XAxis::Seconds);
+    QCOMPARE(keysOf(view.graphFor(1, 0)), (QVector<double>{2, 5, 10}));
+    QCOMPARE(keysOf(view.graphFor(2, 0)), (QVector<double>{1, 2, 3}));
+    QCOMPARE(valuesOf(view.graphFor(1, 0)), (QVector<double>{0.1, 0.2, 0.1 * 3}));
+    QCOMPARE(view.markerSteps(), (QVector<double>{5}));
+    QCOMPARE(view.plot()->axisRects().last()->axis(QCPAxis::atBottom)->label(), QStringLiteral("wall-clock seconds"));
+    // Reset view spans every run's x range.
+    const QCPRange range = view.plot()->axisRects().first()->axis(QCPAxis::atBottom)->range();
+    QVERIFY(range.lower <= 1 && range.upper >= 10);
+    view.setXAxis(RewardCurvesView::XAxis::Tokens);
+    QCOMPARE(combo->currentIndex(), 2);
+    QCOMPARE(keysOf(view.graphFor(1, 0)), (QVector<double>{10, 30, 60}));
+    QCOMPARE(keysOf(view.graphFor(2, 0)), (QVector<double>{0, 0, 0}));
+    QCOMPARE(view.xOf(1, 2), 30.0);
+    view.setXAxis(RewardCurvesView::XAxis::Step);
+    QCOMPARE(keysOf(view.graphFor(1, 0)), (QVector<double>{1, 2, 3}));
+    QCOMPARE(view.markerSteps(), (QVector<double>{2}));
 }
 
 void TestRewardCurves::legendClickTogglesGraph()
