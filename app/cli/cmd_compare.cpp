@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -103,6 +104,9 @@ struct CompareArgs
     RuntimeOptions runtime;
 };
 
+// Ctrl-C stops the run in progress (at its next phase boundary, with a checkpoint) and the comparison.
+std::atomic<bool> g_interrupted{false};
+
 nlohmann::json runOne(const std::string &algorithm, const CompareArgs &a, std::ostream &err, RunTrace &trace)
 {
     const std::int64_t steps = a.steps;
@@ -118,7 +122,10 @@ nlohmann::json runOne(const std::string &algorithm, const CompareArgs &a, std::o
     resetPeakRss();
     GrpoSession session(so, controls, sink);
     sink.start = Clock::now();
-    InterruptWatcher watcher([&controls] { controls.requestStop(); });
+    InterruptWatcher watcher([&controls] {
+        g_interrupted = true;
+        controls.requestStop();
+    });
     session.run();
     const auto models = session.trainer().modelsInMemory();
     const std::size_t n = trace.gold.size();
@@ -182,7 +189,7 @@ void registerCompareCommands(CLI::App &app, CommandContext &ctx)
                 throw Error("give --steps N or --seconds S");
             nlohmann::json rows = nlohmann::json::array();
             std::vector<RunTrace> traces(algorithms.size());
-            for (std::size_t i = 0; i < algorithms.size(); ++i)
+            for (std::size_t i = 0; i < algorithms.size() && !g_interrupted; ++i)
                 rows.push_back(runOne(algorithms[i], *a, ctx.err, traces[i]));
             double best = rows.front()["gold_objective_last"].get<double>();
             for (const auto &r : rows)
@@ -198,7 +205,7 @@ void registerCompareCommands(CLI::App &app, CommandContext &ctx)
                 ctx.out << rows.dump(2) << "\n";
             else
                 printTable(ctx.out, rows);
-            return 0;
+            return g_interrupted ? 3 : 0;
         };
     });
 }
