@@ -1334,10 +1334,6 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <translation>&amp;Threads</translation>
     </message>
     <message>
-        <source>GRPO options</source>
-        <translation>GRPO-Optionen</translation>
-    </message>
-    <message>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
@@ -1438,6 +1434,10 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
     <message>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Training options</source>
+        <translation>Trainingsoptionen</translation>
     </message>
 </context>
 <context>

@@ -1331,10 +1331,6 @@ Hover for the values of the newest run; double click opens that step.</source>
         <translation>线程(&amp;T)</translation>
     </message>
     <message>
-        <source>GRPO options</source>
-        <translation>GRPO 选项</translation>
-    </message>
-    <message>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -1435,6 +1431,10 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>Failed</source>
         <translation>失败</translation>
+    </message>
+    <message>
+        <source>Training options</source>
+        <translation>训练选项</translation>
     </message>
 </context>
 <context>

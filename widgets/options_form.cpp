@@ -48,7 +48,8 @@ QString OptionsForm::sectionFor(const QString &key)
     if (has({"learning_rate", "lr_", "adam", "weight_decay", "grad_norm", "warmup", "optim", "gradient_accumulation"}))
         return QStringLiteral("Optimiser");
     if (has({"epsilon", "beta", "loss", "scale_rewards", "aggregation", "reward_weights", "kl", "delta",
-             "importance_sampling", "advantage"}))
+             "importance_sampling", "advantage", "cliprange", "gamma", "lam", "vf_coef", "whiten", "missing_eos",
+             "value_model"}))
         return QStringLiteral("Objective");
     if (has({"seed", "save", "log", "run_name", "output", "report", "eval", "reward_batch", "checkpoint"}))
         return QStringLiteral("Bookkeeping");

@@ -102,7 +102,7 @@ RunPanel::RunPanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(inputs);
 
     // --- options ---
-    auto *optionsBox = new QGroupBox(tr("GRPO options"), this);
+    auto *optionsBox = new QGroupBox(tr("Training options"), this);
     auto *optionsLayout = new QVBoxLayout(optionsBox);
     optionsLayout->setContentsMargins(4, 4, 4, 4);
     m_form = new OptionsForm(optionsBox);

@@ -13,6 +13,7 @@ target_sources(awb_core PRIVATE
     train/policy_export.cpp
     train/grpo_options.cpp
     train/grpo_trainer.cpp
+    train/grpo_trainer_update.cpp
     train/training_controls.cpp
     train/lm_trainer.cpp
     train/grpo_session.cpp

@@ -2,6 +2,10 @@
 // the form drops the knobs of GRPO and shows RLOO's, keeps the shared knobs
 // the user had changed, trains RLOO from the window, stores the run as RLOO,
 // and a workspace opened again shows the RLOO form of its newest run.
+//
+// With AWB_COMPARE_WORKSPACE (a workspace `awb compare` wrote) and
+// AWB_SCREENSHOT_DIR set, comparisonScreenshot() opens it, overlays every run
+// on the curves against wall-clock seconds and saves the README's picture.
 #include "main_window.h"
 #include "options_form.h"
 #include "run_panel.h"
@@ -9,6 +13,9 @@
 #include "workbench_controller.h"
 #include "workspace.h"
 
+#include "reward_curves_view.h"
+
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -73,6 +80,32 @@ private slots:
         QVERIFY2(again.openWorkspace(db, &error), qPrintable(error));
         QCOMPARE(form->value(QStringLiteral("algorithm")).toString(), QStringLiteral("rloo"));
         QVERIFY(!form->editor(QStringLiteral("loss_type")));
+    }
+
+    void comparisonScreenshot()
+    {
+        const QString ws = qEnvironmentVariable("AWB_COMPARE_WORKSPACE");
+        const QString shots = qEnvironmentVariable("AWB_SCREENSHOT_DIR");
+        if (ws.isEmpty() || shots.isEmpty())
+            QSKIP("AWB_COMPARE_WORKSPACE and AWB_SCREENSHOT_DIR make the README's comparison picture");
+        MainWindow window;
+        window.resize(1600, 1000);
+        WorkbenchController c(&window);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QString error;
+        QVERIFY2(c.openWorkspace(ws, &error), qPrintable(error));
+        auto *menu = window.findChild<QMenu *>(QStringLiteral("overlayRunsMenu"));
+        QVERIFY(menu);
+        QMetaObject::invokeMethod(menu, "aboutToShow");
+        for (QAction *a : menu->actions())
+            if (a->isCheckable() && !a->isChecked())
+                a->setChecked(true);
+        c.curves()->setXAxis(RewardCurvesView::XAxis::Seconds);
+        c.curves()->redrawNow();
+        QCOMPARE(c.curves()->runIds().size(), c.workspace()->store().runs().size());
+        QTest::qWait(300);
+        QVERIFY(window.saveScreenshot(shots + QStringLiteral("/compare-1600x1000.png")));
     }
 };
 

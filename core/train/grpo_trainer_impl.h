@@ -1,0 +1,126 @@
+#pragma once
+// GrpoTrainer's private state and its step phases, shared by the two files
+// that implement them: grpo_trainer.cpp (set-up, controls, rollout, the step,
+// checkpoints) and grpo_trainer_update.cpp (reference log-probs, PPO's values
+// and GAE, the update, metrics and samples). Not for use outside core/train.
+
+#include "train/grpo_trainer.h"
+
+#include "model/causal_lm.h"
+#include "model/lora.h"
+#include "reward/reward_model.h"
+#include "text/tokenizer.h"
+#include "train/adamw.h"
+#include "train/algorithms.h"
+#include "train/grpo_checkpoint.h"
+#include "train/lr_schedule.h"
+#include "train/rollout.h"
+#include "train/training_controls.h"
+#include "train/value_model.h"
+#include "util/error.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+
+namespace awb {
+
+struct GrpoTrainer::Impl
+{
+    GrpoTrainerSetup setup;
+    TrainingControls &controls;
+    TrainingSink &sink;
+    const AlgorithmSpec &spec;
+    std::shared_ptr<CausalLM> policy;      // its base may be lent to the reward model (sharesBase())
+    std::unique_ptr<CausalLM> reference;   // full fine-tuning with a KL coefficient > 0 only
+    std::unique_ptr<ValueModel> value;     // PPO only
+    std::unique_ptr<Rollout> rollout;
+    std::shared_ptr<RewardModel> rewardModel;
+    std::int64_t rewardModelVersion = 0;
+    std::vector<std::string> runAspects;   // the first reward model's: every later version must match
+    std::unique_ptr<AdamW> optimizer;
+    std::int64_t step = 0;
+    std::int64_t optimizerSteps = 0;
+    std::vector<std::string> checkpoints;   // oldest first
+
+    // The phases of one step, in order; each returns what the next ones need.
+
+    // 1. Controls: the weights, aggregation and reward model in force for the step.
+    struct StepControls
+    {
+        std::vector<std::string> names;
+        std::vector<double> weights;
+        Aggregation aggregation = Aggregation::SumThenNormalize;
+        ScaleRewards scale = ScaleRewards::Group;
+    };
+
+    // 2. Rollout: sampled and scored groups (dynamic sampling's replacements included).
+    struct RolloutPhase
+    {
+        GenerationBatch batch;
+        AdvantageResult adv;
+        std::int64_t generatedTokens = 0;
+        std::int64_t replacedGroups = 0;
+        double fracZeroStd = 0;   // before dynamic sampling replaced anything
+        double genSeconds = 0, scoreSeconds = 0;
+        bool stopped = false;
+    };
+
+    // 3. Reference and sampling-policy log-probs of the packed micro-batches.
+    struct LogpPhase
+    {
+        std::vector<PackedMicroBatch> micro;
+        double activeTokens = 0;   // TRL's num_items_in_batch (dapo)
+        bool stopped = false;
+    };
+
+    // 4. Update: num_iterations optimiser steps; token- (or sequence-) weighted sums for the metrics.
+    struct UpdatePhase
+    {
+        double lossSum = 0, klSum = 0, entropySum = 0, clipLow = 0, clipHigh = 0, clipRegion = 0;
+        double tokenWeight = 0, metricWeight = 0, gradNorm = 0, tokensTrained = 0;
+        // PPO, summed over micro-batches: policy and value losses, val/clipfrac, approx KL, ratio.
+        double policyLossSum = 0, valueLossSum = 0, valueClip = 0, approxKl = 0, ratio = 0;
+        std::int64_t microBatches = 0;
+    };
+    struct UpdateSetup
+    {
+        at::Tensor advantages;   // [N] (GRPO, RLOO); PPO's per-token ones sit in the micro-batches
+        double activeTokens = 0;
+        PolicyLoss loss = nullptr;
+        GrpoLossOptions lossOptions;
+    };
+
+    Impl(GrpoTrainerSetup s, TrainingControls &c, TrainingSink &k)
+        : setup(std::move(s)), controls(c), sink(k), spec(algorithmSpec(setup.options.algorithm))
+    {
+    }
+
+    // Passes over each rollout (num_iterations; PPO's num_ppo_epochs) and optimiser steps per pass.
+    std::int64_t passes() const { return spec.valueModel ? setup.options.numPpoEpochs : setup.options.numIterations; }
+    std::int64_t miniBatches() const { return spec.valueModel ? setup.options.numMiniBatches : 1; }
+    std::int64_t totalOptimizerSteps() const { return setup.options.maxSteps * passes() * miniBatches(); }
+    // The KL coefficient: beta (GRPO, RLOO) or kl_coef (PPO).
+    double klCoefficient() const { return spec.valueModel ? setup.options.klCoef : setup.options.beta; }
+    bool stopping() const { return controls.waitWhilePaused(); }
+    std::string rewardModelLabel() const;
+    AdvantageResult advantages(const GenerationBatch &batch, const StepControls &c, const at::Tensor &kl = {}) const;
+
+    StepControls readControls(StepReport &report);
+    bool sampleAndScore(std::int64_t s, const std::vector<std::int64_t> &prompts, std::uint64_t seed,
+                        RolloutPhase &out, GenerationBatch &batch);
+    RolloutPhase runRollout(std::int64_t s, const StepControls &c);
+    LogpPhase runLogps(std::int64_t s, RolloutPhase &r, const StepControls &c);
+    UpdatePhase runUpdate(std::int64_t s, LogpPhase &l, const AdvantageResult &adv);
+    void trainMicroBatch(PackedMicroBatch &m, const UpdateSetup &us, UpdatePhase &u);
+    void gaeForBatch(LogpPhase &l, RolloutPhase &r, const StepControls &c);
+    void fillMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r, const UpdatePhase &u) const;
+    void fillSamples(StepReport &report, const RolloutPhase &r) const;
+};
+
+} // namespace awb

@@ -1,0 +1,279 @@
+// GrpoTrainer's phases after the rollout: reference and sampling-policy
+// log-probs (and PPO's values and GAE), the update, metrics and samples.
+#include "train/grpo_trainer_impl.h"
+
+namespace awb {
+
+namespace {
+
+struct MeanStd
+{
+    double mean = 0, std = 0;
+};
+
+MeanStd meanStd(const std::vector<double> &v)
+{
+    MeanStd r;
+    if (v.empty())
+        return r;
+    r.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    if (v.size() > 1) {
+        double ss = 0;
+        for (double x : v)
+            ss += (x - r.mean) * (x - r.mean);
+        r.std = std::sqrt(ss / static_cast<double>(v.size() - 1));   // torch.std: unbiased, as TRL logs it
+    }
+    return r;
+}
+
+} // namespace
+
+GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, RolloutPhase &r, const StepControls &c)
+{
+    const GrpoOptions &o = setup.options;
+    sink.onPhase(s, "reference");
+    LogpPhase l;
+    l.micro = rollout->pack(r.batch);
+    // dapo normalises by the completion tokens of the whole generation batch,
+    // counted before mask_truncated_completions (TRL).
+    for (const auto &m : l.micro)
+        l.activeTokens += m.countedTokens;
+    const bool wantOld = o.numIterations > 1 || spec.alwaysOldLogps;
+    fillReferenceLogps(l.micro, *policy, reference.get(), o.temperature, klCoefficient() != 0.0, wantOld);
+    if (spec.valueModel) {
+        gaeForBatch(l, r, c);
+    } else if (spec.klInReward && o.beta != 0.0) {
+        // RLOO: -beta * sum_t (log pi_old - log pi_ref) joins each completion's reward before the baseline.
+        std::vector<at::Tensor> kl;
+        for (const auto &m : l.micro)
+            kl.push_back(sequenceKl(m.oldLogps, m.refLogps, m.mask).to(at::kCPU, at::kDouble));
+        r.adv = advantages(r.batch, c, at::cat(kl));
+    }
+    l.stopped = stopping();
+    return l;
+}
+
+// One micro-batch's forward and backward: the policy loss (plus, for PPO, vf_coef times the value loss).
+void GrpoTrainer::Impl::trainMicroBatch(PackedMicroBatch &m, const UpdateSetup &us, UpdatePhase &u)
+{
+    const GrpoOptions &o = setup.options;
+    at::Tensor entropy;
+    GrpoLossInputs in;
+    in.logps = completionLogps(*policy, m, o.temperature, &entropy);
+    in.oldLogps = m.oldLogps;
+    in.refLogps = m.refLogps;
+    in.advantages = spec.valueModel ? m.advantages.to(in.logps.device())
+                                    : us.advantages.narrow(0, m.start, m.rows).to(in.logps.device());
+    in.mask = m.mask;
+    in.numItemsInBatch = us.activeTokens;
+    const GrpoLossOutput out = us.loss(in, us.lossOptions);
+    at::Tensor total = out.loss;
+    const double w = m.mask.sum().item<double>();
+    if (value) {
+        const ValueLossOutput v = clippedValueLoss(value->values(m), m.values, m.returns, m.mask, o.cliprangeValue);
+        total = total + o.vfCoef * v.loss / static_cast<double>(us.lossOptions.gradientAccumulationSteps);
+        u.valueLossSum += v.loss.item<double>();
+        u.valueClip += v.clipFraction;
+        at::NoGradGuard noGrad;
+        const at::Tensor diff = (in.logps.detach() - m.oldLogps) * m.mask;
+        u.approxKl += 0.5 * ((diff * diff).sum() / m.mask.sum().clamp_min(1.0)).item<double>();
+        u.ratio += ((at::exp(diff) * m.mask).sum() / m.mask.sum().clamp_min(1.0)).item<double>();
+        u.policyLossSum += out.loss.item<double>() * static_cast<double>(us.lossOptions.gradientAccumulationSteps);
+        ++u.microBatches;
+    }
+    total.backward();
+    const double mw = spec.sequenceLevel ? static_cast<double>(m.rows) : w;
+    u.lossSum += total.item<double>();
+    u.klSum += out.kl * w;
+    u.clipLow += out.clipRatioLow * mw;
+    u.clipHigh += out.clipRatioHigh * mw;
+    u.clipRegion += out.clipRatioRegion * mw;
+    u.entropySum += (entropy * m.mask).sum().item<double>();
+    u.tokenWeight += w;
+    u.metricWeight += mw;
+}
+
+// PPO: the rollout's values, then per-token rewards and GAE over the whole batch, back into the micro-batches.
+void GrpoTrainer::Impl::gaeForBatch(LogpPhase &l, RolloutPhase &r, const StepControls &c)
+{
+    const GrpoOptions &o = setup.options;
+    {
+        at::NoGradGuard noGrad;
+        value->setTraining(false);
+        for (auto &m : l.micro)
+            m.values = value->values(m);
+    }
+    AdvantageInputs in;
+    in.scores = r.batch.scoresTensor();
+    in.weights = c.weights;
+    in.oldLogps = gatherRows(l.micro, &PackedMicroBatch::oldLogps);
+    in.refLogps = o.klCoef != 0.0 ? gatherRows(l.micro, &PackedMicroBatch::refLogps) : in.oldLogps;
+    in.values = gatherRows(l.micro, &PackedMicroBatch::values);
+    in.mask = gatherRows(l.micro, &PackedMicroBatch::mask);
+    for (const auto &cpl : r.batch.completions)
+        in.missingEos.push_back(cpl.truncated);
+    in.klCoef = o.klCoef;
+    in.klEstimator = o.klEstimator;
+    in.missingEosPenalty = o.missingEosPenalty;
+    in.whitenRewards = o.whitenRewards;
+    in.gamma = o.gamma;
+    in.lam = o.lam;
+    r.adv = advantageEstimator(spec.advantage)(in);
+    scatterRows(l.micro, &PackedMicroBatch::advantages, r.adv.advantages.to(at::kFloat));
+    scatterRows(l.micro, &PackedMicroBatch::returns, r.adv.returns.to(at::kFloat));
+}
+
+GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, LogpPhase &l, const AdvantageResult &adv)
+{
+    const GrpoOptions &o = setup.options;
+    sink.onPhase(s, "update");
+    UpdateSetup us;
+    us.advantages = adv.advantages.to(at::kFloat);
+    us.activeTokens = l.activeTokens;
+    us.loss = policyLoss(spec.loss);
+    us.lossOptions.lossType = spec.name == "grpo" ? parseLossType(o.lossType) : LossType::Grpo;
+    us.lossOptions.epsilonLow = spec.valueModel ? o.cliprange : o.epsilon;
+    us.lossOptions.epsilonHigh = spec.valueModel ? o.cliprange : o.effectiveEpsilonHigh();
+    us.lossOptions.beta = spec.klInReward ? 0.0 : o.beta;
+    us.lossOptions.maxCompletionLength = o.maxCompletionLength;
+    UpdatePhase u;
+    at::manual_seed(mixSeed(o.seed, static_cast<std::uint64_t>(s), 4));   // LoRA dropout
+    policy->setTraining(true);
+    if (value)
+        value->setTraining(true);
+    const std::int64_t miniBatches = std::min<std::int64_t>(this->miniBatches(), static_cast<std::int64_t>(l.micro.size()));
+    std::vector<std::size_t> order(l.micro.size());
+    for (std::int64_t pass = 0; pass < passes(); ++pass) {
+        // PPO shuffles each pass (TRL: a fresh permutation per epoch), seeded by (seed, step, pass).
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        if (spec.valueModel) {
+            std::mt19937_64 rng(mixSeed(o.seed, static_cast<std::uint64_t>(s), 20 + static_cast<std::uint64_t>(pass)));
+            for (std::size_t i = order.size(); i > 1; --i)
+                std::swap(order[i - 1], order[static_cast<std::size_t>(rng() % i)]);
+        }
+        for (std::int64_t b = 0; b < miniBatches; ++b) {
+            const std::size_t from = order.size() * static_cast<std::size_t>(b) / static_cast<std::size_t>(miniBatches);
+            const std::size_t to = order.size() * static_cast<std::size_t>(b + 1) / static_cast<std::size_t>(miniBatches);
+            LrSchedule schedule;
+            schedule.type = parseLrScheduler(o.lrSchedulerType);
+            schedule.totalSteps = totalOptimizerSteps();
+            schedule.warmupSteps = warmupStepsForRatio(schedule.totalSteps, o.warmupRatio);
+            optimizer->setLr(o.learningRate * lrMultiplier(schedule, optimizerSteps));
+            optimizer->zeroGrad();
+            us.lossOptions.gradientAccumulationSteps = static_cast<std::int64_t>(to - from);
+            for (std::size_t k = from; k < to; ++k)
+                trainMicroBatch(l.micro[order[k]], us, u);
+            u.gradNorm = clipGradNorm(optimizer->params(),
+                                      o.maxGradNorm > 0 ? o.maxGradNorm : std::numeric_limits<double>::infinity());
+            optimizer->step();
+            ++optimizerSteps;
+        }
+    }
+    policy->setTraining(false);
+    if (value)
+        value->setTraining(false);
+    u.tokensTrained = u.tokenWeight;
+    return u;
+}
+
+// TRL's metric names where TRL logs the quantity.
+void GrpoTrainer::Impl::fillMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r,
+                                    const UpdatePhase &u) const
+{
+    const double tw = std::max(u.tokenWeight, 1.0);
+    const double mw = std::max(u.metricWeight, 1.0);
+    nlohmann::json &m = report.metrics;
+    m["loss"] = u.lossSum / static_cast<double>(passes() * miniBatches());
+    m["kl"] = u.klSum / tw;
+    m["entropy"] = u.entropySum / tw;
+    m["clip_ratio/low_mean"] = u.clipLow / mw;
+    m["clip_ratio/high_mean"] = u.clipHigh / mw;
+    m["clip_ratio/region_mean"] = u.clipRegion / mw;
+    m["grad_norm"] = u.gradNorm;
+    m["learning_rate"] = optimizer->lr();
+    const at::Tensor rw = r.adv.rewards.to(at::kCPU, at::kDouble).contiguous();
+    const std::vector<double> rewards(rw.data_ptr<double>(), rw.data_ptr<double>() + rw.numel());
+    const MeanStd rs = meanStd(rewards);
+    m["reward"] = rs.mean;
+    m["reward_std"] = rs.std;
+    m["frac_reward_zero_std"] = r.fracZeroStd;
+    m["dynamic_sampling/replaced_groups"] = r.replacedGroups;
+    std::vector<double> lengths;
+    std::int64_t truncated = 0;
+    for (const auto &cpl : r.batch.completions) {
+        lengths.push_back(static_cast<double>(cpl.tokens.size()));
+        truncated += cpl.truncated ? 1 : 0;
+    }
+    m["completions/mean_length"] = meanStd(lengths).mean;
+    m["completions/max_length"] = *std::max_element(lengths.begin(), lengths.end());
+    m["completions/min_length"] = *std::min_element(lengths.begin(), lengths.end());
+    m["completions/clipped_ratio"] = static_cast<double>(truncated) / static_cast<double>(lengths.size());
+    if (spec.valueModel) {
+        // TRL PPOTrainer's names: per-completion sums for the objective, averages over micro-batches for the rest.
+        const double n = static_cast<double>(std::max<std::int64_t>(u.microBatches, 1));
+        const double scores = at::mean(r.adv.aggregated).item<double>();
+        m["objective/kl"] = r.adv.sequenceKl;
+        m["objective/entropy"] = u.entropySum / static_cast<double>(lengths.size() * static_cast<std::size_t>(passes()));
+        m["objective/non_score_reward"] = r.adv.nonScoreReward;
+        m["objective/scores"] = scores;
+        m["objective/rlhf_reward"] = r.adv.nonScoreReward + scores;
+        m["policy/approxkl_avg"] = u.approxKl / n;
+        m["policy/clipfrac_avg"] = u.clipRegion / std::max(u.metricWeight, 1.0);
+        m["loss/policy_avg"] = u.policyLossSum / n;
+        m["loss/value_avg"] = u.valueLossSum / n;
+        m["val/clipfrac_avg"] = u.valueClip / n;
+        m["val/ratio"] = u.ratio / n;
+        m["kl"] = r.adv.sequenceKl / std::max(meanStd(lengths).mean, 1.0);   // per token, as the other algorithms log it
+    }
+    m["tokens/generated"] = r.generatedTokens;
+    m["tokens/trained"] = u.tokensTrained;
+    double weightSum = 0, goldObjective = 0;
+    for (std::size_t k = 0; k < c.names.size(); ++k) {
+        std::vector<double> col, gold;
+        for (const auto &cpl : r.batch.completions) {
+            col.push_back(cpl.scores[k]);
+            if (!cpl.gold.empty())
+                gold.push_back(cpl.gold[k]);
+        }
+        const MeanStd a = meanStd(col);
+        m["rewards/" + c.names[k] + "/mean"] = a.mean;
+        m["rewards/" + c.names[k] + "/std"] = a.std;
+        report.aspectMeans[c.names[k]] = a.mean;
+        if (!gold.empty()) {
+            const MeanStd g = meanStd(gold);
+            m["gold/" + c.names[k] + "/mean"] = g.mean;
+            report.goldMeans[c.names[k]] = g.mean;
+            goldObjective += c.weights[k] * g.mean;
+            weightSum += c.weights[k];
+        }
+    }
+    if (!report.goldMeans.empty()) {
+        report.goldObjective = weightSum != 0 ? goldObjective / weightSum : 0.0;
+        m["gold_objective"] = report.goldObjective;
+    }
+}
+
+void GrpoTrainer::Impl::fillSamples(StepReport &report, const RolloutPhase &r) const
+{
+    const auto G = static_cast<std::size_t>(setup.options.numGenerations);
+    const at::Tensor rw = r.adv.rewards.to(at::kCPU, at::kDouble).contiguous();
+    const at::Tensor av = r.adv.advantages.to(at::kCPU, at::kDouble).contiguous();
+    for (std::size_t i = 0; i < r.batch.completions.size(); ++i) {
+        const auto &c = r.batch.completions[i];
+        StepSample smp;
+        smp.promptIndex = r.batch.promptIndex[i / G];
+        smp.prompt = rollout->prompt(smp.promptIndex);
+        smp.completion = c.text;
+        smp.group = static_cast<std::int32_t>(i / G);
+        smp.indexInGroup = static_cast<std::int32_t>(i % G);
+        smp.completionTokens = static_cast<std::int64_t>(c.tokens.size());
+        smp.finish = c.finish;
+        smp.scores = c.scores;
+        smp.gold = c.gold;
+        smp.reward = rw.data_ptr<double>()[i];
+        smp.advantage = av.data_ptr<double>()[i];
+        report.samples.push_back(std::move(smp));
+    }
+}
+
+} // namespace awb
