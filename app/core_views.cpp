@@ -75,6 +75,7 @@ view::StepPoint stepPointFromMetrics(qint64 runId, int step, const nlohmann::jso
     if (!anyGold)
         p.goldMeans.clear();
     p.goldObjective = jsonNumber(metrics, "gold_objective");
+    p.valueLoss = jsonNumber(metrics, "loss/value_avg");
     p.seconds = jsonNumber(metrics, "time/step");
     p.tokens = jsonNumber(metrics, "tokens/generated");
     return p;

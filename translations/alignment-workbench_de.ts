@@ -988,6 +988,10 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <source>Plot against the step, the run&apos;s wall-clock seconds or its generated tokens, so that runs of different algorithms compare fairly</source>
         <translation>Gegen den Schritt, die verstrichenen Sekunden des Laufs oder seine erzeugten Tokens auftragen, damit Läufe verschiedener Algorithmen fair vergleichbar sind</translation>
     </message>
+    <message>
+        <source>value loss</source>
+        <translation>Verlust der Wertfunktion</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>

@@ -985,6 +985,10 @@ Hover for the values of the newest run; double click opens that step.</source>
         <source>Plot against the step, the run&apos;s wall-clock seconds or its generated tokens, so that runs of different algorithms compare fairly</source>
         <translation>以步数、运行的实际耗时（秒）或已生成的词元数为横轴，以便公平比较不同算法的运行</translation>
     </message>
+    <message>
+        <source>value loss</source>
+        <translation>价值损失</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>

@@ -35,7 +35,8 @@ QColor seriesColour(Series s, int aspect)
     case Series::Reward:
     case Series::GoldObjective: return kRewardColour;
     case Series::Kl: return kKlColour;
-    case Series::Loss: return kLossColour;
+    case Series::Loss:
+    case Series::ValueLoss: return kLossColour;
     }
     return kRewardColour;
 }
@@ -79,6 +80,7 @@ double RewardCurvesView::valueOf(const view::StepPoint &p, Series s, int a)
     case Series::GoldObjective: return p.goldObjective;
     case Series::Kl: return p.kl;
     case Series::Loss: return p.loss;
+    case Series::ValueLoss: return p.valueLoss;
     }
     return view::missing();
 }
@@ -221,7 +223,7 @@ QVector<RewardCurvesView::Key> RewardCurvesView::wantedCurves() const
             for (Series s : {Series::Aspect, Series::GoldAspect})
                 if (has(s, a))
                     keys.append({it.key(), s, a});
-        for (Series s : {Series::Reward, Series::GoldObjective, Series::Kl, Series::Loss})
+        for (Series s : {Series::Reward, Series::GoldObjective, Series::Kl, Series::Loss, Series::ValueLoss})
             if (has(s, -1))
                 keys.append({it.key(), s, -1});
     }
@@ -239,6 +241,7 @@ QString RewardCurvesView::seriesLabel(const Key &key) const
     case Series::GoldObjective: label = tr("gold objective"); break;
     case Series::Kl: label = tr("KL"); break;
     case Series::Loss: label = tr("loss"); break;
+    case Series::ValueLoss: label = tr("value loss"); break;
     }
     if (key.runId != newestRun())
         label = tr("%1: %2").arg(m_runs.value(key.runId).name, label);
@@ -255,10 +258,10 @@ void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
     m_curveKeys = keys;
     const qint64 newest = newestRun();
     for (const Key &key : keys) {
-        const bool top = key.series != Series::Kl && key.series != Series::Loss;
+        const bool top = key.series != Series::Kl && key.series != Series::Loss && key.series != Series::ValueLoss;
         // The combined reward is a weighted sum (its scale follows the weights); the gold
         // objective is a weighted mean of gold scores, so it shares the aspects' scale.
-        const bool right = key.series == Series::Reward || key.series == Series::Loss;
+        const bool right = key.series == Series::Reward || key.series == Series::Loss || key.series == Series::ValueLoss;
         QCPAxisRect *rect = top ? m_topRect : m_bottomRect;
         QCPAxis *x = rect->axis(QCPAxis::atBottom);
         QCPAxis *y = rect->axis(right ? QCPAxis::atRight : QCPAxis::atLeft);
@@ -270,7 +273,7 @@ void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
         double width = key.series == Series::Reward || key.series == Series::GoldObjective ? 2.6 : 1.6;
         if (old)
             width *= 0.6;
-        QPen pen(colour, width, gold ? Qt::DashLine : Qt::SolidLine);
+        QPen pen(colour, width, gold ? Qt::DashLine : key.series == Series::ValueLoss ? Qt::DashDotLine : Qt::SolidLine);
         if (gold)
             pen.setDashPattern({4.0, 2.5});
 
@@ -304,7 +307,8 @@ void RewardCurvesView::fillLegends()
         for (const Key &key : m_curveKeys) {
             if (key.runId != id || (m_legendsBelow && key.series == Series::GoldAspect))
                 continue;
-            QCPLegend *legend = key.series == Series::Kl || key.series == Series::Loss ? m_bottomLegend : m_topLegend;
+            QCPLegend *legend = key.series == Series::Kl || key.series == Series::Loss || key.series == Series::ValueLoss
+                                    ? m_bottomLegend : m_topLegend;
             QCPGraph *g = m_curves[key].line;
             g->addToLegend(legend);
             if (m_hidden.contains(key))

@@ -5,7 +5,8 @@
 // weights and the aggregation, so it gets its own axis rather than being
 // normalised); on runs with a gold judge, the gold mean per aspect dashed in
 // its proxy's colour and the gold objective dashed on the right axis.
-// Bottom: KL (left axis) and loss (right axis). The x axis is the step, or
+// Bottom: KL (left axis) and loss (right axis), with PPO's value loss beside
+// the loss (dash-dotted) on runs that have one. The x axis is the step, or
 // (to compare runs of different algorithms fairly) the run's cumulative
 // wall-clock seconds or generated tokens; a step without the figure adds 0. Dashed vertical markers where
 // the weights or the reward model changed. The newest run (highest id) is
@@ -48,7 +49,7 @@ class RewardCurvesView : public QWidget
     Q_OBJECT
 
 public:
-    enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss };
+    enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss, ValueLoss };
     enum class XAxis { Step, Seconds, Tokens };   // combo box "xAxisCombo"
 
     explicit RewardCurvesView(QWidget *parent = nullptr);

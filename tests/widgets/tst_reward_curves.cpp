@@ -85,6 +85,7 @@ private slots:
     void olderRunsLighterAndNamed();
     void markersPerStepMarker();
     void xAxisOfSecondsOrTokens();
+    void valueLossOnlyForRunsThatHaveOne();
     void legendClickTogglesGraph();
     void appendPointShowsAfterTimer();
     void resetViewShowsAllSteps();
@@ -303,6 +304,31 @@ void TestRewardCurves::xAxisOfSecondsOrTokens()
     view.setXAxis(RewardCurvesView::XAxis::Step);
     QCOMPARE(keysOf(view.graphFor(1, 0)), (QVector<double>{1, 2, 3}));
     QCOMPARE(view.markerSteps(), (QVector<double>{2}));
+}
+
+// PPO's value loss is drawn beside the loss (bottom plot, right axis, in the bottom legend)
+// for the run that logged it, and not at all for a GRPO run.
+void TestRewardCurves::valueLossOnlyForRunsThatHaveOne()
+{
+    RewardCurvesView view;
+    view.setAspects({{QStringLiteral("a")}});
+    view.setSmoothing(0.0);
+    QVector<StepPoint> ppo, grpo;
+    for (int s = 1; s <= 3; ++s) {
+        ppo << point(1, s, {0.5}, {}, kNaN, 0.01, 0.2);
+        ppo.last().valueLoss = 0.1 * s;
+        grpo << point(2, s, {0.5}, {}, kNaN, 0.01, 0.3);
+    }
+    view.setRun(1, QStringLiteral("ppo"), ppo);
+    view.setRun(2, QStringLiteral("grpo"), grpo);
+    view.redrawNow();
+    QCPGraph *value = view.seriesGraph(1, RewardCurvesView::Series::ValueLoss);
+    QVERIFY(value);
+    QVERIFY(!view.seriesGraph(2, RewardCurvesView::Series::ValueLoss));
+    QVERIFY(sameValues(valuesOf(value), QVector<double>{0.1, 0.2, 0.3 * 1.0}));
+    QCOMPARE(value->valueAxis(), view.seriesGraph(1, RewardCurvesView::Series::Loss)->valueAxis());
+    QCOMPARE(value->pen().style(), Qt::DashDotLine);
+    QVERIFY(view.bottomLegend()->hasItemWithPlottable(value));
 }
 
 void TestRewardCurves::legendClickTogglesGraph()
