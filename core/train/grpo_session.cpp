@@ -163,15 +163,20 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
     Impl &d = *m_impl;
     if (so.db.empty())
         throw Error("no workspace file given (--db)");
-    d.store = std::make_unique<Store>(Store::open(so.db));
-    const std::string dbAbs = fs::absolute(so.db).lexically_normal().string();
-
     std::string demoDir;
     if (so.demo) {
         demoDir = so.demoDir.empty() ? findDemoDir() : so.demoDir;
         if (demoDir.empty())
             throw Error("the demo was not found: set AWB_DEMO_DIR or run `awb demo-init --out resources/demo`");
     }
+    if (!so.resume) {
+        // A bad option (a typo, a knob of another algorithm) must not leave a new, empty workspace behind.
+        GrpoOptions probe = so.demo ? demoGrpoOptions(demoDir) : GrpoOptions{};
+        probe = grpoOptionsFromJson(so.config, "--config", probe);
+        validateGrpoOptions(grpoOptionsFromJson(so.overrides, "the command line", probe));
+    }
+    d.store = std::make_unique<Store>(Store::open(so.db));
+    const std::string dbAbs = fs::absolute(so.db).lexically_normal().string();
     bool isDemo = so.demo;
     std::string resumeFrom;
     std::vector<std::string> runAspects;   // on resume: the aspects the run was started with

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -46,6 +47,30 @@ class TestCliTrain : public QObject
     Q_OBJECT
 
 private slots:
+    // A knob of another algorithm, or a value out of range, is refused before the workspace is created.
+    void badOptionLeavesNoWorkspace_data()
+    {
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("grpo knob for ppo") << QStringList{"--algorithm", "ppo", "--loss-type", "dapo"}
+                                           << "\"loss_type\" is an option of grpo, not of the algorithm \"ppo\"";
+        QTest::newRow("out of range") << QStringList{"--num-generations", "1"} << "num_generations: 1 must be at least 2";
+    }
+    void badOptionLeavesNoWorkspace()
+    {
+        QFETCH(QStringList, flags);
+        QFETCH(QString, message);
+        QTemporaryDir tmp;
+        const QString db = tmp.filePath(QStringLiteral("new.awb"));
+        QProcess p;
+        p.start(kAwb, QStringList{"train", "--demo", "--demo-dir", kDemo, "--db", db, "--steps", "1"} + flags);
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 1);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(message), qPrintable(err));
+        QVERIFY(!QFileInfo::exists(db));
+    }
+
     void killedRunResumesToTheUninterruptedResults()
     {
         QTemporaryDir dir;
