@@ -76,6 +76,8 @@ view::StepPoint stepPointFromMetrics(qint64 runId, int step, const nlohmann::jso
         p.goldMeans.clear();
     p.goldObjective = jsonNumber(metrics, "gold_objective");
     p.valueLoss = jsonNumber(metrics, "loss/value_avg");
+    p.rewardMargin = jsonNumber(metrics, "rewards/margins");
+    p.rewardAccuracy = jsonNumber(metrics, "rewards/accuracies");
     p.seconds = jsonNumber(metrics, "time/step");
     p.tokens = jsonNumber(metrics, "tokens/generated");
     return p;
@@ -156,10 +158,10 @@ struct SpecCollector
 
     const std::string algorithm;
 
-    static QStringList choicesFor(const std::string &key)
+    QStringList choicesFor(const std::string &key) const
     {
         QStringList out;
-        for (const auto &c : optionChoices(key))
+        for (const auto &c : optionChoices(key, algorithm))
             out << qs(c);
         return out;
     }
@@ -178,7 +180,7 @@ struct SpecCollector
         s.choices = choicesFor(key);
         const std::string k = key;
         s.kind = !s.choices.isEmpty() ? view::OptionSpec::Kind::Choice
-                 : (k == "model" || k == "reward_model" || k == "prompts") ? view::OptionSpec::Kind::Path
+                 : (k == "model" || k == "reward_model" || k == "prompts" || k == "preference_file") ? view::OptionSpec::Kind::Path
                                                                             : view::OptionSpec::Kind::String;
         s.value = qs(value);
         specs.push_back(s);

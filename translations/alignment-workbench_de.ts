@@ -992,6 +992,14 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <source>value loss</source>
         <translation>Verlust der Wertfunktion</translation>
     </message>
+    <message>
+        <source>reward margin</source>
+        <translation>Belohnungsabstand</translation>
+    </message>
+    <message>
+        <source>preference accuracy</source>
+        <translation>Präferenzgenauigkeit</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>

@@ -989,6 +989,14 @@ Hover for the values of the newest run; double click opens that step.</source>
         <source>value loss</source>
         <translation>价值损失</translation>
     </message>
+    <message>
+        <source>reward margin</source>
+        <translation>奖励差距</translation>
+    </message>
+    <message>
+        <source>preference accuracy</source>
+        <translation>偏好准确率</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>

@@ -41,7 +41,8 @@ QString OptionsForm::sectionFor(const QString &key)
     };
     // Order matters: "scale_rewards" is the objective, "reward_batch_size" bookkeeping, "max_steps" the step.
     if (k == QLatin1String("model") || k == QLatin1String("reward_model") || k == QLatin1String("prompts")
-        || k == QLatin1String("algorithm") || has({"prompt_field", "chat_template", "dataset", "model_name"}))
+        || k == QLatin1String("algorithm") || has({"prompt_field", "chat_template", "dataset", "model_name", "pair_",
+                                                    "preference_file"}))
         return QStringLiteral("Inputs");
     if (has({"lora", "peft", "target_modules"}))
         return QStringLiteral("LoRA");
@@ -49,12 +50,12 @@ QString OptionsForm::sectionFor(const QString &key)
         return QStringLiteral("Optimiser");
     if (has({"epsilon", "beta", "loss", "scale_rewards", "aggregation", "reward_weights", "kl", "delta",
              "importance_sampling", "advantage", "cliprange", "gamma", "lam", "vf_coef", "whiten", "missing_eos",
-             "value_model"}))
+             "value_model", "modpo", "label_smoothing", "precompute_ref"}))
         return QStringLiteral("Objective");
     if (has({"seed", "save", "log", "run_name", "output", "report", "eval", "reward_batch", "checkpoint"}))
         return QStringLiteral("Bookkeeping");
     if (has({"steps", "generation", "completion", "prompt", "temperature", "top_", "min_p", "repetition",
-             "iterations", "batch", "dynamic_sampling", "truncated", "epochs"}))
+             "iterations", "batch", "dynamic_sampling", "truncated", "epochs", "max_length"}))
         return QStringLiteral("Step & sampling");
     return QStringLiteral("Other");
 }

@@ -25,6 +25,8 @@ const char *const kAspectColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"
 const QColor kRewardColour("#222222");
 const QColor kKlColour("#6a3d9a");
 const QColor kLossColour("#b15928");
+const QColor kMarginColour("#1f78b4");
+const QColor kAccuracyColour("#33a02c");
 const QColor kHiddenText("#a0a0a0");
 
 QColor seriesColour(Series s, int aspect)
@@ -37,8 +39,17 @@ QColor seriesColour(Series s, int aspect)
     case Series::Kl: return kKlColour;
     case Series::Loss:
     case Series::ValueLoss: return kLossColour;
+    case Series::RewardMargin: return kMarginColour;
+    case Series::RewardAccuracy: return kAccuracyColour;
     }
     return kRewardColour;
+}
+
+// The lower plot: KL and DPO's reward margins on the left axis, the losses and DPO's accuracy on the right.
+bool lowerPlot(Series s)
+{
+    return s == Series::Kl || s == Series::Loss || s == Series::ValueLoss || s == Series::RewardMargin ||
+           s == Series::RewardAccuracy;
 }
 
 QColor markerColour(const QString &kind)
@@ -81,6 +92,8 @@ double RewardCurvesView::valueOf(const view::StepPoint &p, Series s, int a)
     case Series::Kl: return p.kl;
     case Series::Loss: return p.loss;
     case Series::ValueLoss: return p.valueLoss;
+    case Series::RewardMargin: return p.rewardMargin;
+    case Series::RewardAccuracy: return p.rewardAccuracy;
     }
     return view::missing();
 }
@@ -223,7 +236,8 @@ QVector<RewardCurvesView::Key> RewardCurvesView::wantedCurves() const
             for (Series s : {Series::Aspect, Series::GoldAspect})
                 if (has(s, a))
                     keys.append({it.key(), s, a});
-        for (Series s : {Series::Reward, Series::GoldObjective, Series::Kl, Series::Loss, Series::ValueLoss})
+        for (Series s : {Series::Reward, Series::GoldObjective, Series::Kl, Series::Loss, Series::ValueLoss,
+                         Series::RewardMargin, Series::RewardAccuracy})
             if (has(s, -1))
                 keys.append({it.key(), s, -1});
     }
@@ -242,6 +256,8 @@ QString RewardCurvesView::seriesLabel(const Key &key) const
     case Series::Kl: label = tr("KL"); break;
     case Series::Loss: label = tr("loss"); break;
     case Series::ValueLoss: label = tr("value loss"); break;
+    case Series::RewardMargin: label = tr("reward margin"); break;
+    case Series::RewardAccuracy: label = tr("preference accuracy"); break;
     }
     if (key.runId != newestRun())
         label = tr("%1: %2").arg(m_runs.value(key.runId).name, label);
@@ -258,10 +274,11 @@ void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
     m_curveKeys = keys;
     const qint64 newest = newestRun();
     for (const Key &key : keys) {
-        const bool top = key.series != Series::Kl && key.series != Series::Loss && key.series != Series::ValueLoss;
+        const bool top = !lowerPlot(key.series);
         // The combined reward is a weighted sum (its scale follows the weights); the gold
         // objective is a weighted mean of gold scores, so it shares the aspects' scale.
-        const bool right = key.series == Series::Reward || key.series == Series::Loss || key.series == Series::ValueLoss;
+        const bool right = key.series == Series::Reward || key.series == Series::Loss || key.series == Series::ValueLoss ||
+                           key.series == Series::RewardAccuracy;
         QCPAxisRect *rect = top ? m_topRect : m_bottomRect;
         QCPAxis *x = rect->axis(QCPAxis::atBottom);
         QCPAxis *y = rect->axis(right ? QCPAxis::atRight : QCPAxis::atLeft);
@@ -307,8 +324,7 @@ void RewardCurvesView::fillLegends()
         for (const Key &key : m_curveKeys) {
             if (key.runId != id || (m_legendsBelow && key.series == Series::GoldAspect))
                 continue;
-            QCPLegend *legend = key.series == Series::Kl || key.series == Series::Loss || key.series == Series::ValueLoss
-                                    ? m_bottomLegend : m_topLegend;
+            QCPLegend *legend = lowerPlot(key.series) ? m_bottomLegend : m_topLegend;
             QCPGraph *g = m_curves[key].line;
             g->addToLegend(legend);
             if (m_hidden.contains(key))

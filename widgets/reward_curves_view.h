@@ -49,7 +49,7 @@ class RewardCurvesView : public QWidget
     Q_OBJECT
 
 public:
-    enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss, ValueLoss };
+    enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss, ValueLoss, RewardMargin, RewardAccuracy };
     enum class XAxis { Step, Seconds, Tokens };   // combo box "xAxisCombo"
 
     explicit RewardCurvesView(QWidget *parent = nullptr);

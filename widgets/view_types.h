@@ -29,6 +29,8 @@ struct StepPoint
     QVector<double> goldMeans;     // gold judge mean per aspect; empty when the run has no judge
     double goldObjective = missing();
     double valueLoss = missing();  // PPO's value-model loss (loss/value_avg); missing for other algorithms
+    double rewardMargin = missing();    // DPO's rewards/margins
+    double rewardAccuracy = missing();  // DPO's rewards/accuracies
     double seconds = missing();    // the step's wall-clock time (time/step)
     double tokens = missing();     // completion tokens generated in the step (tokens/generated)
 };

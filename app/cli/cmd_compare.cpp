@@ -29,12 +29,16 @@ namespace awb {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t kWindow = 5;   // steps averaged for "first" and "last", and for the 90% crossing
+constexpr std::size_t kWindow = 5;   // evaluations averaged for "first" and "last", and for the 90% crossing
 
-// One run's course: gold objective and seconds after each step, token counts.
+// One run's course: the gold objective at each step that has one (every step
+// of the online algorithms, DPO's evaluation steps) with the seconds since the
+// run's set-up began, the steps, the token counts.
 struct RunTrace
 {
     std::vector<double> gold, seconds;
+    std::int64_t steps = 0;
+    double lastSeconds = 0;
     double tokensGenerated = 0, tokensTrained = 0;
 };
 
@@ -55,13 +59,18 @@ struct CompareSink : TrainingSink
     void onStep(const StepReport &r) override
     {
         const double t = std::chrono::duration<double>(Clock::now() - start).count();
-        trace.gold.push_back(r.goldObjective);
-        trace.seconds.push_back(t);
+        ++trace.steps;
+        trace.lastSeconds = t;
+        if (!r.goldMeans.empty()) {
+            trace.gold.push_back(r.goldObjective);
+            trace.seconds.push_back(t);
+        }
         trace.tokensGenerated += r.metrics.value("tokens/generated", 0.0);
         trace.tokensTrained += r.metrics.value("tokens/trained", 0.0);
         char line[160];
-        std::snprintf(line, sizeof line, "awb compare: %s step %lld/%lld, gold objective %.3f, %.0f s", algorithm.c_str(),
-                      static_cast<long long>(r.step), static_cast<long long>(r.maxSteps), r.goldObjective, t);
+        const std::string gold = r.goldMeans.empty() ? std::string("-") : std::to_string(r.goldObjective).substr(0, 5);
+        std::snprintf(line, sizeof line, "awb compare: %s step %lld/%lld, gold objective %s, %.0f s", algorithm.c_str(),
+                      static_cast<long long>(r.step), static_cast<long long>(r.maxSteps), gold.c_str(), t);
         err << line << std::endl;
         if (budget > 0 && t >= budget)
             controls.requestStop();
@@ -120,8 +129,9 @@ nlohmann::json runOne(const std::string &algorithm, const CompareArgs &a, std::o
     TrainingControls controls;
     CompareSink sink(controls, err, trace, algorithm, steps > 0 ? 0.0 : a.seconds);
     resetPeakRss();
-    GrpoSession session(so, controls, sink);
+    // The clock runs from the set-up on: model loading, and DPO's sampling of its pairs, count.
     sink.start = Clock::now();
+    GrpoSession session(so, controls, sink);
     InterruptWatcher watcher([&controls] {
         g_interrupted = true;
         controls.requestStop();
@@ -132,10 +142,11 @@ nlohmann::json runOne(const std::string &algorithm, const CompareArgs &a, std::o
     nlohmann::json j;
     j["algorithm"] = algorithm;
     j["run"] = session.runId();
-    j["steps"] = n;
+    j["steps"] = trace.steps;
+    j["evaluations"] = n;
     j["gold_objective_first"] = meanOf(trace.gold.begin(), trace.gold.begin() + static_cast<long>(std::min(n, kWindow)));
     j["gold_objective_last"] = meanOf(trace.gold.end() - static_cast<long>(std::min(n, kWindow)), trace.gold.end());
-    j["seconds"] = n ? trace.seconds.back() : 0.0;
+    j["seconds"] = trace.lastSeconds;
     j["tokens_generated"] = trace.tokensGenerated;
     j["tokens_trained"] = trace.tokensTrained;
     j["peak_rss_mb"] = peakRssMb();

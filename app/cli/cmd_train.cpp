@@ -76,6 +76,12 @@ nlohmann::json stepLine(const StepReport &r)
     j["grad_norm"] = r.metrics.value("grad_norm", 0.0);
     j["learning_rate"] = r.metrics.value("learning_rate", 0.0);
     j["tokens_per_s"] = r.metrics.value("tokens_per_s", 0.0);
+    // Every algorithm keeps the fields above; PPO's and DPO's own metrics follow under TRL's names.
+    for (const auto &[key, value] : r.metrics.items())
+        for (const char *prefix : {"objective/", "policy/", "loss/", "val/", "rewards/chosen", "rewards/rejected",
+                                   "rewards/accuracies", "rewards/margins", "logps/", "modpo/"})
+            if (key.rfind(prefix, 0) == 0)
+                j[key] = value;
     return j;
 }
 

@@ -388,9 +388,8 @@ bool splitTranscript(const std::string &t, std::string &prompt, std::string &res
     return !prompt.empty();
 }
 
-void addPairs(const ParsedFile &f, const AspectSchema &schema, const std::string &aspect, RewardDataset &out)
+void addPairs(const ParsedFile &f, std::size_t k, RewardDataset &out)
 {
-    const std::size_t k = schema.index(aspect);
     std::int64_t mismatched = 0;
     for (const auto &r : f.records) {
         RewardPreference p;
@@ -500,13 +499,37 @@ RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std
     for (std::size_t i = 0; i < parsed.size(); ++i) {
         out.files.push_back(parsed[i].summary);
         if (parsed[i].summary.layout == "preference" || parsed[i].summary.layout == "hh-rlhf")
-            addPairs(parsed[i], out.schema, files[i].aspect, out);
+            addPairs(parsed[i], out.schema.index(files[i].aspect), out);
         else
             addScores(parsed[i], out.schema, out);
         if (out.files.back().records == 0)
             throw FormatError(parsed[i].summary.path + ": no record holds a score for any aspect");
     }
     return out;
+}
+
+std::vector<RewardPreference> loadPreferenceFile(const std::string &path, std::vector<std::string> &warnings)
+{
+    ParsedFile f;
+    {
+        TextReader reader(path);
+        f.records = isCsv(path) ? readCsv(reader) : readJsonl(reader);
+    }
+    if (f.records.empty())
+        throw FormatError(path + ": empty: no preference pairs");
+    f.summary.path = path;
+    f.summary.layout = detectLayout(path, f.records.front().value);
+    if (f.summary.layout != "preference" && f.summary.layout != "hh-rlhf")
+        throw FormatError(path + ": holds per-aspect scores (" + f.summary.layout + " layout), not preference pairs; "
+                          "expected {prompt, chosen, rejected} or HH-RLHF {chosen, rejected} transcripts");
+    RewardDataset out;
+    out.files.push_back(f.summary);
+    addPairs(f, 0, out);
+    if (out.pairs.empty())
+        throw FormatError(path + ": no usable preference pair (" + std::to_string(out.files.back().skipped) +
+                          " skipped)");
+    warnings.insert(warnings.end(), out.warnings.begin(), out.warnings.end());
+    return out.pairs;
 }
 
 } // namespace awb

@@ -77,6 +77,12 @@ struct RewardDataset
 RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std::vector<AspectRequest> &requested,
                              const std::optional<AspectSchema> &workspace);
 
+// The pairs of one preference file ({prompt, chosen, rejected} JSONL or CSV, or
+// HH-RLHF transcripts; .gz allowed), for DPO: every pair's aspect is 0. A file
+// of scores, an empty file or one whose pairs are all unusable is a FormatError
+// naming the file; warnings (skipped pairs) are appended to `warnings`.
+std::vector<RewardPreference> loadPreferenceFile(const std::string &path, std::vector<std::string> &warnings);
+
 // The aspects of HelpSteer2, in its column order.
 const std::vector<std::string> &helpSteer2Aspects();
 

@@ -69,7 +69,9 @@ const AlgorithmSpec &algorithmSpec(const std::string &name)
         static const AlgorithmSpec grpo{"grpo", "grpo", "grpo", false, false, false, false};
         static const AlgorithmSpec rloo{"rloo", "rloo", "rloo", true, true, true, false};
         static const AlgorithmSpec ppo{"ppo", "gae", "ppo", true, false, true, true};
-        return std::map<std::string, const AlgorithmSpec *>{{"grpo", &grpo}, {"rloo", &rloo}, {"ppo", &ppo}};
+        // DPO's evaluation generations are scored like GRPO's samples (group-normalised advantages, for display).
+        static const AlgorithmSpec dpo{"dpo", "grpo", "grpo", false, false, false, false, true};
+        return std::map<std::string, const AlgorithmSpec *>{{"grpo", &grpo}, {"rloo", &rloo}, {"ppo", &ppo}, {"dpo", &dpo}};
     }();
     return *lookUp(table, name, "algorithm");
 }

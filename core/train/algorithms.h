@@ -67,6 +67,7 @@ struct AlgorithmSpec
     bool sequenceLevel = false; // the loss's clip ratios are fractions of sequences, not of tokens
     bool alwaysOldLogps = false; // the sampling policy's log-probs are computed even with num_iterations 1 (TRL RLOO)
     bool valueModel = false;     // a value model trains beside the policy (PPO)
+    bool offline = false;        // preference pairs instead of a rollout (DPO; its loss is dpoLoss(loss_type))
 };
 const AlgorithmSpec &algorithmSpec(const std::string &name);
 

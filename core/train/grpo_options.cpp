@@ -1,5 +1,6 @@
 #include "train/grpo_options.h"
 
+#include "train/dpo_loss.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -29,9 +30,9 @@ std::string joined(const std::vector<std::string> &items)
     return list;
 }
 
-void requireChoice(const char *key, const std::string &value)
+void requireChoice(const char *key, const std::string &value, const std::string &algorithm = "grpo")
 {
-    const auto choices = optionChoices(key);
+    const auto choices = optionChoices(key, algorithm);
     if (std::find(choices.begin(), choices.end(), value) == choices.end())
         throw Error(std::string(key) + ": \"" + value + "\" is not one of " + joined(choices));
 }
@@ -40,13 +41,14 @@ void requireChoice(const char *key, const std::string &value)
 const std::map<std::string, std::vector<std::string>> &algorithmOnlyKnobs()
 {
     static const std::map<std::string, std::vector<std::string>> knobs = {
-        {"loss_type", {"grpo"}},
+        {"loss_type", {"grpo", "dpo"}},
         {"scale_rewards", {"grpo"}},
         {"multi_objective_aggregation", {"grpo"}},
         {"dynamic_sampling", {"grpo"}},
         {"dynamic_sampling_max_rounds", {"grpo"}},
         {"normalize_advantages", {"rloo"}},
-        {"beta", {"grpo", "rloo"}},
+        {"beta", {"grpo", "rloo", "dpo"}},
+        {"mask_truncated_completions", {"grpo", "rloo", "ppo"}},
         {"epsilon", {"grpo", "rloo"}},
         {"epsilon_high", {"grpo", "rloo"}},
         {"num_iterations", {"grpo", "rloo"}},
@@ -62,6 +64,14 @@ const std::map<std::string, std::vector<std::string>> &algorithmOnlyKnobs()
         {"vf_coef", {"ppo"}},
         {"num_ppo_epochs", {"ppo"}},
         {"num_mini_batches", {"ppo"}},
+        {"pair_source", {"dpo"}},
+        {"preference_file", {"dpo"}},
+        {"pair_min_margin", {"dpo"}},
+        {"modpo_aspect", {"dpo"}},
+        {"label_smoothing", {"dpo"}},
+        {"precompute_ref_log_probs", {"dpo"}},
+        {"max_length", {"dpo"}},
+        {"eval_steps", {"dpo"}},
     };
     return knobs;
 }
@@ -118,7 +128,7 @@ struct FromJson
 
 const std::vector<std::string> &knownAlgorithms()
 {
-    static const std::vector<std::string> names = {"grpo", "rloo", "ppo"};
+    static const std::vector<std::string> names = {"grpo", "rloo", "ppo", "dpo"};
     return names;
 }
 
@@ -135,8 +145,10 @@ bool optionApplies(const std::string &key, const std::string &algorithm)
     return only.empty() || std::find(only.begin(), only.end(), algorithm) != only.end();
 }
 
-std::vector<std::string> optionChoices(const std::string &key)
+std::vector<std::string> optionChoices(const std::string &key, const std::string &algorithm)
 {
+    if (key == "loss_type" && algorithm == "dpo")
+        return dpoLossNames();
     static const std::map<std::string, std::vector<std::string>> choices = {
         {"algorithm", knownAlgorithms()},
         {"loss_type", {"grpo", "bnpo", "dr_grpo", "dapo"}},
@@ -145,6 +157,7 @@ std::vector<std::string> optionChoices(const std::string &key)
         {"lr_scheduler_type", {"constant", "constant_with_warmup", "linear", "cosine"}},
         {"value_model_init", {"reward_model", "policy"}},
         {"kl_estimator", {"k1", "k3"}},
+        {"pair_source", {"auto", "file", "workspace", "gold"}},
     };
     const auto it = choices.find(key);
     return it == choices.end() ? std::vector<std::string>{} : it->second;
@@ -157,6 +170,10 @@ GrpoOptions defaultGrpoOptions(const std::string &algorithm)
     o.algorithm = algorithm;
     if (algorithm == "rloo")
         o.beta = 0.05;   // RLOOConfig.beta: the KL penalty is part of the sequence reward
+    if (algorithm == "dpo") {
+        o.beta = 0.1;    // DPOConfig
+        o.lossType = "sigmoid";
+    }
     return o;
 }
 
@@ -166,6 +183,10 @@ void setAlgorithm(GrpoOptions &options, const std::string &algorithm)
     const GrpoOptions to = defaultGrpoOptions(algorithm);
     if (options.beta == from.beta)
         options.beta = to.beta;
+    // loss_type's values differ between GRPO and DPO: one the new algorithm does not know becomes its default.
+    const auto choices = optionChoices("loss_type", algorithm);
+    if (options.lossType == from.lossType || std::find(choices.begin(), choices.end(), options.lossType) == choices.end())
+        options.lossType = to.lossType;
     options.algorithm = algorithm;
 }
 
@@ -202,7 +223,7 @@ void validateGrpoOptions(const GrpoOptions &o)
     requireAtLeast("dynamic_sampling_max_rounds", static_cast<double>(o.dynamicSamplingMaxRounds), 0);
     requireAtLeast("epsilon", o.epsilon, 0);
     requireAtLeast("beta", o.beta, 0);
-    requireChoice("loss_type", o.lossType);
+    requireChoice("loss_type", o.lossType, o.algorithm);
     requireChoice("scale_rewards", o.scaleRewards);
     requireChoice("multi_objective_aggregation", o.multiObjectiveAggregation);
     requireChoice("lr_scheduler_type", o.lrSchedulerType);
@@ -217,6 +238,16 @@ void validateGrpoOptions(const GrpoOptions &o)
     requireAtLeast("vf_coef", o.vfCoef, 0);
     requireAtLeast("num_ppo_epochs", static_cast<double>(o.numPpoEpochs), 1);
     requireAtLeast("num_mini_batches", static_cast<double>(o.numMiniBatches), 1);
+    requireChoice("pair_source", o.pairSource);
+    requireAtLeast("pair_min_margin", o.pairMinMargin, 0);
+    if (!(o.labelSmoothing >= 0 && o.labelSmoothing < 0.5))
+        throw Error("label_smoothing: " + show(o.labelSmoothing) + " must be in [0, 0.5)");
+    requireAtLeast("max_length", static_cast<double>(o.maxLength), 2);
+    requireAtLeast("eval_steps", static_cast<double>(o.evalSteps), 1);
+    if (o.algorithm == "dpo" && !(o.beta > 0))
+        throw Error("beta: " + show(o.beta) + " must be greater than 0 for DPO");
+    if (o.algorithm == "dpo" && o.pairSource == "file" && o.preferenceFile.empty())
+        throw Error("pair_source file: no preference_file given");
     if (!(o.learningRate >= 0))
         throw Error("learning_rate: " + show(o.learningRate) + " must not be negative");
     if (!(o.adamBeta1 >= 0 && o.adamBeta1 < 1) || !(o.adamBeta2 >= 0 && o.adamBeta2 < 1))

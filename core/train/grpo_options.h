@@ -1,5 +1,5 @@
 #pragma once
-// Every knob of an online training run (GRPO, or RLOO on the same skeleton),
+// Every knob of a training run (GRPO, RLOO, PPO or DPO on one skeleton),
 // with its default, in one place. The JSON config (`awb train --config`), the
 // CLI flags and the GUI's run form are all generated from visitGrpoOptions(),
 // so a knob added here appears everywhere. Names follow Hugging Face TRL's
@@ -26,7 +26,7 @@ namespace awb {
 struct GrpoOptions
 {
     // --- inputs ---
-    std::string algorithm = "grpo";          // awb: grpo | rloo | ppo (knownAlgorithms())
+    std::string algorithm = "grpo";          // awb: grpo | rloo | ppo | dpo (knownAlgorithms())
     std::string model;                       // policy: Hugging Face model folder (config.json, safetensors, tokenizer.json)
     std::string rewardModel;                 // awb: reward-model folder; empty = the store's latest version
     std::string prompts;                     // awb: prompt file (JSONL, CSV, HH-RLHF; .gz allowed); empty = the store's prompts
@@ -72,6 +72,17 @@ struct GrpoOptions
     std::int64_t numPpoEpochs = 4;           // num_ppo_epochs: passes over each rollout
     std::int64_t numMiniBatches = 1;         // num_mini_batches: optimiser steps per pass
 
+    // --- DPO (TRL's DPOConfig names and defaults): offline, from preference pairs ---
+    // A step takes prompts_per_step pairs; beta (0.1) and loss_type (sigmoid) are DPO's own defaults.
+    std::string pairSource = "auto";         // awb: file | workspace | gold | auto (file when preference_file is set, else gold with a gold judge, else workspace)
+    std::string preferenceFile;              // awb: {prompt, chosen, rejected} JSONL/CSV or HH-RLHF transcripts (.gz allowed)
+    double pairMinMargin = 0.05;             // awb: workspace and gold pairs: the least difference of the order keys
+    std::string modpoAspect;                 // awb: MODPO: the aspect the pairs supervise (the others are margins); empty = DPO
+    double labelSmoothing = 0.0;             // label_smoothing: sigmoid (cDPO) and robust, in [0, 0.5)
+    bool precomputeRefLogProbs = false;      // precompute_ref_log_probs: reference log-probs once, before training; no reference copy kept
+    std::int64_t maxLength = 1024;           // max_length: prompt + completion tokens (completions cut at the end, TRL's keep_start)
+    std::int64_t evalSteps = 5;              // eval_steps: completions of the held-out prompts, scored and stored, every N steps (and at steps 1 and max_steps)
+
     // --- the optimiser ---
     double learningRate = 1e-6;              // learning_rate (TRL's GRPO default)
     double adamBeta1 = 0.9;                  // adam_beta1
@@ -108,7 +119,7 @@ struct GrpoOptions
 template <class Visitor>
 void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
 {
-    v("algorithm", o.algorithm, "Training algorithm: grpo, rloo or ppo");
+    v("algorithm", o.algorithm, "Training algorithm: grpo, rloo, ppo or dpo");
     v("model", o.model, "Policy model folder (config.json, safetensors, tokenizer.json)");
     v("reward_model", o.rewardModel, "Reward-model folder; empty: the workspace's latest version");
     v("prompts", o.prompts, "Prompt file (JSONL, CSV or HH-RLHF, optionally .gz); empty: the workspace's prompts");
@@ -130,7 +141,7 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("epsilon", o.epsilon, "Lower clipping range of the ratio");
     v("epsilon_high", o.epsilonHigh, "Upper clipping range; negative: same as epsilon");
     v("beta", o.beta, "KL coefficient to the reference model; 0: no reference");
-    v("loss_type", o.lossType, "grpo, bnpo, dr_grpo or dapo");
+    v("loss_type", o.lossType, "GRPO: grpo, bnpo, dr_grpo or dapo; DPO: sigmoid, robust, hinge or ipo");
     v("scale_rewards", o.scaleRewards, "group, batch or none");
     v("multi_objective_aggregation", o.multiObjectiveAggregation, "sum_then_normalize or normalize_then_sum");
     v("normalize_advantages", o.normalizeAdvantages, "Whiten the leave-one-out advantages over the batch");
@@ -146,6 +157,14 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("vf_coef", o.vfCoef, "Weight of the value loss");
     v("num_ppo_epochs", o.numPpoEpochs, "Passes over each rollout");
     v("num_mini_batches", o.numMiniBatches, "Optimiser steps per pass");
+    v("pair_source", o.pairSource, "Preference pairs: file, workspace, gold or auto");
+    v("preference_file", o.preferenceFile, "Preference pairs file ({prompt, chosen, rejected} or HH-RLHF)");
+    v("pair_min_margin", o.pairMinMargin, "Least score difference of a pair built from samples");
+    v("modpo_aspect", o.modpoAspect, "MODPO: the aspect the pairs supervise; empty: DPO");
+    v("label_smoothing", o.labelSmoothing, "Probability that a preference is flipped (sigmoid, robust)");
+    v("precompute_ref_log_probs", o.precomputeRefLogProbs, "Reference log-probs once before training; no reference copy");
+    v("max_length", o.maxLength, "Prompt plus completion tokens kept");
+    v("eval_steps", o.evalSteps, "Evaluation generations every N steps");
     v("learning_rate", o.learningRate, "AdamW learning rate");
     v("adam_beta1", o.adamBeta1, "AdamW beta1");
     v("adam_beta2", o.adamBeta2, "AdamW beta2");
@@ -171,9 +190,11 @@ const std::vector<std::string> &knownAlgorithms();
 // The algorithms a knob belongs to; empty when every algorithm uses it.
 std::vector<std::string> optionAlgorithms(const std::string &key);
 bool optionApplies(const std::string &key, const std::string &algorithm);
-// The values a string knob may take (loss_type, scale_rewards, ...); empty for free text.
-std::vector<std::string> optionChoices(const std::string &key);
-// The defaults of one algorithm: TRL's where they differ (RLOO's beta is 0.05).
+// The values a string knob may take (loss_type, scale_rewards, ...) under
+// `algorithm` (loss_type differs for DPO); empty for free text.
+std::vector<std::string> optionChoices(const std::string &key, const std::string &algorithm = "grpo");
+// The defaults of one algorithm: TRL's where they differ (RLOO's beta is 0.05;
+// DPO's beta 0.1 and loss_type sigmoid).
 // Throws Error listing the known algorithms for an unknown name.
 GrpoOptions defaultGrpoOptions(const std::string &algorithm);
 // Switches `options` to `algorithm`: knobs still at the old algorithm's

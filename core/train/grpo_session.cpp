@@ -5,8 +5,10 @@
 #include "demo/demo_builder.h"
 #include "io/json_util.h"
 #include "reward/aspect_schema.h"
+#include "reward/reward_data.h"
 #include "reward/reward_model.h"
 #include "store/store.h"
+#include "train/algorithms.h"
 #include "train/grpo_checkpoint.h"
 #include "train/training_controls.h"
 #include "util/error.h"
@@ -87,7 +89,8 @@ struct GrpoSession::Impl : TrainingSink
             SampleRecord s;
             s.runId = runId;
             s.step = r.step;
-            s.promptId = promptIds[static_cast<std::size_t>(smp.promptIndex)];
+            const auto pi = static_cast<std::size_t>(smp.promptIndex);
+            s.promptId = pi < promptIds.size() ? promptIds[pi] : std::nullopt;
             s.prompt = smp.prompt;
             s.completion = smp.completion;
             s.group = smp.group;
@@ -133,8 +136,9 @@ struct GrpoSession::Impl : TrainingSink
         return store->registerRewardModel(path, rm.info().labelCount, rewardModelMetricsJson(rm), "imported from " + path);
     }
 
-    // Imports the prompt file into the workspace (once per file) and returns the training split.
-    std::vector<std::string> loadPrompts()
+    // Imports the prompt file into the workspace (once per file) and returns the training split
+    // (and in `held`, the held-out split: DPO's evaluation prompts, whose ids follow the training ones).
+    std::vector<std::string> loadPrompts(std::vector<std::string> *held = nullptr)
     {
         std::int64_t setId = 0;
         if (!options.prompts.empty()) {
@@ -153,7 +157,65 @@ struct GrpoSession::Impl : TrainingSink
         }
         if (texts.empty())
             throw Error(store->path() + ": prompt set " + std::to_string(setId) + " has no training prompts");
+        if (held) {
+            for (const auto &p : store->prompts(setId, "test")) {
+                held->push_back(p.text);
+                promptIds.emplace_back(p.id);
+            }
+            if (held->empty()) {
+                // No held-out split: the evaluation generations use the first training prompts.
+                for (std::size_t i = 0; i < texts.size() && i < static_cast<std::size_t>(options.promptsPerStep); ++i) {
+                    held->push_back(texts[i]);
+                    promptIds.push_back(promptIds[i]);
+                }
+                outer.onLog("prompt set " + std::to_string(setId) + " has no held-out prompts: DPO evaluates on " +
+                            std::to_string(held->size()) + " training prompts");
+            }
+        }
         return texts;
+    }
+
+    // DPO's pairs from a file or the workspace's samples; the gold judge's are the trainer's to build.
+    void resolvePairs(GrpoTrainerSetup &setup, const std::map<std::string, double> &weights)
+    {
+        std::string src = options.pairSource;
+        if (src == "auto")
+            src = !options.preferenceFile.empty() ? "file" : setup.goldScorer ? "gold" : "workspace";
+        setup.pairSource = src;
+        if (src == "file") {
+            std::vector<std::string> warnings;
+            for (const auto &p : loadPreferenceFile(options.preferenceFile, warnings))
+                setup.pairs.push_back({p.prompt, p.chosen, p.rejected});
+            for (const auto &w : warnings)
+                outer.onLog(w);
+        } else if (src == "workspace") {
+            std::map<std::int64_t, std::map<std::string, double>> labels;
+            for (const auto &l : store->labelledSamples())
+                labels[l.sampleId] = l.labels;
+            SampleFilter all;
+            all.limit = -1;
+            const auto samples = store->samples(all);
+            // A group is ordered by its human labels when two or more of its samples have them.
+            std::map<std::string, int> labelled;
+            const auto groupOf = [](const SampleRecord &r) {
+                return std::to_string(r.runId) + "/" + std::to_string(r.step) + "/" + std::to_string(r.group);
+            };
+            for (const auto &r : samples)
+                labelled[groupOf(r)] += labels.count(r.id) ? 1 : 0;
+            std::vector<GroupedResponse> responses;
+            for (const auto &r : samples) {
+                const bool byLabels = labelled[groupOf(r)] >= 2;
+                if (byLabels && !labels.count(r.id))
+                    continue;
+                responses.push_back({groupOf(r), r.prompt, r.completion, byLabels ? labels[r.id] : r.scores});
+            }
+            setup.pairs = pairsWithinGroups(responses, aspects, weights, options.modpoAspect, options.pairMinMargin);
+            if (setup.pairs.empty())
+                throw Error(store->path() + ": no preference pairs from the workspace's " + std::to_string(samples.size()) +
+                            " samples: no group has two responses whose scores differ by pair_min_margin " +
+                            std::to_string(options.pairMinMargin) + "; run GRPO first, label samples, or give a preference_file");
+            outer.onLog("DPO: " + std::to_string(setup.pairs.size()) + " pairs from the workspace's samples");
+        }
     }
 };
 
@@ -211,6 +273,7 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         d.options.model = absoluteFrom(cwd, d.options.model);
         d.options.rewardModel = absoluteFrom(cwd, d.options.rewardModel);
         d.options.prompts = absoluteFrom(cwd, d.options.prompts);
+        d.options.preferenceFile = absoluteFrom(cwd, d.options.preferenceFile);
     }
     if (d.options.model.empty())
         throw Error("no policy model given (\"model\" / --model)");
@@ -285,7 +348,8 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         auto judge = std::make_shared<GoldJudge>();
         setup.goldScorer = [judge](const std::string &p, const std::string &c) { return judge->score(p, c); };
     }
-    setup.prompts = d.loadPrompts();
+    const bool offline = algorithmSpec(d.options.algorithm).offline;
+    setup.prompts = d.loadPrompts(offline ? &setup.evalPrompts : nullptr);
     if (rmVersion == 0)
         rmVersion = d.versionOf(rmPath, *rm);
     setup.rewardModelVersion = rmVersion;
@@ -311,6 +375,17 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
     }
     setup.options = d.options;
     setup.checkpointDir = d.checkpointDir;
+    if (offline) {
+        std::map<std::string, double> weights = d.options.aspectWeights;
+        for (const auto &[name, w] : controls.snapshot().weights)
+            weights[name] = w;
+        // A resumed run reads the pairs it recorded; only a new one resolves its source.
+        const bool recorded = !resumeFrom.empty() && fs::exists(pairsCachePath(d.checkpointDir));
+        if (!recorded)
+            d.resolvePairs(setup, weights);
+        else
+            setup.pairSource = d.options.pairSource == "auto" ? "recorded" : d.options.pairSource;
+    }
     d.trainer = std::make_unique<GrpoTrainer>(std::move(setup), controls, d);
     if (!resumeFrom.empty()) {
         d.startStep = d.trainer->resumeFrom(resumeFrom);

@@ -163,12 +163,13 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
         d.policy->setBaseTrainable(false);
     } else {
         d.policy->setBaseTrainable(true);
-        if (d.klCoefficient() != 0.0) {
+        // DPO with precomputed reference log-probs needs no reference copy: the policy as it starts is one.
+        if (d.klCoefficient() != 0.0 && !(d.spec.offline && o.precomputeRefLogProbs)) {
             d.reference = CausalLM::load(o.model, lo);
             d.reference->setBaseTrainable(false);
         }
     }
-    d.rollout = std::make_unique<Rollout>(o, *d.policy, d.setup.prompts);
+    d.rollout = std::make_unique<Rollout>(o, *d.policy, d.spec.offline ? d.dpoRolloutPrompts() : d.setup.prompts);
     if (d.reference)
         limitToTokenizer(*d.reference, d.rollout->tokenizer(), o.model);
 
@@ -190,6 +191,8 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
             params.push_back(p);
     }
     d.optimizer = std::make_unique<AdamW>(std::move(params), ao);
+    if (d.spec.offline)
+        d.setupDpo();
 }
 
 GrpoTrainer::~GrpoTrainer() = default;
@@ -236,29 +239,34 @@ bool GrpoTrainer::runStep()
     report.maxSteps = d.setup.options.maxSteps;
 
     const Impl::StepControls controls = d.readControls(report);
-    Impl::RolloutPhase rollout = d.runRollout(s, controls);
-    if (rollout.stopped)
-        return false;
-    report.phaseSeconds["generation"] = rollout.genSeconds;
-    report.phaseSeconds["scoring"] = rollout.scoreSeconds;
-
-    auto t0 = Clock::now();
-    Impl::LogpPhase logps = d.runLogps(s, rollout, controls);
-    report.phaseSeconds["reference"] = secondsSince(t0);
-    if (logps.stopped)
-        return false;
-
-    t0 = Clock::now();
-    const Impl::UpdatePhase update = d.runUpdate(s, logps, rollout.adv);
-    report.phaseSeconds["update"] = secondsSince(t0);
-
-    d.fillMetrics(report, controls, rollout, update);
     nlohmann::json &m = report.metrics;
+    if (d.spec.offline) {
+        if (!d.runDpoStep(report, controls))
+            return false;
+    } else {
+        Impl::RolloutPhase rollout = d.runRollout(s, controls);
+        if (rollout.stopped)
+            return false;
+        report.phaseSeconds["generation"] = rollout.genSeconds;
+        report.phaseSeconds["scoring"] = rollout.scoreSeconds;
+
+        auto t0 = Clock::now();
+        Impl::LogpPhase logps = d.runLogps(s, rollout, controls);
+        report.phaseSeconds["reference"] = secondsSince(t0);
+        if (logps.stopped)
+            return false;
+
+        t0 = Clock::now();
+        const Impl::UpdatePhase update = d.runUpdate(s, logps, rollout.adv);
+        report.phaseSeconds["update"] = secondsSince(t0);
+
+        d.fillMetrics(report, controls, rollout, update);
+        m["tokens_per_s"] = static_cast<double>(rollout.generatedTokens) / std::max(rollout.genSeconds, 1e-9);
+        d.fillSamples(report, rollout);
+    }
     for (const auto &[phase, sec] : report.phaseSeconds)
         m["time/" + phase] = sec;
     m["time/step"] = secondsSince(stepStart);
-    m["tokens_per_s"] = static_cast<double>(rollout.generatedTokens) / std::max(rollout.genSeconds, 1e-9);
-    d.fillSamples(report, rollout);
     d.step = s;
     d.sink.onStep(report);
     return true;

@@ -19,6 +19,7 @@
 // Core-only header: no Qt; torch types stay in the .cpp.
 
 #include "train/grpo_options.h"
+#include "train/preference_pairs.h"
 #include "train/step_report.h"
 #include "util/runtime.h"
 
@@ -47,6 +48,12 @@ struct GrpoTrainerSetup
     std::string rewardModelPath;               // recorded in checkpoints
     GoldScorer goldScorer;                     // optional (the demo's judge)
     std::string checkpointDir;                 // checkpoint-<step>/ folders go here; empty = no checkpoints
+    // DPO: the held-out prompts of the evaluation generations, the pairs (pair
+    // source file or workspace; the trainer builds gold ones itself) and the
+    // source they came from: "file", "workspace" or "gold".
+    std::vector<std::string> evalPrompts;
+    std::vector<PreferencePair> pairs;
+    std::string pairSource;
     // Optional: options.model already loaded (with the runtime's device and dtype) and possibly
     // lending its base weights to the reward model (one base in memory); else the trainer loads it.
     std::shared_ptr<CausalLM> policy;

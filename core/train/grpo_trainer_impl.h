@@ -96,13 +96,37 @@ struct GrpoTrainer::Impl
         GrpoLossOptions lossOptions;
     };
 
+    // DPO (spec.offline): the run's pairs, tokenized; prompt indexes into the rollout's prompts,
+    // which are the training prompts, then the evaluation prompts, then the pairs' other prompts.
+    struct DpoPair
+    {
+        std::int64_t prompt = 0;
+        std::vector<std::int32_t> chosen, rejected;           // completion ids, EOS appended, cut to max_length
+        std::string chosenText, rejectedText;                 // for MODPO's reward-model margins
+        double refChosen = 0, refRejected = 0;                // precompute_ref_log_probs only
+    };
+    std::vector<DpoPair> dpoPairs;
+    std::int64_t evalBegin = 0, evalCount = 0;            // the evaluation prompts' range in the rollout's prompts
+    std::int64_t pairTokensGenerated = 0;                 // gold pairs' sampling, reported with step 1
+    double pairSeconds = 0;
+    bool refPrecomputed = false;
+    bool pairsFromCache = false, pairsCancelled = false;
+    struct DpoUpdate
+    {
+        double loss = 0, chosenReward = 0, rejectedReward = 0, accuracy = 0, chosenLogp = 0, rejectedLogp = 0;
+        double gradNorm = 0, tokensTrained = 0;
+    };
+
     Impl(GrpoTrainerSetup s, TrainingControls &c, TrainingSink &k)
         : setup(std::move(s)), controls(c), sink(k), spec(algorithmSpec(setup.options.algorithm))
     {
     }
 
     // Passes over each rollout (num_iterations; PPO's num_ppo_epochs) and optimiser steps per pass.
-    std::int64_t passes() const { return spec.valueModel ? setup.options.numPpoEpochs : setup.options.numIterations; }
+    std::int64_t passes() const
+    {
+        return spec.valueModel ? setup.options.numPpoEpochs : spec.offline ? 1 : setup.options.numIterations;
+    }
     std::int64_t miniBatches() const { return spec.valueModel ? setup.options.numMiniBatches : 1; }
     std::int64_t totalOptimizerSteps() const { return setup.options.maxSteps * passes() * miniBatches(); }
     // The KL coefficient: beta (GRPO, RLOO) or kl_coef (PPO).
@@ -118,8 +142,23 @@ struct GrpoTrainer::Impl
     LogpPhase runLogps(std::int64_t s, RolloutPhase &r, const StepControls &c);
     UpdatePhase runUpdate(std::int64_t s, LogpPhase &l, const AdvantageResult &adv);
     void trainMicroBatch(PackedMicroBatch &m, const UpdateSetup &us, UpdatePhase &u);
+    void startOptimizerStep();   // the scheduled learning rate, gradients zeroed
     void gaeForBatch(LogpPhase &l, RolloutPhase &r, const StepControls &c);
     void fillMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r, const UpdatePhase &u) const;
+    // Reward, lengths, per-aspect and gold means of a rollout (every algorithm's samples, DPO's evaluations).
+    void fillRolloutMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r) const;
+
+    // DPO (dpo_trainer_step.cpp): the prompts the rollout needs, the pairs, one step.
+    std::vector<std::string> dpoRolloutPrompts();   // reads the run's recorded pairs first, if any
+    void setupDpo();
+    void buildGoldPairs();
+    void precomputeReference();
+    GenerationBatch pairBatch(const std::vector<std::int64_t> &pairs) const;   // [chosen, rejected] per pair
+    std::int64_t pairRowsPerMicroBatch() const;
+    at::Tensor modpoMargins(const std::vector<std::int64_t> &pairs, const StepControls &c, double &weight) const;
+    DpoUpdate dpoUpdate(std::int64_t s, std::vector<PackedMicroBatch> &micro, const std::vector<std::int64_t> &pairs,
+                        const at::Tensor &margin, double weight);
+    bool runDpoStep(StepReport &report, const StepControls &c);
     void fillSamples(StepReport &report, const RolloutPhase &r) const;
 };
 

@@ -53,6 +53,17 @@ GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, Rollout
     return l;
 }
 
+void GrpoTrainer::Impl::startOptimizerStep()
+{
+    const GrpoOptions &o = setup.options;
+    LrSchedule schedule;
+    schedule.type = parseLrScheduler(o.lrSchedulerType);
+    schedule.totalSteps = totalOptimizerSteps();
+    schedule.warmupSteps = warmupStepsForRatio(schedule.totalSteps, o.warmupRatio);
+    optimizer->setLr(o.learningRate * lrMultiplier(schedule, optimizerSteps));
+    optimizer->zeroGrad();
+}
+
 // One micro-batch's forward and backward: the policy loss (plus, for PPO, vf_coef times the value loss).
 void GrpoTrainer::Impl::trainMicroBatch(PackedMicroBatch &m, const UpdateSetup &us, UpdatePhase &u)
 {
@@ -154,12 +165,7 @@ GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, Logp
         for (std::int64_t b = 0; b < miniBatches; ++b) {
             const std::size_t from = order.size() * static_cast<std::size_t>(b) / static_cast<std::size_t>(miniBatches);
             const std::size_t to = order.size() * static_cast<std::size_t>(b + 1) / static_cast<std::size_t>(miniBatches);
-            LrSchedule schedule;
-            schedule.type = parseLrScheduler(o.lrSchedulerType);
-            schedule.totalSteps = totalOptimizerSteps();
-            schedule.warmupSteps = warmupStepsForRatio(schedule.totalSteps, o.warmupRatio);
-            optimizer->setLr(o.learningRate * lrMultiplier(schedule, optimizerSteps));
-            optimizer->zeroGrad();
+            startOptimizerStep();
             us.lossOptions.gradientAccumulationSteps = static_cast<std::int64_t>(to - from);
             for (std::size_t k = from; k < to; ++k)
                 trainMicroBatch(l.micro[order[k]], us, u);
@@ -191,27 +197,16 @@ void GrpoTrainer::Impl::fillMetrics(StepReport &report, const StepControls &c, c
     m["clip_ratio/region_mean"] = u.clipRegion / mw;
     m["grad_norm"] = u.gradNorm;
     m["learning_rate"] = optimizer->lr();
-    const at::Tensor rw = r.adv.rewards.to(at::kCPU, at::kDouble).contiguous();
-    const std::vector<double> rewards(rw.data_ptr<double>(), rw.data_ptr<double>() + rw.numel());
-    const MeanStd rs = meanStd(rewards);
-    m["reward"] = rs.mean;
-    m["reward_std"] = rs.std;
     m["frac_reward_zero_std"] = r.fracZeroStd;
     m["dynamic_sampling/replaced_groups"] = r.replacedGroups;
-    std::vector<double> lengths;
-    std::int64_t truncated = 0;
-    for (const auto &cpl : r.batch.completions) {
-        lengths.push_back(static_cast<double>(cpl.tokens.size()));
-        truncated += cpl.truncated ? 1 : 0;
-    }
-    m["completions/mean_length"] = meanStd(lengths).mean;
-    m["completions/max_length"] = *std::max_element(lengths.begin(), lengths.end());
-    m["completions/min_length"] = *std::min_element(lengths.begin(), lengths.end());
-    m["completions/clipped_ratio"] = static_cast<double>(truncated) / static_cast<double>(lengths.size());
     if (spec.valueModel) {
         // TRL PPOTrainer's names: per-completion sums for the objective, averages over micro-batches for the rest.
         const double n = static_cast<double>(std::max<std::int64_t>(u.microBatches, 1));
         const double scores = at::mean(r.adv.aggregated).item<double>();
+        std::vector<double> lengths;
+        for (const auto &cpl : r.batch.completions)
+            lengths.push_back(static_cast<double>(cpl.tokens.size()));
+        const double meanLength = meanStd(lengths).mean;
         m["objective/kl"] = r.adv.sequenceKl;
         m["objective/entropy"] = u.entropySum / static_cast<double>(lengths.size() * static_cast<std::size_t>(passes()));
         m["objective/non_score_reward"] = r.adv.nonScoreReward;
@@ -223,10 +218,31 @@ void GrpoTrainer::Impl::fillMetrics(StepReport &report, const StepControls &c, c
         m["loss/value_avg"] = u.valueLossSum / n;
         m["val/clipfrac_avg"] = u.valueClip / n;
         m["val/ratio"] = u.ratio / n;
-        m["kl"] = r.adv.sequenceKl / std::max(meanStd(lengths).mean, 1.0);   // per token, as the other algorithms log it
+        m["kl"] = r.adv.sequenceKl / std::max(meanLength, 1.0);   // per token, as the other algorithms log it
     }
-    m["tokens/generated"] = r.generatedTokens;
     m["tokens/trained"] = u.tokensTrained;
+    fillRolloutMetrics(report, c, r);
+}
+
+void GrpoTrainer::Impl::fillRolloutMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r) const
+{
+    nlohmann::json &m = report.metrics;
+    const at::Tensor rw = r.adv.rewards.to(at::kCPU, at::kDouble).contiguous();
+    const std::vector<double> rewards(rw.data_ptr<double>(), rw.data_ptr<double>() + rw.numel());
+    const MeanStd rs = meanStd(rewards);
+    m["reward"] = rs.mean;
+    m["reward_std"] = rs.std;
+    std::vector<double> lengths;
+    std::int64_t truncated = 0;
+    for (const auto &cpl : r.batch.completions) {
+        lengths.push_back(static_cast<double>(cpl.tokens.size()));
+        truncated += cpl.truncated ? 1 : 0;
+    }
+    m["completions/mean_length"] = meanStd(lengths).mean;
+    m["completions/max_length"] = *std::max_element(lengths.begin(), lengths.end());
+    m["completions/min_length"] = *std::min_element(lengths.begin(), lengths.end());
+    m["completions/clipped_ratio"] = static_cast<double>(truncated) / static_cast<double>(lengths.size());
+    m["tokens/generated"] = r.generatedTokens;
     double weightSum = 0, goldObjective = 0;
     for (std::size_t k = 0; k < c.names.size(); ++k) {
         std::vector<double> col, gold;

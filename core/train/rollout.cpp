@@ -50,10 +50,8 @@ Rollout::Rollout(const GrpoOptions &options, CausalLM &policy, std::vector<std::
 
 Rollout::~Rollout() = default;
 
-std::vector<std::int64_t> Rollout::promptsForStep(std::int64_t s) const
+std::vector<std::int64_t> epochOrder(std::int64_t P, std::int64_t B, std::uint64_t seed, std::int64_t s)
 {
-    const auto P = static_cast<std::int64_t>(m_promptIds.size());
-    const std::int64_t B = m_options.promptsPerStep;
     std::vector<std::int64_t> out;
     std::int64_t cachedEpoch = -1;
     std::vector<std::int64_t> perm;
@@ -62,7 +60,7 @@ std::vector<std::int64_t> Rollout::promptsForStep(std::int64_t s) const
         if (epoch != cachedEpoch) {
             perm.resize(static_cast<std::size_t>(P));
             std::iota(perm.begin(), perm.end(), 0);
-            std::mt19937_64 rng(mixSeed(m_options.seed, static_cast<std::uint64_t>(epoch), 1));
+            std::mt19937_64 rng(mixSeed(seed, static_cast<std::uint64_t>(epoch), 1));
             for (std::int64_t i = P - 1; i > 0; --i) {   // Fisher-Yates with our own draw: same on every libstdc++/libc++
                 const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(i + 1));
                 std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(j)]);
@@ -72,6 +70,11 @@ std::vector<std::int64_t> Rollout::promptsForStep(std::int64_t s) const
         out.push_back(perm[static_cast<std::size_t>(k % P)]);
     }
     return out;
+}
+
+std::vector<std::int64_t> Rollout::promptsForStep(std::int64_t s) const
+{
+    return epochOrder(static_cast<std::int64_t>(m_promptIds.size()), m_options.promptsPerStep, m_options.seed, s);
 }
 
 GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
@@ -148,10 +151,10 @@ void Rollout::score(GenerationBatch &batch, RewardModel &rewardModel, const Gold
     }
 }
 
-std::vector<PackedMicroBatch> Rollout::pack(const GenerationBatch &batch) const
+std::vector<PackedMicroBatch> Rollout::pack(const GenerationBatch &batch, std::int64_t rows) const
 {
     const auto N = static_cast<std::int64_t>(batch.completions.size());
-    const std::int64_t mb = m_options.miniBatchSize;
+    const std::int64_t mb = rows > 0 ? rows : m_options.miniBatchSize;
     std::vector<PackedMicroBatch> micro;
     for (std::int64_t start = 0; start < N; start += mb)
         micro.push_back(batch.pack(start, std::min(N, start + mb), m_padId, m_options.maskTruncatedCompletions,

@@ -30,6 +30,10 @@ struct LoraOptions;
 // splitmix64 of (seed, step, salt): decorrelated per-step seeds.
 std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t step, std::uint64_t salt);
 
+// Items [(s-1)n, sn) of the concatenated epoch-wise permutations of 0..count-1,
+// each permutation seeded by (seed, epoch): the prompts (or DPO's pairs) of step s.
+std::vector<std::int64_t> epochOrder(std::int64_t count, std::int64_t perStep, std::uint64_t seed, std::int64_t step);
+
 // The adapters the run's options describe (lora_r, lora_alpha, lora_dropout,
 // lora_target_modules, on the policy folder); for the policy and PPO's value model.
 LoraOptions loraOptionsFor(const GrpoOptions &options);
@@ -45,6 +49,10 @@ public:
     const Tokenizer &tokenizer() const { return *m_tokenizer; }
     std::int64_t padId() const { return m_padId; }
     const std::string &prompt(std::int64_t index) const { return m_prompts[static_cast<std::size_t>(index)]; }
+    // The templated, truncated ids of a prompt (owned here: GeneratedCompletion points at them).
+    const std::vector<std::int32_t> &promptIds(std::int64_t index) const { return m_promptIds[static_cast<std::size_t>(index)]; }
+    std::int64_t promptCount() const { return static_cast<std::int64_t>(m_prompts.size()); }
+    const std::vector<std::int64_t> &eosIds() const { return m_eosIds; }
 
     // Epoch-wise shuffled prompt order: step s takes prompts [(s-1)B, sB) of
     // the concatenated permutations, each seeded by (seed, epoch).
@@ -56,8 +64,8 @@ public:
     // A non-finite score throws Error naming `rewardModelLabel` and `step`.
     void score(GenerationBatch &batch, RewardModel &rewardModel, const GoldScorer &gold,
                const std::string &rewardModelLabel, std::int64_t step) const;
-    // mini_batch_size rows per micro-batch, on the policy's device.
-    std::vector<PackedMicroBatch> pack(const GenerationBatch &batch) const;
+    // mini_batch_size rows per micro-batch (or `rows` when positive), on the policy's device.
+    std::vector<PackedMicroBatch> pack(const GenerationBatch &batch, std::int64_t rows = 0) const;
 
 private:
     const GrpoOptions &m_options;

@@ -1,5 +1,5 @@
 # core/train: the training skeleton (rollout, step report, checkpoints), the algorithms
-# (GRPO, RLOO) as tables of advantage estimators and losses, optimiser, trainer.
+# (GRPO, RLOO, PPO, DPO) as tables of advantage estimators and losses, optimiser, trainer.
 target_sources(awb_core PRIVATE
     train/adamw.cpp
     train/advantages.cpp
@@ -14,6 +14,9 @@ target_sources(awb_core PRIVATE
     train/grpo_options.cpp
     train/grpo_trainer.cpp
     train/grpo_trainer_update.cpp
+    train/dpo_loss.cpp
+    train/dpo_trainer_step.cpp
+    train/preference_pairs.cpp
     train/training_controls.cpp
     train/lm_trainer.cpp
     train/grpo_session.cpp

@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <map>
 #include <numeric>
 
 using namespace awb;
@@ -78,6 +80,65 @@ private slots:
         QCOMPARE(rows[0]["best_gold_objective_last"].get<double>(), best);
     }
 
+    // DPO next to GRPO: its gold figures are the means over its evaluation steps (1, 5 and 7 of 7
+    // with eval_steps 5), which are the only steps that store a gold objective. A DPO run on the
+    // workspace's own samples then pairs them within their groups, as counted here from the store.
+    void dpoComparesOnItsEvaluationsAndPairsTheWorkspaceSamples()
+    {
+        QTemporaryDir tmp;
+        const QString db = tmp.filePath(QStringLiteral("cmp.awb"));
+        QProcess p;
+        p.start(kAwb, {"compare", "--demo", "--demo-dir", kDemo, "--algorithms", "grpo,dpo", "--steps",
+                       QString::number(kSteps), "--db", db, "--json", "--threads", "1"});
+        QVERIFY(p.waitForFinished(600000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const auto rows = nlohmann::json::parse(p.readAllStandardOutput().toStdString());
+        QCOMPARE(rows.size(), std::size_t(2));
+        const auto &dpo = rows[1];
+        QCOMPARE(dpo["algorithm"].get<std::string>(), std::string("dpo"));
+        QCOMPARE(dpo["steps"].get<int>(), kSteps);
+        QCOMPARE(dpo["evaluations"].get<int>(), 3);
+        Store store = Store::open(db.toStdString());
+        const auto runs = store.runs();
+        std::vector<double> gold;
+        std::vector<std::int64_t> steps;
+        for (const auto &[step, value] : store.metricSeries(runs[1].id, "gold_objective")) {
+            gold.push_back(value);
+            steps.push_back(step);
+        }
+        QCOMPARE(steps, (std::vector<std::int64_t>{1, 5, 7}));
+        QVERIFY(std::abs(dpo["gold_objective_first"].get<double>() - meanOf(gold, 0, 3)) < 1e-9);
+        QVERIFY(store.metricSeries(runs[1].id, "rewards/accuracies").size() == std::size_t(kSteps));
+        // Policy, reference and reward model (for the evaluations' scores).
+        QCOMPARE(dpo["models_in_memory"].get<int>(), 3);
+
+        // Pairs from the samples: best against worst of each group by the mean of the
+        // four predicted scores (weights 1), kept when they differ by 0.05 or more.
+        SampleFilter all;
+        all.limit = -1;
+        std::map<std::string, std::vector<std::pair<double, std::string>>> groups;
+        for (const auto &s : store.samples(all)) {
+            double sum = 0;
+            for (const auto &[aspect, v] : s.scores)
+                sum += v;
+            groups[std::to_string(s.runId) + "/" + std::to_string(s.step) + "/" + std::to_string(s.group)]
+                .emplace_back(sum / static_cast<double>(s.scores.size()), s.completion);
+        }
+        int expected = 0;
+        for (auto &[key, g] : groups) {
+            const auto [lo, hi] = std::minmax_element(g.begin(), g.end());
+            expected += hi->first - lo->first >= 0.05 && hi->second != lo->second ? 1 : 0;
+        }
+        QVERIFY(expected > 0);
+        QProcess t;
+        t.start(kAwb, {"train", "--demo", "--demo-dir", kDemo, "--db", db, "--algorithm", "dpo", "--pair-source",
+                       "workspace", "--steps", "2", "--threads", "1"});
+        QVERIFY(t.waitForFinished(600000));
+        const QString err = QString::fromUtf8(t.readAllStandardError());
+        QVERIFY2(t.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("DPO: %1 pairs from the workspace's samples").arg(expected)), qPrintable(err));
+    }
+
     void unknownAlgorithmIsRefusedBeforeAnyRun()
     {
         QTemporaryDir tmp;
@@ -87,7 +148,7 @@ private slots:
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 1);
         const QString err = QString::fromUtf8(p.readAllStandardError());
-        QVERIFY2(err.contains(QStringLiteral("\"ppo2\" is not one of grpo, rloo, ppo")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("\"ppo2\" is not one of grpo, rloo, ppo, dpo")), qPrintable(err));
         QVERIFY(!QFile::exists(db));
     }
 };

@@ -53,7 +53,7 @@ private slots:
         QTest::addColumn<QStringList>("flags");
         QTest::addColumn<QString>("message");
         QTest::newRow("grpo knob for ppo") << QStringList{"--algorithm", "ppo", "--loss-type", "dapo"}
-                                           << "\"loss_type\" is an option of grpo, not of the algorithm \"ppo\"";
+                                           << "\"loss_type\" is an option of grpo, dpo, not of the algorithm \"ppo\"";
         QTest::newRow("out of range") << QStringList{"--num-generations", "1"} << "num_generations: 1 must be at least 2";
     }
     void badOptionLeavesNoWorkspace()

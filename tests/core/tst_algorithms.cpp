@@ -10,11 +10,14 @@
 #include <ATen/ATen.h>
 #include <QtTest>
 
+#include "error_of.h"
+
 #include <cmath>
 #include <string>
 #include <vector>
 
 using namespace awb;
+using awb::test::errorOf;
 
 namespace {
 
@@ -36,16 +39,6 @@ std::vector<double> values(const at::Tensor &t)
     return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
 }
 
-template <typename F>
-std::string errorOf(F &&f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return e.what();
-    }
-    return {};
-}
 
 } // namespace
 
@@ -196,7 +189,7 @@ private slots:
         QCOMPARE(errorOf([] { policyLoss("ppo2"); }),
                  std::string("policy loss: unknown name \"ppo2\" (known: grpo, ppo, rloo)"));
         QCOMPARE(errorOf([] { algorithmSpec("dpo2"); }),
-                 std::string("algorithm: unknown name \"dpo2\" (known: grpo, ppo, rloo)"));
+                 std::string("algorithm: unknown name \"dpo2\" (known: dpo, grpo, ppo, rloo)"));
         QVERIFY(algorithmSpec("ppo").valueModel && algorithmSpec("ppo").klInReward);
         QVERIFY(algorithmSpec("rloo").klInReward);
         QVERIFY(!algorithmSpec("grpo").klInReward);

@@ -6,7 +6,10 @@
 
 #include <QtTest>
 
+#include "error_of.h"
+
 using namespace awb;
+using awb::test::errorOf;
 
 class TestGrpoOptions : public QObject
 {
@@ -66,16 +69,19 @@ private slots:
         QTest::newRow("float for int") << R"({"max_steps": 2.5})" << "field \"max_steps\" has the wrong type";
         QTest::newRow("weights not numbers") << R"({"aspect_weights": {"safety": "x"}})" << "aspect_weights.\"safety\"";
         QTest::newRow("not an object") << R"([1, 2])" << "must be a JSON object";
-        QTest::newRow("unknown algorithm") << R"({"algorithm": "ppo2"})" << "\"ppo2\" is not one of grpo, rloo, ppo";
+        QTest::newRow("unknown algorithm") << R"({"algorithm": "ppo2"})" << "\"ppo2\" is not one of grpo, rloo, ppo, dpo";
         QTest::newRow("beta for ppo") << R"({"algorithm": "ppo", "beta": 0.1})"
-                                      << "\"beta\" is an option of grpo, rloo, not of the algorithm \"ppo\"";
+                                      << "\"beta\" is an option of grpo, rloo, dpo, not of the algorithm \"ppo\"";
         QTest::newRow("ppo knob for grpo") << R"({"vf_coef": 0.5})" << "\"vf_coef\" is an option of ppo";
         QTest::newRow("grpo knob for rloo") << R"({"algorithm": "rloo", "loss_type": "dapo"})"
-                                            << "\"loss_type\" is an option of grpo, not of the algorithm \"rloo\"";
+                                            << "\"loss_type\" is an option of grpo, dpo, not of the algorithm \"rloo\"";
         QTest::newRow("rloo knob for grpo") << R"({"normalize_advantages": true})"
                                             << "\"normalize_advantages\" is an option of rloo, not of the algorithm \"grpo\"";
         QTest::newRow("dynamic sampling for rloo") << R"({"algorithm": "rloo", "dynamic_sampling": true})"
                                                    << "\"dynamic_sampling\" is an option of grpo";
+        QTest::newRow("dpo knob for grpo") << R"({"label_smoothing": 0.1})"
+                                           << "\"label_smoothing\" is an option of dpo, not of the algorithm \"grpo\"";
+        QTest::newRow("epsilon for dpo") << R"({"algorithm": "dpo", "epsilon": 0.1})" << "\"epsilon\" is an option of grpo, rloo";
     }
     void badInputNamesTheField()
     {
@@ -158,6 +164,46 @@ private slots:
         GrpoOptions grpoOne;
         grpoOne.numGenerations = 1;
         QVERIFY_THROWS_EXCEPTION(Error, validateGrpoOptions(grpoOne));
+    }
+
+    // DPO: DPOConfig's beta 0.1 and loss_type sigmoid; loss_type's values follow the algorithm.
+    void dpoHasItsOwnLossTypes()
+    {
+        const GrpoOptions dpo = grpoOptionsFromJson(nlohmann::json{{"algorithm", "dpo"}}, "cfg");
+        QCOMPARE(dpo.beta, 0.1);
+        QCOMPARE(dpo.lossType, std::string("sigmoid"));
+        QCOMPARE(dpo.labelSmoothing, 0.0);
+        QCOMPARE(dpo.maxLength, std::int64_t(1024));
+        QVERIFY(!dpo.precomputeRefLogProbs);
+        QCOMPARE(optionChoices("loss_type", "dpo"), (std::vector<std::string>{"sigmoid", "robust", "hinge", "ipo"}));
+        QCOMPARE(optionChoices("loss_type", "grpo"), (std::vector<std::string>{"grpo", "bnpo", "dr_grpo", "dapo"}));
+        // A GRPO loss type is not a DPO one: switching takes DPO's default; "ipo" set by hand stays.
+        GrpoOptions bnpo;
+        bnpo.lossType = "bnpo";
+        setAlgorithm(bnpo, "dpo");
+        QCOMPARE(bnpo.lossType, std::string("sigmoid"));
+        const GrpoOptions ipo = grpoOptionsFromJson(nlohmann::json{{"algorithm", "dpo"}, {"loss_type", "ipo"}}, "cfg");
+        QCOMPARE(ipo.lossType, std::string("ipo"));
+        validateGrpoOptions(ipo);
+        GrpoOptions wrong = ipo;
+        wrong.lossType = "dapo";
+        QVERIFY(errorOf([&] { validateGrpoOptions(wrong); }).find("loss_type: \"dapo\" is not one of sigmoid") == 0);
+        GrpoOptions smooth = ipo;
+        smooth.labelSmoothing = 0.5;
+        QVERIFY(errorOf([&] { validateGrpoOptions(smooth); }).find("label_smoothing") == 0);
+        GrpoOptions web = ipo;
+        web.pairSource = "web";
+        QVERIFY(errorOf([&] { validateGrpoOptions(web); }).find("pair_source: \"web\" is not one of auto, file") == 0);
+        GrpoOptions noEval = ipo;
+        noEval.evalSteps = 0;
+        QVERIFY(errorOf([&] { validateGrpoOptions(noEval); }).find("eval_steps") == 0);
+        GrpoOptions noFile = ipo;
+        noFile.pairSource = "file";
+        QVERIFY(errorOf([&] { validateGrpoOptions(noFile); }).find("no preference_file") != std::string::npos);
+        const nlohmann::json j = grpoOptionsToJson(ipo);
+        for (const char *grpoOnly : {"epsilon", "num_iterations", "dynamic_sampling", "scale_rewards"})
+            QVERIFY2(!j.contains(grpoOnly), grpoOnly);
+        QCOMPARE(grpoOptionsFromJson(j, "cfg").lossType, std::string("ipo"));
     }
 
     void loraTargetsParse()

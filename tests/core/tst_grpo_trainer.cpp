@@ -14,6 +14,8 @@
 
 #include <ATen/ATen.h>
 
+#include "tiny_trainer_fixture.h"   // Qt after ATen: Qt's "slots" macro breaks ATen's headers
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -23,98 +25,7 @@
 using namespace awb;
 namespace fs = std::filesystem;
 
-namespace {
-
-const std::vector<std::string> kPrompts = {"How do I bake bread?", "How do I fix a bike?", "Tell me a joke.",
-                                           "How do I pick a lock?", "What is a good plant?", "Help me study."};
-
-// A tiny Llama with a byte-level BPE trained on a few lines, saved as a model
-// folder, and a reward model whose backbone is a second tiny Llama.
-struct Fixture
-{
-    QTemporaryDir dir;
-    std::string model, rewardModel;
-    std::string algorithm = "grpo";
-
-    Fixture()
-    {
-        model = (fs::path(dir.path().toStdString()) / "policy").string();
-        rewardModel = (fs::path(dir.path().toStdString()) / "rm").string();
-        std::vector<std::string> texts = kPrompts;
-        for (const char *t : {"First, mix the flour. Then, bake it.", "I cannot help with that.",
-                              "Sure! Here is how: oil the chain.", "Please be careful.", "No idea, figure it out."})
-            texts.emplace_back(t);
-        BpeTrainerOptions bo;
-        bo.vocabSize = 320;
-        bo.minFrequency = 1;
-        writeTokenizerFiles(trainBpeTokenizer(texts, bo), model);
-        const Tokenizer tok = Tokenizer::load(model);
-        ModelConfig c;
-        c.vocabSize = tok.vocabSize();
-        c.hiddenSize = 32;
-        c.intermediateSize = 64;
-        c.numLayers = 2;
-        c.numHeads = 4;
-        c.numKvHeads = 2;
-        c.headDim = 8;
-        c.maxPositionEmbeddings = 128;
-        c.tieWordEmbeddings = true;
-        c.eosTokenIds = {*tok.eosId()};
-        CausalLM::create(c, 11, {})->save(model);
-        auto rm = RewardModel::create(CausalLM::create(c, 12, {}), tok, AspectSchema::defaults(), 13);
-        rm->save(rewardModel);
-    }
-
-    GrpoTrainerSetup setup(const std::string &checkpoints = {}) const
-    {
-        GrpoTrainerSetup s;
-        s.options = defaultGrpoOptions(algorithm);
-        s.options.model = model;
-        s.options.maxSteps = 4;
-        s.options.promptsPerStep = 2;
-        s.options.numGenerations = 3;
-        s.options.maxCompletionLength = 6;
-        s.options.maxPromptLength = 32;
-        s.options.miniBatchSize = 4;
-        s.options.learningRate = 1e-3;
-        s.options.warmupRatio = 0.0;
-        s.options.seed = 5;
-        s.options.saveSteps = 2;
-        s.options.saveTotalLimit = 0;
-        s.prompts = kPrompts;
-        s.rewardModel = std::shared_ptr<RewardModel>(RewardModel::load(rewardModel));
-        s.rewardModelVersion = 1;
-        s.rewardModelPath = rewardModel;
-        s.checkpointDir = checkpoints;
-        return s;
-    }
-};
-
-// The message of the Error `f` throws; empty when it throws none.
-template <typename F>
-std::string errorOf(F &&f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return e.what();
-    }
-    return {};
-}
-
-struct RecordingSink : TrainingSink
-{
-    std::vector<StepReport> steps;
-    std::function<void(const StepReport &)> hook;
-    void onStep(const StepReport &r) override
-    {
-        steps.push_back(r);
-        if (hook)
-            hook(r);
-    }
-};
-
-} // namespace
+using namespace awb::test;
 
 class TestGrpoTrainer : public QObject
 {
