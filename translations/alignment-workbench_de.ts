@@ -1000,6 +1000,14 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <source>preference accuracy</source>
         <translation>Präferenzgenauigkeit</translation>
     </message>
+    <message>
+        <source>KL, reward margin</source>
+        <translation>KL, Belohnungsabstand</translation>
+    </message>
+    <message>
+        <source>loss, accuracy</source>
+        <translation>Verlust, Genauigkeit</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>

@@ -997,6 +997,14 @@ Hover for the values of the newest run; double click opens that step.</source>
         <source>preference accuracy</source>
         <translation>偏好准确率</translation>
     </message>
+    <message>
+        <source>KL, reward margin</source>
+        <translation>KL，奖励差距</translation>
+    </message>
+    <message>
+        <source>loss, accuracy</source>
+        <translation>损失，准确率</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelController</name>

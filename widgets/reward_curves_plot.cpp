@@ -26,6 +26,8 @@ const QColor kRewardColour("#222222");
 const QColor kKlColour("#6a3d9a");
 const QColor kLossColour("#b15928");
 const QColor kMarginColour("#1f78b4");
+constexpr int kLegendBudgetTop = 24;      // entries the upper legend shows without overlap at the usual size
+constexpr int kLegendBudgetBottom = 6;
 const QColor kAccuracyColour("#33a02c");
 const QColor kHiddenText("#a0a0a0");
 
@@ -272,6 +274,14 @@ void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
     m_curves.clear();
     m_keyOfGraph.clear();
     m_curveKeys = keys;
+    // DPO's margin shares the KL axis, its accuracy the loss axis: the titles say so when they are drawn.
+    bool margin = false, accuracy = false;
+    for (const Key &key : keys) {
+        margin = margin || key.series == Series::RewardMargin;
+        accuracy = accuracy || key.series == Series::RewardAccuracy;
+    }
+    m_bottomRect->axis(QCPAxis::atLeft)->setLabel(margin ? tr("KL, reward margin") : tr("KL"));
+    m_bottomRect->axis(QCPAxis::atRight)->setLabel(accuracy ? tr("loss, accuracy") : tr("loss"));
     const qint64 newest = newestRun();
     for (const Key &key : keys) {
         const bool top = !lowerPlot(key.series);
@@ -320,11 +330,24 @@ void RewardCurvesView::fillLegends()
     m_bottomLegend->clearItems();
     QList<qint64> ids = m_runs.keys();
     std::reverse(ids.begin(), ids.end());
+    const qint64 newest = newestRun();
+    auto listed = [&](const Key &key) { return !(m_legendsBelow && key.series == Series::GoldAspect); };
+    // With many overlaid runs the entries would overlap: older runs then keep only
+    // their headline entries (combined reward and gold objective above, loss below).
+    int top = 0, bottom = 0;
+    for (const Key &key : m_curveKeys)
+        if (listed(key))
+            ++(lowerPlot(key.series) ? bottom : top);
+    const bool trimTop = top > kLegendBudgetTop, trimBottom = bottom > kLegendBudgetBottom;
+    auto headline = [](Series s) { return s == Series::Reward || s == Series::GoldObjective || s == Series::Loss; };
     for (qint64 id : ids)
         for (const Key &key : m_curveKeys) {
-            if (key.runId != id || (m_legendsBelow && key.series == Series::GoldAspect))
+            if (key.runId != id || !listed(key))
                 continue;
-            QCPLegend *legend = lowerPlot(key.series) ? m_bottomLegend : m_topLegend;
+            const bool lower = lowerPlot(key.series);
+            if (id != newest && (lower ? trimBottom : trimTop) && !headline(key.series))
+                continue;
+            QCPLegend *legend = lower ? m_bottomLegend : m_topLegend;
             QCPGraph *g = m_curves[key].line;
             g->addToLegend(legend);
             if (m_hidden.contains(key))

@@ -56,6 +56,7 @@ struct CompareSink : TrainingSink
         : controls(c), err(e), trace(t), algorithm(std::move(a)), budget(b)
     {
     }
+    void onLog(const std::string &message) override { err << "awb compare: " << algorithm << ": " << message << std::endl; }
     void onStep(const StepReport &r) override
     {
         const double t = std::chrono::duration<double>(Clock::now() - start).count();

@@ -15,6 +15,7 @@
 
 #include "reward_curves_view.h"
 
+#include <QComboBox>
 #include <QMenu>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -52,6 +53,18 @@ private slots:
         const double lr = form->value(QStringLiteral("learning_rate")).toDouble() * 2;
         QVERIFY(form->setValue(QStringLiteral("learning_rate"), lr));
         QVERIFY(form->setValue(QStringLiteral("num_generations"), qlonglong(3)));
+
+        // DPO: its own knobs, and loss_type offers DPO's losses.
+        QVERIFY(form->setValue(QStringLiteral("algorithm"), QStringLiteral("dpo")));
+        QTRY_VERIFY(form->editor(QStringLiteral("pair_source")));
+        QVERIFY(!form->editor(QStringLiteral("epsilon")));
+        auto *loss = qobject_cast<QComboBox *>(form->editor(QStringLiteral("loss_type")));
+        QVERIFY(loss);
+        QStringList losses;
+        for (int i = 0; i < loss->count(); ++i)
+            losses << loss->itemText(i);
+        QCOMPARE(losses, (QStringList{"sigmoid", "robust", "hinge", "ipo"}));
+        QCOMPARE(form->value(QStringLiteral("loss_type")).toString(), QStringLiteral("sigmoid"));
 
         QVERIFY(form->setValue(QStringLiteral("algorithm"), QStringLiteral("rloo")));
         QTRY_VERIFY(form->editor(QStringLiteral("normalize_advantages")));
