@@ -206,7 +206,8 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
                        std::to_string(session.startStep() + 1) + ".." + std::to_string(session.options().maxSteps));
             InterruptWatcher watcher([&controls] { controls.requestStop(); });
             const std::int64_t last = session.run();
-            sink.onLog("stopped after step " + std::to_string(last));
+            sink.onLog((last >= session.options().maxSteps ? "finished after step " : "stopped after step ") +
+                       std::to_string(last));
             return last >= session.options().maxSteps ? 0 : 3;
         };
     });

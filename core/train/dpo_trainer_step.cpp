@@ -118,6 +118,12 @@ void GrpoTrainer::Impl::setupDpo()
     const Tokenizer &tok = rollout->tokenizer();
     const std::int32_t eos = static_cast<std::int32_t>(rollout->eosIds().empty() ? rollout->padId() : rollout->eosIds().front());
     std::int64_t identical = 0, tooLong = 0;
+    // Sequences also stop at the model's context (max_position_embeddings), whichever is shorter.
+    const std::int64_t context = policy->config().maxPositionEmbeddings;
+    const std::int64_t maxLength = context > 0 ? std::min(o.maxLength, context) : o.maxLength;
+    if (maxLength < o.maxLength)
+        sink.onLog("DPO: max_length " + std::to_string(o.maxLength) + " is beyond the model's context; pairs keep " +
+                   std::to_string(maxLength) + " tokens");
     for (const auto &p : setup.pairs) {
         DpoPair d;
         d.prompt = promptIndex.at(p.prompt);
@@ -128,7 +134,7 @@ void GrpoTrainer::Impl::setupDpo()
         d.chosen.push_back(eos);
         d.rejected.push_back(eos);
         // TRL's keep_start: prompt and completion together keep their first max_length tokens.
-        const std::int64_t room = o.maxLength - static_cast<std::int64_t>(rollout->promptIds(d.prompt).size());
+        const std::int64_t room = maxLength - static_cast<std::int64_t>(rollout->promptIds(d.prompt).size());
         if (room < 1) {
             ++tooLong;
             continue;
@@ -154,7 +160,7 @@ void GrpoTrainer::Impl::setupDpo()
                         " pairs have identical chosen and rejected responses (as tokens, within max_length), so DPO has "
                         "nothing to learn");
         throw Error(source + ": no usable pair: " + std::to_string(tooLong) + " prompts fill max_length " +
-                    std::to_string(o.maxLength) + ", " + std::to_string(identical) + " pairs are identical");
+                    std::to_string(maxLength) + ", " + std::to_string(identical) + " pairs are identical");
     }
     sink.onLog("DPO: " + std::to_string(dpoPairs.size()) + " preference pairs from " + source +
                (pairsFromCache ? " (as the run recorded them)" : "") +

@@ -325,6 +325,28 @@ private slots:
         QVERIFY(sink.steps[1].metrics["modpo/margin"].get<double>() != sink.steps[0].metrics["modpo/margin"].get<double>());
     }
 
+    void longPairsStopAtTheModelsContext()
+    {
+        // The tiny policy's context is 128 tokens, max_length 1024: a chosen response of
+        // several hundred tokens is cut to what fits instead of failing the step.
+        Fixture f;
+        f.algorithm = "dpo";
+        GrpoTrainerSetup s = f.setup();
+        std::string longAnswer;
+        for (int i = 0; i < 80; ++i)
+            longAnswer += "First, mix the flour. ";
+        for (auto &p : s.pairs)
+            p.chosen = longAnswer;
+        TrainingControls controls;
+        RecordingSink sink;
+        GrpoTrainer t(std::move(s), controls, sink);
+        QVERIFY(t.runStep());
+        const auto &m = sink.steps[0].metrics;
+        QVERIFY(std::isfinite(m["logps/chosen"].get<double>()));
+        // Two prompts' pairs: every row at most 128 tokens, prompt included.
+        QVERIFY(m["tokens/trained"].get<double>() <= 2.0 * 2.0 * 128.0);
+    }
+
     void identicalPairsAreOneClearError()
     {
         Fixture f;
