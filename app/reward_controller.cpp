@@ -87,10 +87,17 @@ bool RewardModelController::startImport(const QString &db, const QString &folder
     });
 }
 
-bool RewardModelController::start(const RetrainRequest &request)
+bool RewardModelController::start(const RetrainRequest &given)
 {
+    RetrainRequest request = given;
+    if (m_training && !request.sharedBase) {
+        request.sharedBase = m_training->policyBase();
+        request.sharedBaseFolder = m_training->policyFolder();
+    }
     return launch([request](const Post &post, const std::shared_ptr<std::atomic<bool>> &cancel) {
         RewardRetrainOptions o;
+        o.sharedBase = request.sharedBase;
+        o.sharedBaseFolder = ss(request.sharedBaseFolder);
         o.db = ss(request.db);
         o.baseModelDir = ss(request.baseModelDir);
         o.replayLabelsPath = ss(request.replayLabelsPath);
@@ -125,12 +132,14 @@ bool RewardModelController::start(const RetrainRequest &request)
             QStringList parts;
             for (const auto &m : r.validation)
                 parts << QStringLiteral("%1 %2/%3").arg(qs(m.aspect)).arg(m.rmse, 0, 'f', 3).arg(m.pearson, 0, 'f', 2);
-            const QString message = tr("Reward model v%1 trained on %2 labelled samples (+%3 replayed). "
-                                       "Validation RMSE/Pearson: %4")
-                                        .arg(r.version)
-                                        .arg(r.humanExamples)
-                                        .arg(r.replayExamples)
-                                        .arg(parts.join(QStringLiteral(", ")));
+            QString message = tr("Reward model v%1 trained on %2 labelled samples (+%3 replayed). "
+                                 "Validation RMSE/Pearson: %4")
+                                  .arg(r.version)
+                                  .arg(r.humanExamples)
+                                  .arg(r.replayExamples)
+                                  .arg(parts.join(QStringLiteral(", ")));
+            if (r.sharesBase)
+                message += tr(" It shares the running policy's base weights.");
             const qint64 version = r.version;
             auto model = r.model;
             post([=](RewardModelController *c) { c->publishVersion(model, version, message, train, val); });

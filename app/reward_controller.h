@@ -18,6 +18,8 @@ class QThread;
 
 namespace awb {
 
+class CausalLM;
+
 class RewardModel;
 class TrainingController;
 
@@ -27,6 +29,9 @@ struct RetrainRequest
     QString baseModelDir;       // empty: the workspace's newest version
     QString replayLabelsPath;   // e.g. the demo's labels.jsonl; empty: none
     int epochs = 3;
+    // Filled by start() from a running LoRA run: the base a LoRA reward model on its folder borrows.
+    std::shared_ptr<const CausalLM> sharedBase;
+    QString sharedBaseFolder;
 };
 
 // A reward model from data files (core/reward/reward_from_data.h).

@@ -148,7 +148,11 @@ void TrainingController::run(TrainingRequest request)
             weights[qs(a)] = it != snap.weights.end() ? it->second : ot != opts.aspectWeights.end() ? ot->second : 1.0;
         }
         const QString aggregation = qs(snap.aggregation.empty() ? opts.multiObjectiveAggregation : snap.aggregation);
+        std::shared_ptr<const CausalLM> policyBase = opts.useLora ? session.trainer().sharedPolicy() : nullptr;
+        const QString policyFolder = qs(opts.model);
         sink.post([=](TrainingController *c) {
+            c->m_policyBase = policyBase;
+            c->m_policyFolder = policyFolder;
             c->m_runId = runId;
             c->m_aspects = aspectNames(aspects);
             emit c->runStarted(runId, aspects, startStep, maxSteps, weights, aggregation);
@@ -163,6 +167,7 @@ void TrainingController::run(TrainingRequest request)
         sink.post([=](TrainingController *c) { emit c->failed(message); });
     }
     sink.post([=](TrainingController *c) {
+        c->m_policyBase.reset();
         c->setState(status == QLatin1String("failed") ? State::Failed : State::Finished);
         emit c->finished(runId, status);
     });

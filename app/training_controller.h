@@ -21,6 +21,8 @@ class QThread;
 
 namespace awb {
 
+class CausalLM;
+
 class RewardModel;
 class TrainingControls;
 
@@ -64,6 +66,10 @@ public:
     bool isActive() const;
     qint64 runId() const { return m_runId; }
     QStringList aspects() const { return m_aspects; }
+    // While a LoRA run is active: its policy (whose frozen base a retrained reward model may
+    // borrow) and the policy's folder; null otherwise.
+    std::shared_ptr<const CausalLM> policyBase() const { return isActive() ? m_policyBase : nullptr; }
+    QString policyFolder() const { return m_policyFolder; }
 
 signals:
     void stateChanged(awb::TrainingController::State state);
@@ -87,6 +93,8 @@ private:
     State m_state = State::Idle;
     qint64 m_runId = 0;
     QStringList m_aspects;
+    std::shared_ptr<const CausalLM> m_policyBase;
+    QString m_policyFolder;
 };
 
 } // namespace awb

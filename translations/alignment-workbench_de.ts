@@ -1059,6 +1059,10 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <source>Sampling for labelling failed: %1</source>
         <translation>Stichproben zum Labeln fehlgeschlagen: %1</translation>
     </message>
+    <message>
+        <source> It shares the running policy&apos;s base weights.</source>
+        <translation> Es teilt die Basisgewichte der laufenden Policy.</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelPanel</name>

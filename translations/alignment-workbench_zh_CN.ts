@@ -1056,6 +1056,10 @@ Hover for the values of the newest run; double click opens that step.</source>
         <source>Sampling for labelling failed: %1</source>
         <translation>采样以供标注失败:%1</translation>
     </message>
+    <message>
+        <source> It shares the running policy&apos;s base weights.</source>
+        <translation> 它与正在运行的策略共享基础权重。</translation>
+    </message>
 </context>
 <context>
     <name>awb::RewardModelPanel</name>

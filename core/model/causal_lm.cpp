@@ -363,8 +363,9 @@ void CausalLM::setBaseTrainable(bool trainable)
             base.push_back(&p->bias);
         }
     }
+    // Only tensors that change are touched: a shared base another thread is reading stays unwritten.
     for (at::Tensor *t : base)
-        if (t->defined())
+        if (t->defined() && t->requires_grad() != trainable)
             t->set_requires_grad(trainable);
 }
 

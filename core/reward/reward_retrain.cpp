@@ -68,7 +68,15 @@ RewardRetrainResult retrainRewardModel(
             throw Error(o.db + ": the workspace has no reward model to start from; run GRPO once or give a folder");
         base = versions.back().path;
     }
-    std::shared_ptr<RewardModel> model(RewardModel::load(base));
+    std::shared_ptr<RewardModel> model;
+    if (o.sharedBase) {
+        CausalLM::LoadOptions lo;
+        lo.device = o.sharedBase->device();
+        lo.dtype = o.sharedBase->dtype();
+        model = RewardModel::load(base, lo, o.sharedBase.get(), o.sharedBaseFolder);
+    } else {
+        model = RewardModel::load(base);
+    }
     const AspectSchema &schema = model->aspects();
 
     std::vector<RewardExample> examples;
@@ -153,6 +161,7 @@ RewardRetrainResult retrainRewardModel(
         result.path, labelCount, metrics,
         "retrained on " + std::to_string(result.humanExamples) + " human-labelled samples and "
             + std::to_string(result.replayExamples) + " replayed labels");
+    result.sharesBase = model->backbone().sharesBase();
     result.model = std::move(model);
     return result;
 }

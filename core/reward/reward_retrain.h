@@ -15,6 +15,7 @@
 
 namespace awb {
 
+class CausalLM;
 class RewardModel;
 
 struct RewardRetrainOptions
@@ -28,6 +29,11 @@ struct RewardRetrainOptions
     double learningRate = 1e-4;        // backbone (or adapters)
     double headLearningRate = 1e-3;
     std::uint64_t seed = 0;            // replay choice and validation split
+    // A running LoRA run's policy and its folder: a LoRA reward model on that folder borrows the
+    // policy's base weights (one base in memory while the window retrains during a run); the base
+    // stays frozen, so both threads only read it. Empty: the reward model loads its own copy.
+    std::shared_ptr<const CausalLM> sharedBase;
+    std::string sharedBaseFolder;
 };
 
 struct RewardRetrainResult
@@ -44,6 +50,7 @@ struct RewardRetrainResult
     };
     std::vector<Metric> validation;                  // per aspect, schema order, on the held-out split
     std::shared_ptr<RewardModel> model;              // ready to publish to a running job
+    bool sharesBase = false;           // the model borrowed sharedBase's weights
     bool cancelled = false;            // nothing saved or registered then
 };
 

@@ -199,6 +199,7 @@ GrpoTrainer::~GrpoTrainer() = default;
 
 std::int64_t GrpoTrainer::step() const { return m_impl->step; }
 CausalLM &GrpoTrainer::policy() { return *m_impl->policy; }
+std::shared_ptr<const CausalLM> GrpoTrainer::sharedPolicy() const { return m_impl->policy; }
 
 std::vector<std::string> GrpoTrainer::modelsInMemory() const
 {

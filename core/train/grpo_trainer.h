@@ -89,6 +89,9 @@ public:
     // it borrows the policy's base).
     std::vector<std::string> modelsInMemory() const;
     CausalLM &policy();
+    // The policy for another thread that only reads its frozen base (a reward model retrained
+    // during a LoRA run borrows it: RewardRetrainOptions::sharedBase).
+    std::shared_ptr<const CausalLM> sharedPolicy() const;
     const Tokenizer &tokenizer() const;
     std::string saveCheckpoint();   // returns the folder
 

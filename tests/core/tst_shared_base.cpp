@@ -7,6 +7,8 @@
 #include "core/reward_fixtures.h"
 #include "model/lora.h"
 #include "reward/reward_model.h"
+#include "reward/reward_retrain.h"
+#include "store/store.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -24,6 +26,7 @@ class TestSharedBase : public QObject
 private slots:
     void rewardModelBorrowsThePolicyBase();
     void otherBasesLoadTheirOwn();
+    void retrainDuringARunBorrowsTheBase();
 
 private:
     // base folder (config, weights, tokenizer) and a LoRA reward model on it with non-zero adapters.
@@ -133,6 +136,58 @@ void TestSharedBase::otherBasesLoadTheirOwn()
     // No policy given: load() as before.
     QVERIFY(!RewardModel::load(m_rm, {}, nullptr, m_base)->backbone().sharesBase());
     QVERIFY(!policy->sharesBase());
+}
+
+// The window retrains the reward model while a LoRA run goes on: the new version borrows the
+// running policy's base, and it is the same model (scores equal exactly) as one retrained on
+// its own copy of the base.
+void TestSharedBase::retrainDuringARunBorrowsTheBase()
+{
+    makeFolders(m_dir.path().toStdString() + "/r");
+    const std::string db = m_dir.path().toStdString() + "/r/ws.awb";
+    {
+        Store store = Store::open(db);
+        store.registerRewardModel(m_rm, 0, nlohmann::json::object(), "test");
+        StepRecord step;
+        step.runId = store.createRun("run", nlohmann::json::object());
+        step.step = 1;
+        for (int i = 0; i < 6; ++i) {
+            SampleRecord smp;
+            smp.prompt = "abc";
+            smp.completion = std::string(static_cast<std::size_t>(i + 1), 'x');
+            smp.indexInGroup = i;
+            step.samples.push_back(smp);
+        }
+        store.writeStep(step);
+        SampleFilter all;
+        for (const auto &smp : store.samples(all))
+            store.addLabel({0, smp.id, "safety", smp.completion.size() > 3 ? 1.0 : 0.0, "t", 0});
+    }
+    RewardRetrainOptions o;
+    o.db = db;
+    o.epochs = 2;
+    const RewardRetrainResult separate = retrainRewardModel(o);
+    QVERIFY(!separate.sharesBase);
+
+    std::shared_ptr<CausalLM> policy = CausalLM::load(m_base);
+    LoraOptions lo;
+    lo.r = 4;
+    lo.dropout = 0;
+    policy->addLora(lo, 9);
+    policy->setBaseTrainable(false);
+    o.baseModelDir = m_rm;   // the same starting version as the first retrain
+    o.sharedBase = policy;
+    o.sharedBaseFolder = m_base;
+    const RewardRetrainResult shared = retrainRewardModel(o);
+    QVERIFY(shared.sharesBase);
+    std::map<std::string, const void *> policyPtrs;
+    for (const auto &[name, t] : policy->stateDict(false))
+        policyPtrs[name] = t.data_ptr();
+    for (const auto &[name, t] : shared.model->backbone().stateDict(false))
+        QVERIFY2(policyPtrs[name] == t.data_ptr(), name.c_str());
+    const std::vector<std::string> prompts = {"abc", "abc"}, responses = {"x", "xxxxx"};
+    QCOMPARE(shared.model->score(prompts, responses), separate.model->score(prompts, responses));
+    QVERIFY(shared.model->score(prompts, responses) != RewardModel::load(m_rm)->score(prompts, responses));
 }
 
 QTEST_GUILESS_MAIN(TestSharedBase)

@@ -19,7 +19,7 @@ namespace {
 
 const QString kDemo = QStringLiteral(AWB_DEMO_SMALL_DIR);
 
-TrainingRequest demoRequest(const QString &db, int steps)
+TrainingRequest demoRequest(const QString &db, int steps, bool lora = false)
 {
     TrainingRequest r;
     r.db = db;
@@ -27,7 +27,7 @@ TrainingRequest demoRequest(const QString &db, int steps)
     r.demoDir = kDemo;
     r.threads = 1;
     r.overridesJson = QStringLiteral(R"({"max_steps": %1, "prompts_per_step": 2, "num_generations": 4,
-        "max_completion_length": 12, "save_steps": 0})").arg(steps).toUtf8();
+        "max_completion_length": 12, "save_steps": 0, "use_lora": %2})").arg(steps).arg(lora ? "true" : "false").toUtf8();
     return r;
 }
 
@@ -50,6 +50,7 @@ private slots:
     void pauseResumeStop();
     void weightsTakeEffectAtNextStep();
     void badWorkspaceFails();
+    void labelsAndRetrainReachTheRunningJob_data();
     void labelsAndRetrainReachTheRunningJob();
 };
 
@@ -198,8 +199,17 @@ void TestTrainingController::badWorkspaceFails()
     QCOMPARE(f.size(), 4096);   // nothing overwritten
 }
 
+void TestTrainingController::labelsAndRetrainReachTheRunningJob_data()
+{
+    QTest::addColumn<bool>("lora");
+    QTest::newRow("full fine-tuning") << false;
+    // The demo's reward model is LoRA on the policy's folder: retrained during a LoRA run it borrows the base.
+    QTest::newRow("lora") << true;
+}
+
 void TestTrainingController::labelsAndRetrainReachTheRunningJob()
 {
+    QFETCH(bool, lora);
     QTemporaryDir tmp;
     const QString db = tmp.filePath(QStringLiteral("w.awb"));
     TrainingController c;
@@ -207,7 +217,7 @@ void TestTrainingController::labelsAndRetrainReachTheRunningJob()
     rm.setTrainingController(&c);
     QSignalSpy stepSpy(&c, &TrainingController::stepFinished);
     QSignalSpy finishedSpy(&c, &TrainingController::finished);
-    QVERIFY(c.start(demoRequest(db, 400)));
+    QVERIFY(c.start(demoRequest(db, 400, lora)));
     QTRY_VERIFY_WITH_TIMEOUT(stepSpy.count() >= 1, 120000);
     QCOMPARE(stepSpy.last().at(4).toLongLong(), 1);   // the demo's model, registered as v1
 
@@ -238,6 +248,7 @@ void TestTrainingController::labelsAndRetrainReachTheRunningJob()
     QVERIFY(rm.start(rr));
     QTRY_COMPARE_WITH_TIMEOUT(rmSpy.count(), 1, 300000);
     QVERIFY2(rmSpy.at(0).at(0).toBool(), qPrintable(rmSpy.at(0).at(1).toString()));
+    QCOMPARE(rmSpy.at(0).at(1).toString().contains(QStringLiteral("shares the running policy's base weights")), lora);
     QCOMPARE(rmSpy.at(0).at(2).toLongLong(), 2);
     QCOMPARE(ws.latestRewardModelVersion(), 2);
     QCOMPARE(ws.labelsSinceLastRewardModel(), 0);
