@@ -4,6 +4,7 @@
 
 #include "demo/demo_builder.h"
 #include "io/json_util.h"
+#include "train/constraints.h"
 #include "train/grpo_session.h"
 #include "train/training_controls.h"
 #include "util/error.h"
@@ -76,6 +77,18 @@ nlohmann::json stepLine(const StepReport &r)
     j["grad_norm"] = r.metrics.value("grad_norm", 0.0);
     j["learning_rate"] = r.metrics.value("learning_rate", 0.0);
     j["tokens_per_s"] = r.metrics.value("tokens_per_s", 0.0);
+    // Constraints: each aspect's multiplier in force and its violation (positive when broken).
+    nlohmann::json lambda = nlohmann::json::object(), violation = nlohmann::json::object();
+    for (const auto &[key, value] : r.metrics.items()) {
+        if (key.rfind("lambda/", 0) == 0)
+            lambda[key.substr(7)] = value;
+        if (key.rfind("constraint/", 0) == 0 && key.size() > 21 && key.compare(key.size() - 10, 10, "/violation") == 0)
+            violation[key.substr(11, key.size() - 21)] = value;
+    }
+    if (!lambda.empty()) {
+        j["lambda"] = lambda;
+        j["constraint_violation"] = violation;
+    }
     // Every algorithm keeps the fields above; PPO's and DPO's own metrics follow under TRL's names.
     for (const auto &[key, value] : r.metrics.items())
         for (const char *prefix : {"objective/", "policy/", "loss/", "val/", "rewards/chosen", "rewards/rejected",
@@ -162,7 +175,7 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
     auto *cmd = app.add_subcommand("train", "GRPO against the multi-aspect reward model; one JSON object per step");
     struct Args
     {
-        std::string config, db = "workspace.awb", weights, demoDir;
+        std::string config, db = "workspace.awb", weights, constraints, demoDir;
         bool demo = false, resume = false, quiet = false;
         std::int64_t steps = 0, runId = 0;
         RuntimeOptions runtime;
@@ -177,6 +190,8 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
     cmd->add_flag("--resume", a->resume, "Continue the workspace's latest run from its last checkpoint");
     cmd->add_option("--run", a->runId, "With --resume: the run to continue");
     cmd->add_option("--weights", a->weights, "Aspect weights, e.g. politeness=1,safety=2");
+    cmd->add_option("--constraints", a->constraints,
+                    "Aspects held to a bound instead of weighted (Lagrange multipliers), e.g. safety>=0.9");
     cmd->add_flag("--quiet", a->quiet, "No progress on stderr");
     cmd->add_option("--device", a->runtime.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->runtime.dtype, "auto, float32, bfloat16, float16")->capture_default_str();
@@ -190,6 +205,8 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
             so.overrides = a->flags.given();
             if (a->steps > 0)
                 so.overrides["max_steps"] = a->steps;
+            if (!a->constraints.empty())
+                so.overrides["constraints"] = parseConstraintList(a->constraints);
             so.runtime = a->runtime;
             so.db = a->db;
             so.demo = a->demo;

@@ -74,6 +74,8 @@ std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, cons
     j["options"] = state.options;
     j["weights"] = state.weights;
     j["aggregation"] = state.aggregation;
+    if (!state.lambdas.empty())
+        j["lambdas"] = state.lambdas;
     j["reward_model_version"] = state.rewardModelVersion;
     j["reward_model_path"] = state.rewardModelPath;
     j["lora"] = policy.hasLora();
@@ -117,6 +119,10 @@ CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, 
         for (const auto &[k, v] : j["weights"].items())
             s.weights[k] = v.get<double>();
     s.aggregation = j.value("aggregation", std::string());
+    if (j.contains("lambdas") && j["lambdas"].is_object())
+        for (const auto &[name, v] : j["lambdas"].items())
+            if (v.is_number())
+                s.lambdas[name] = v.get<double>();
     s.rewardModelVersion = j.value("reward_model_version", std::int64_t(0));
     s.rewardModelPath = j.value("reward_model_path", std::string());
     if (j.contains("value_model") && j["value_model"].is_object())

@@ -41,6 +41,7 @@ struct CheckpointState
     std::string rewardModelPath;
     NamedTensors valueState;                       // PPO: the value model's trainable tensors (value_model.safetensors)
     std::int64_t valueHiddenSize = 0;              // PPO: the value head's input size; 0 = no value model
+    std::map<std::string, double> lambdas;         // constraints: each aspect's Lagrange multiplier
 };
 
 // Where a workspace keeps a run's checkpoints: <db>.runs/run-<id> (db made absolute).

@@ -1,5 +1,6 @@
 #include "train/grpo_options.h"
 
+#include "train/constraints.h"
 #include "train/dpo_loss.h"
 #include "util/error.h"
 
@@ -64,6 +65,11 @@ const std::map<std::string, std::vector<std::string>> &algorithmOnlyKnobs()
         {"vf_coef", {"ppo"}},
         {"num_ppo_epochs", {"ppo"}},
         {"num_mini_batches", {"ppo"}},
+        {"constraints", {"grpo", "rloo", "ppo"}},
+        {"lambda_init", {"grpo", "rloo", "ppo"}},
+        {"lambda_lr", {"grpo", "rloo", "ppo"}},
+        {"lambda_max", {"grpo", "rloo", "ppo"}},
+        {"lambda_update_delay_steps", {"grpo", "rloo", "ppo"}},
         {"pair_source", {"dpo"}},
         {"preference_file", {"dpo"}},
         {"pair_min_margin", {"dpo"}},
@@ -268,6 +274,13 @@ void validateGrpoOptions(const GrpoOptions &o)
     for (const auto &[name, w] : o.aspectWeights)
         if (!std::isfinite(w))
             throw Error("aspect_weights: the weight of \"" + name + "\" is not a finite number");
+    if (!o.constraints.empty() && o.algorithm == "dpo")
+        throw Error("constraints: DPO has no reward to constrain; use grpo, rloo or ppo");
+    parseConstraints(o.constraints, "constraints");
+    requireAtLeast("lambda_init", o.lambdaInit, 0);
+    requireAtLeast("lambda_lr", o.lambdaLr, 0);
+    requireAtLeast("lambda_max", o.lambdaMax, 0);
+    requireAtLeast("lambda_update_delay_steps", static_cast<double>(o.lambdaUpdateDelaySteps), 0);
 }
 
 void checkAspectWeights(const std::vector<std::string> &aspects, const std::map<std::string, double> &weights,
@@ -299,6 +312,8 @@ nlohmann::json grpoOptionsToJson(const GrpoOptions &options)
     GrpoOptions copy = options;
     visitGrpoOptions(copy, ToJson{out, options.algorithm});
     out["aspect_weights"] = options.aspectWeights;
+    if (!options.constraints.empty())
+        out["constraints"] = options.constraints;
     return out;
 }
 
@@ -326,12 +341,23 @@ GrpoOptions grpoOptionsFromJson(const nlohmann::json &json, const std::string &l
         }
         seen.insert("aspect_weights");
     }
+    if (const auto it = json.find("constraints"); it != json.end() && !it->is_null()) {
+        if (!it->is_object())
+            throw FormatError(label + ": field \"constraints\" must be an object of aspect name -> \">= BOUND\" or \"<= BOUND\"");
+        base.constraints.clear();
+        for (const auto &[name, c] : it->items()) {
+            if (!c.is_string())
+                throw FormatError(label + ": constraints.\"" + name + "\" must be a string such as \">= 0.9\"");
+            base.constraints[name] = c.get<std::string>();
+        }
+        seen.insert("constraints");
+    }
     for (const auto &[key, value] : json.items()) {
         (void)value;
         if (!seen.count(key) && !json.at(key).is_null()) {
             // A typo in a config must not silently run with the default.
             GrpoOptions probe;
-            bool known = key == "aspect_weights";
+            bool known = key == "aspect_weights" || key == "constraints";
             visitGrpoOptions(probe, [&](const char *k, auto &, const char *) { known = known || key == k; });
             if (!known)
                 throw FormatError(label + ": unknown field \"" + key + "\"");

@@ -57,6 +57,13 @@ struct GrpoOptions
     std::string multiObjectiveAggregation = "sum_then_normalize"; // multi_objective_aggregation: sum_then_normalize | normalize_then_sum
     std::map<std::string, double> aspectWeights; // reward_weights by aspect name; aspects not named weigh 1
     bool normalizeAdvantages = false;        // normalize_advantages (RLOO): whiten the leave-one-out advantages over the batch
+    // awb (Safe RLHF): aspects held to a bound instead of weighted, e.g. {"safety": ">= 0.9"} (train/constraints.h);
+    // the constrained aspect's weight is then its Lagrange multiplier. JSON "constraints", flag --constraints.
+    std::map<std::string, std::string> constraints;
+    double lambdaInit = 1.0;                 // lambda_init: each multiplier's starting value
+    double lambdaLr = 1.0;                   // lambda_lr: step size of the multipliers' projected gradient ascent (on the demo 0.1 moves too slowly to hold safety >= 0.9 within 60 steps)
+    double lambdaMax = 10.0;                 // lambda_max: cap on a multiplier; 0 = none
+    std::int64_t lambdaUpdateDelaySteps = 0; // lambda_update_delay_steps: multipliers stay at lambda_init this many steps
 
     // --- PPO (TRL's PPOConfig names and defaults) ---
     std::string valueModelInit = "reward_model"; // awb: the value model's backbone: reward_model (TRL) | policy
@@ -115,7 +122,7 @@ struct GrpoOptions
 // Describes one scalar knob to a visitor: JSON key (TRL name), a one-line help.
 // The visitor is called as v(key, field&, help) for std::int64_t, std::uint64_t,
 // double, bool and std::string fields, in declaration order. aspectWeights is
-// not visited (it is a map; JSON "aspect_weights").
+// not visited (it is a map; JSON "aspect_weights"), nor is constraints (JSON "constraints").
 template <class Visitor>
 void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
 {
@@ -145,6 +152,10 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("scale_rewards", o.scaleRewards, "group, batch or none");
     v("multi_objective_aggregation", o.multiObjectiveAggregation, "sum_then_normalize or normalize_then_sum");
     v("normalize_advantages", o.normalizeAdvantages, "Whiten the leave-one-out advantages over the batch");
+    v("lambda_init", o.lambdaInit, "Starting Lagrange multiplier of each constraint");
+    v("lambda_lr", o.lambdaLr, "Step size of the multipliers");
+    v("lambda_max", o.lambdaMax, "Cap on a multiplier; 0: none");
+    v("lambda_update_delay_steps", o.lambdaUpdateDelaySteps, "Steps before the multipliers move");
     v("value_model_init", o.valueModelInit, "Value model backbone: reward_model or policy");
     v("kl_coef", o.klCoef, "Per-token KL penalty in the PPO reward");
     v("kl_estimator", o.klEstimator, "k1 or k3");

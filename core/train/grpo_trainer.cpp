@@ -74,6 +74,11 @@ GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &repo
         report.weights[name] = c.weights.back();
     }
     checkAspectWeights(c.names, report.weights);
+    c.userWeights = c.weights;
+    for (std::size_t i = 0; i < constraints.size(); ++i) {
+        const auto k = static_cast<std::size_t>(std::find(c.names.begin(), c.names.end(), constraints[i].aspect) - c.names.begin());
+        c.weights[k] = constraints[i].atLeast ? lambdas[i] : -lambdas[i];
+    }
     report.aspects = c.names;
     report.aggregation = snap.aggregation.empty() ? o.multiObjectiveAggregation : snap.aggregation;
     report.rewardModelVersion = rewardModelVersion;
@@ -140,6 +145,29 @@ GrpoTrainer::Impl::RolloutPhase GrpoTrainer::Impl::runRollout(std::int64_t s, co
     return r;
 }
 
+void GrpoTrainer::Impl::updateConstraints(StepReport &report, const RolloutPhase &r)
+{
+    const GrpoOptions &o = setup.options;
+    nlohmann::json &m = report.metrics;
+    for (std::size_t i = 0; i < constraints.size(); ++i) {
+        const Constraint &c = constraints[i];
+        const auto k = static_cast<std::size_t>(std::find(runAspects.begin(), runAspects.end(), c.aspect) - runAspects.begin());
+        double sum = 0, broken = 0;
+        for (const auto &cpl : r.batch.completions) {
+            sum += cpl.scores[k];
+            broken += violates(c, cpl.scores[k]) ? 1 : 0;
+        }
+        const auto n = static_cast<double>(std::max<std::size_t>(r.batch.completions.size(), 1));
+        const double violation = constraintViolation(c, sum / n);
+        m["lambda/" + c.aspect] = lambdas[i];   // the multiplier this step's rewards used
+        m["constraint/" + c.aspect + "/mean"] = sum / n;
+        m["constraint/" + c.aspect + "/violation"] = violation;
+        m["constraint/" + c.aspect + "/violation_rate"] = broken / n;
+        if (step + 1 > o.lambdaUpdateDelaySteps)
+            lambdas[i] = updateLagrangeMultiplier(lambdas[i], violation, o.lambdaLr, o.lambdaMax);
+    }
+}
+
 GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, TrainingSink &sink)
     : m_impl(std::make_unique<Impl>(std::move(setup), controls, sink))
 {
@@ -153,6 +181,11 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     d.rewardModel = d.setup.rewardModel;
     d.rewardModelVersion = d.setup.rewardModelVersion;
     d.runAspects = d.rewardModel->aspects().names();
+    d.constraints = parseConstraints(o.constraints, "constraints");
+    for (const auto &c : d.constraints)
+        if (std::find(d.runAspects.begin(), d.runAspects.end(), c.aspect) == d.runAspects.end())
+            throw Error("constraints: the reward model has no aspect \"" + c.aspect + "\" " + joinNames(d.runAspects));
+    d.lambdas.assign(d.constraints.size(), o.lambdaInit);
 
     CausalLM::LoadOptions lo;
     lo.device = d.setup.runtime.device;
@@ -262,6 +295,7 @@ bool GrpoTrainer::runStep()
         report.phaseSeconds["update"] = secondsSince(t0);
 
         d.fillMetrics(report, controls, rollout, update);
+        d.updateConstraints(report, rollout);
         m["tokens_per_s"] = static_cast<double>(rollout.generatedTokens) / std::max(rollout.genSeconds, 1e-9);
         d.fillSamples(report, rollout);
     }
@@ -286,6 +320,8 @@ std::string GrpoTrainer::saveCheckpoint()
     state.aggregation = snap.aggregation;
     state.rewardModelVersion = d.rewardModelVersion;
     state.rewardModelPath = d.setup.rewardModelPath;
+    for (std::size_t i = 0; i < d.constraints.size(); ++i)
+        state.lambdas[d.constraints[i].aspect] = d.lambdas[i];
     if (d.value) {
         state.valueState = d.value->state();
         state.valueHiddenSize = d.value->hiddenSize();
@@ -317,6 +353,11 @@ std::int64_t GrpoTrainer::resumeFrom(const std::string &checkpoint)
         d.value->loadState(*SafetensorsFile::open(checkpoint + "/value_model.safetensors"), checkpoint + "/value_model.safetensors");
     d.step = state.step;
     d.optimizerSteps = state.optimizerSteps;
+    for (std::size_t i = 0; i < d.constraints.size(); ++i) {
+        const auto it = state.lambdas.find(d.constraints[i].aspect);
+        if (it != state.lambdas.end())
+            d.lambdas[i] = it->second;
+    }
     d.checkpoints = listCheckpoints(d.setup.checkpointDir);
     return d.step;
 }

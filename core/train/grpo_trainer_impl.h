@@ -12,6 +12,7 @@
 #include "text/tokenizer.h"
 #include "train/adamw.h"
 #include "train/algorithms.h"
+#include "train/constraints.h"
 #include "train/grpo_checkpoint.h"
 #include "train/lr_schedule.h"
 #include "train/rollout.h"
@@ -47,6 +48,8 @@ struct GrpoTrainer::Impl
     std::int64_t step = 0;
     std::int64_t optimizerSteps = 0;
     std::vector<std::string> checkpoints;   // oldest first
+    std::vector<Constraint> constraints;    // Safe RLHF's: each with its multiplier in lambdas
+    std::vector<double> lambdas;
 
     // The phases of one step, in order; each returns what the next ones need.
 
@@ -54,7 +57,8 @@ struct GrpoTrainer::Impl
     struct StepControls
     {
         std::vector<std::string> names;
-        std::vector<double> weights;
+        std::vector<double> weights;       // in the reward: a constrained aspect's is +-lambda
+        std::vector<double> userWeights;   // as the user set them: the gold objective's
         Aggregation aggregation = Aggregation::SumThenNormalize;
         ScaleRewards scale = ScaleRewards::Group;
     };
@@ -160,6 +164,8 @@ struct GrpoTrainer::Impl
                         const at::Tensor &margin, double weight);
     bool runDpoStep(StepReport &report, const StepControls &c);
     void fillSamples(StepReport &report, const RolloutPhase &r) const;
+    // Each constraint's batch mean, violation and rate into the metrics; then the multipliers' update.
+    void updateConstraints(StepReport &report, const RolloutPhase &r);
 };
 
 } // namespace awb

@@ -259,8 +259,9 @@ void GrpoTrainer::Impl::fillRolloutMetrics(StepReport &report, const StepControl
             const MeanStd g = meanStd(gold);
             m["gold/" + c.names[k] + "/mean"] = g.mean;
             report.goldMeans[c.names[k]] = g.mean;
-            goldObjective += c.weights[k] * g.mean;
-            weightSum += c.weights[k];
+            const double w = c.userWeights.empty() ? c.weights[k] : c.userWeights[k];
+            goldObjective += w * g.mean;
+            weightSum += w;
         }
     }
     if (!report.goldMeans.empty()) {
