@@ -12,7 +12,8 @@
 #include <numeric>
 
 // RewardCurvesView, the plot side: the two axis rects and legends, building
-// the curves and markers from the data, axis ranges and mouse handling.
+// the curves from the data, axis ranges and mouse handling. The x axis's
+// choice and the step markers are in reward_curves_markers.cpp.
 
 namespace awb {
 
@@ -54,22 +55,6 @@ bool lowerPlot(Series s)
            s == Series::RewardAccuracy;
 }
 
-QColor markerColour(const QString &kind)
-{
-    if (kind == QLatin1String("weights"))
-        return QColor("#5a5a5a");
-    if (kind == QLatin1String("reward_model"))
-        return QColor("#b8860b");
-    return QColor("#2a7f62");
-}
-
-QColor lighter(QColor c, double towardsWhite)
-{
-    return QColor::fromRgbF(float(c.redF() + (1 - c.redF()) * towardsWhite),
-                            float(c.greenF() + (1 - c.greenF()) * towardsWhite),
-                            float(c.blueF() + (1 - c.blueF()) * towardsWhite));
-}
-
 void styleAxis(QCPAxis *axis, const QString &label)
 {
     QFont f = axis->labelFont();
@@ -83,6 +68,13 @@ void styleAxis(QCPAxis *axis, const QString &label)
 }
 
 } // namespace
+
+QColor RewardCurvesView::lighter(QColor c, double towardsWhite)
+{
+    return QColor::fromRgbF(float(c.redF() + (1 - c.redF()) * towardsWhite),
+                            float(c.greenF() + (1 - c.greenF()) * towardsWhite),
+                            float(c.blueF() + (1 - c.blueF()) * towardsWhite));
+}
 
 double RewardCurvesView::valueOf(const view::StepPoint &p, Series s, int a)
 {
@@ -353,149 +345,6 @@ void RewardCurvesView::fillLegends()
             if (m_hidden.contains(key))
                 legend->itemWithPlottable(g)->setTextColor(kHiddenText);
         }
-}
-
-void RewardCurvesView::setXAxis(XAxis axis)
-{
-    if (axis == m_xAxis)
-        return;
-    m_xAxis = axis;
-    if (m_xAxisCombo && m_xAxisCombo->currentIndex() != static_cast<int>(axis))
-        m_xAxisCombo->setCurrentIndex(static_cast<int>(axis));
-    static const char *const labels[] = {QT_TR_NOOP("step"), QT_TR_NOOP("wall-clock seconds"), QT_TR_NOOP("tokens generated")};
-    m_bottomRect->axis(QCPAxis::atBottom)->setLabel(tr(labels[static_cast<int>(axis)]));
-    m_markersDirty = true;
-    m_userView = false;
-    redrawNow();
-    resetView();
-}
-
-void RewardCurvesView::updateCumulative(Run &run) const
-{
-    run.cumulative.clear();
-    double sum = 0;
-    for (const view::StepPoint &p : run.points) {
-        const double v = m_xAxis == XAxis::Seconds ? p.seconds : p.tokens;
-        sum += std::isfinite(v) ? v : 0.0;
-        run.cumulative.insert(p.step, sum);
-    }
-}
-
-double RewardCurvesView::xOf(qint64 runId, int step) const
-{
-    if (m_xAxis == XAxis::Step || !m_runs.contains(runId))
-        return step;
-    const Run &run = m_runs[runId];
-    auto it = run.cumulative.upperBound(step);   // the last step at or before `step`
-    return it == run.cumulative.cbegin() ? 0.0 : std::prev(it).value();
-}
-
-int RewardCurvesView::nearestStep(const Run &run, qint64 runId, double x) const
-{
-    int best = run.points.firstKey();
-    for (int step : run.points.keys())
-        if (std::abs(xOf(runId, step) - x) < std::abs(xOf(runId, best) - x))
-            best = step;
-    return best;
-}
-
-void RewardCurvesView::updateCurveData()
-{
-    for (auto it = m_runs.begin(); it != m_runs.end(); ++it)
-        updateCumulative(it.value());
-    for (const Key &key : m_curveKeys) {
-        const Run &run = m_runs[key.runId];
-        QVector<double> steps, values;
-        steps.reserve(run.points.size());
-        values.reserve(run.points.size());
-        for (const view::StepPoint &p : run.points) {
-            const double v = valueOf(p, key.series, key.aspect);
-            if (std::isfinite(v)) {   // dropped, not gaps: gold may be judged every few steps
-                steps.append(xOf(key.runId, p.step));
-                values.append(v);
-            }
-        }
-        const Curve &curve = m_curves[key];
-        curve.raw->setData(steps, values, true);
-        curve.line->setData(steps, smoothEma(values, m_smoothing), true);
-        curve.raw->setVisible(m_showRaw && m_smoothing > 0.0 && curve.line->visible());
-    }
-}
-
-void RewardCurvesView::rebuildMarkers()
-{
-    m_markersDirty = false;
-    for (const auto &[top, bottom] : m_markerItems) {
-        m_plot->removeItem(top.line);
-        m_plot->removeItem(top.label);
-        m_plot->removeItem(bottom.line);
-    }
-    m_markerItems.clear();
-    const qint64 newest = newestRun();
-    for (const view::StepMarker &marker : m_markers) {
-        QColor colour = markerColour(marker.kind);
-        if (marker.runId != newest && m_runs.contains(marker.runId))
-            colour = lighter(colour, 0.5);
-        QPen pen(colour, 1.0, Qt::DashLine);
-        pen.setDashPattern({5.0, 4.0});
-        MarkerItems items[2];
-        for (int i = 0; i < 2; ++i) {
-            QCPAxisRect *rect = i == 0 ? m_topRect : m_bottomRect;
-            auto *line = new QCPItemStraightLine(m_plot);
-            line->setLayer(QStringLiteral("markers"));
-            line->setClipAxisRect(rect);
-            line->setPen(pen);
-            for (QCPItemPosition *pos : {line->point1, line->point2})
-                pos->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-            line->point1->setCoords(xOf(marker.runId, marker.step), 0.0);
-            line->point2->setCoords(xOf(marker.runId, marker.step), 1.0);
-            items[i].line = line;
-        }
-        auto *label = new QCPItemText(m_plot);
-        label->setLayer(QStringLiteral("legend"));   // above the curves
-        label->setClipToAxisRect(false);
-        label->position->setAxes(m_topRect->axis(QCPAxis::atBottom), m_topRect->axis(QCPAxis::atLeft));
-        label->position->setTypeY(QCPItemPosition::ptAbsolute);
-        label->setText(marker.text.isEmpty() ? marker.kind : marker.text);
-        QFont f = label->font();
-        f.setPointSizeF(7.5);
-        label->setFont(f);
-        label->setColor(colour.darker(130));
-        label->setBrush(QColor(255, 255, 255, 215));
-        label->setPadding(QMargins(2, 0, 2, 0));
-        items[0].label = label;
-        m_markerItems.append({items[0], items[1]});
-    }
-    layoutMarkerLabels();
-}
-
-// Labels hang from the top of the upper rect, beside their line; labels that
-// would overlap move one row down (up to three rows).
-void RewardCurvesView::layoutMarkerLabels()
-{
-    QCPAxis *x = m_topRect->axis(QCPAxis::atBottom);
-    const QRect area = m_topRect->rect();
-    QVector<int> order(m_markerItems.size());
-    std::iota(order.begin(), order.end(), 0);
-    auto stepOf = [this](int i) { return m_markerItems[i].first.line->point1->coords().x(); };
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return stepOf(a) < stepOf(b); });
-    QVector<double> rowEnd(3, -1e9);
-    for (int i : order) {
-        QCPItemText *label = m_markerItems[i].first.label;
-        const double px = x->coordToPixel(stepOf(i));
-        const QFontMetrics fm(label->font());
-        const int width = fm.horizontalAdvance(label->text()) + 6;
-        const bool leftOfLine = px + 3 + width > area.right();
-        const double start = leftOfLine ? px - 3 - width : px + 3;
-        int row = 0;
-        while (row < rowEnd.size() - 1 && rowEnd[row] > start)
-            ++row;
-        rowEnd[row] = start + width;
-        label->setPositionAlignment((leftOfLine ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
-        label->position->setTypeX(QCPItemPosition::ptAbsolute);
-        label->position->setCoords(leftOfLine ? px - 3 : px + 3, area.top() + 2 + row * (fm.height() + 1));
-        label->setVisible(px >= area.left() && px <= area.right());
-    }
 }
 
 QPair<double, double> RewardCurvesView::fullStepRange() const

@@ -170,6 +170,7 @@ private:
     qint64 newestRun() const;
     QString seriesLabel(const Key &key) const;
     static double valueOf(const view::StepPoint &p, Series s, int aspect);
+    static QColor lighter(QColor c, double towardsWhite);   // older runs' curves and markers
     void onLegendClick(QCPLegend *legend, QCPAbstractLegendItem *item, QMouseEvent *event);
     void onMouseMove(QMouseEvent *event);
     void onDoubleClick(QMouseEvent *event);
