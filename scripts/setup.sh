@@ -10,6 +10,8 @@ PACKAGES=(
   # core: LibTorch (CPU), a threaded BLAS for it, SQLite, JSON, regex, CLI parsing, benchmarks
   libtorch-dev libopenblas0-pthread libsqlite3-dev nlohmann-json3-dev libpcre2-dev libicu-dev
   libcli11-dev libbenchmark-dev zlib1g-dev
+  # scale-out: Gloo's headers for LibTorch's c10d process groups, torchrun (python3-torch)
+  libgloo-dev python3-torch
   # GUI: Qt 6 widgets, tools and translations, QCustomPlot's Qt 6 build
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
   libqcustomplot-dev

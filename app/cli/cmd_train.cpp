@@ -3,6 +3,7 @@
 #include "cli/interrupt_watcher.h"
 
 #include "demo/demo_builder.h"
+#include "dist/dist_env.h"
 #include "io/json_util.h"
 #include "train/constraints.h"
 #include "train/grpo_session.h"
@@ -178,6 +179,7 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
         std::string config, db = "workspace.awb", weights, constraints, demoDir;
         bool demo = false, resume = false, quiet = false;
         std::int64_t steps = 0, runId = 0;
+        int distTimeout = 1800, distConnectTimeout = 300;
         RuntimeOptions runtime;
         OptionFlags flags;
     };
@@ -196,6 +198,12 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
     cmd->add_option("--device", a->runtime.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->runtime.dtype, "auto, float32, bfloat16, float16")->capture_default_str();
     cmd->add_option("--threads", a->runtime.threads, "Intra-op threads, 0 for all cores")->capture_default_str();
+    cmd->add_option("--dist-timeout", a->distTimeout,
+                    "Data-parallel runs: seconds a rank waits for the others in a collective")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--dist-connect-timeout", a->distConnectTimeout,
+                    "Data-parallel runs: seconds to reach MASTER_ADDR:MASTER_PORT and for every rank to join")
+        ->capture_default_str()->check(CLI::PositiveNumber);
     a->flags.add(cmd);
     cmd->callback([&ctx, a] {
         ctx.action = [&ctx, a] {
@@ -217,7 +225,16 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
             TrainingControls controls;
             if (!a->weights.empty())
                 controls.setWeights(parseWeights(a->weights));
-            CliSink sink(ctx.out, ctx.err, a->quiet);
+            // Under torchrun or srun: join the job; rank 0 alone writes the workspace and prints the steps.
+            const DistEnv env = detectDistEnv();
+            DistOptions dist;
+            dist.timeout = std::chrono::seconds(a->distTimeout);
+            dist.connectTimeout = std::chrono::seconds(a->distConnectTimeout);
+            so.comm = joinJob(env, dist);
+            CliSink sink(ctx.out, ctx.err, a->quiet || env.rank != 0);
+            if (env.distributed())
+                sink.onLog("rank " + std::to_string(env.rank) + " of " + std::to_string(env.worldSize) + " (" +
+                           env.launcher + ", " + distBackends() + ")");
             GrpoSession session(so, controls, sink);
             sink.onLog("run " + std::to_string(session.runId()) + " in " + so.db + ", steps " +
                        std::to_string(session.startStep() + 1) + ".." + std::to_string(session.options().maxSteps));

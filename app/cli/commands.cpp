@@ -1,3 +1,4 @@
+#include "dist/dist_env.h"
 #include "cli/commands.h"
 
 #include "cli/cmd_reward.h"
@@ -47,6 +48,16 @@ void registerInfo(CLI::App &app, CommandContext &ctx)
                 {"threads", rt.threads},
                 {"cores", availableCores()},
             };
+            // Where this process stands in a data-parallel job (torchrun's or srun's environment).
+            const DistEnv env = detectDistEnv();
+            j["rank"] = env.rank;
+            j["world_size"] = env.worldSize;
+            j["local_rank"] = env.localRank;
+            j["launcher"] = env.launcher;
+            j["backend"] = env.distributed() ? distBackends() : std::string("none");
+            j["backends_available"] = distBackends();
+            if (env.distributed())
+                j["master"] = env.masterAddr + ":" + std::to_string(env.masterPort);
             ctx.out << j.dump() << "\n";
             return 0;
         };

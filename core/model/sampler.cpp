@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <limits>
+#include <random>
 
 namespace awb {
 
@@ -29,7 +30,8 @@ double secondsSince(Clock::time_point t0)
 // draws one exponential variate per vocabulary entry) cost as much as a
 // quarter of a decode step. Each row takes one uniform variate from `gen`, in
 // row order, so a seed reproduces a run whatever the thread count.
-std::pair<at::Tensor, at::Tensor> pick(const at::Tensor &logitsIn, const SamplingOptions &o, at::Generator &gen)
+// `u`: one uniform variate in [0, 1) per row (unused when greedy).
+std::pair<at::Tensor, at::Tensor> pick(const at::Tensor &logitsIn, const SamplingOptions &o, const double *u)
 {
     const at::Tensor logits = logitsIn.to(at::kFloat).contiguous();
     const std::int64_t N = logits.size(0), V = logits.size(1);
@@ -37,13 +39,9 @@ std::pair<at::Tensor, at::Tensor> pick(const at::Tensor &logitsIn, const Samplin
     const bool scale = !greedy && o.temperature != 1.0;
     const float temperature = static_cast<float>(o.temperature);
     const bool topK = !greedy && o.topK > 0 && o.topK < V, topP = !greedy && o.topP < 1.0;
-    at::Tensor uniforms;
-    if (!greedy)
-        uniforms = at::rand({N}, gen, at::TensorOptions().dtype(at::kDouble));
     at::Tensor tokens = at::empty({N}, at::kLong);
     at::Tensor logprobs = at::empty({N}, at::kFloat);
     const float *in = logits.data_ptr<float>();
-    const double *u = greedy ? nullptr : uniforms.data_ptr<double>();
     std::int64_t *tok = tokens.data_ptr<std::int64_t>();
     float *lp = logprobs.data_ptr<float>();
     constexpr float kNegInf = -std::numeric_limits<float>::infinity();
@@ -139,6 +137,9 @@ GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::in
         throw Error("generate: the number of samples per prompt must be at least 1");
     if (o.maxNewTokens < 0)
         throw Error("generate: max_new_tokens must not be negative");
+    if (!o.promptSeeds.empty() && o.promptSeeds.size() != prompts.size())
+        throw Error("generate: " + std::to_string(o.promptSeeds.size()) + " prompt seeds for " +
+                    std::to_string(prompts.size()) + " prompts");
     if (!o.stopStrings.empty() && !decoder)
         throw Error("generate: stop strings need a tokenizer to decode with");
     const ModelConfig &c = model.config();
@@ -213,7 +214,14 @@ GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::in
         result.sequences[r].promptIndex = r / G;
         rowSeq[r] = r;
     }
+    // One stream for the batch (draws in row order), or with promptSeeds one per prompt: a prompt's
+    // rows then draw in their order from their own stream, whatever else is in the batch.
     at::Generator gen = at::detail::createCPUGenerator(o.seed);
+    std::vector<std::mt19937_64> streams;
+    for (const auto seed : o.promptSeeds)
+        streams.emplace_back(seed);
+    const bool greedy = o.greedy || o.temperature <= 0.0;
+    std::vector<double> uniforms;
     const auto t1 = Clock::now();
     const c10::Device device = model.device();
 
@@ -224,7 +232,18 @@ GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::in
                     result.sequences[rowSeq[r]].finish = FinishReason::Cancelled;
             break;
         }
-        const auto [tokens, logprobs] = pick(logits.to(at::kCPU), o, gen);
+        const auto batchRows = static_cast<std::int64_t>(rowSeq.size());
+        uniforms.assign(static_cast<std::size_t>(batchRows), 0.0);
+        if (!greedy && streams.empty()) {
+            const at::Tensor u = at::rand({batchRows}, gen, at::TensorOptions().dtype(at::kDouble));
+            std::copy(u.data_ptr<double>(), u.data_ptr<double>() + batchRows, uniforms.begin());
+        } else if (!greedy) {
+            for (std::int64_t r = 0; r < batchRows; ++r)
+                if (rowActive[static_cast<std::size_t>(r)])
+                    uniforms[static_cast<std::size_t>(r)] =
+                        static_cast<double>(streams[static_cast<std::size_t>(rowSeq[r] / G)]() >> 11) * 0x1.0p-53;
+        }
+        const auto [tokens, logprobs] = pick(logits.to(at::kCPU), o, uniforms.data());
         const auto tokA = tokens.accessor<std::int64_t, 1>();
         const auto lpA = logprobs.accessor<float, 1>();
         const std::int64_t rows = static_cast<std::int64_t>(rowSeq.size());

@@ -31,6 +31,10 @@ struct SamplingOptions
     std::vector<std::string> stopStrings;      // ... or when its text contains one (needs a decoder)
     std::int64_t padTokenId = 0;               // fed for left padding; never attended to
     std::uint64_t seed = 0;
+    // One seed per prompt instead: each prompt's samples draw from their own
+    // stream, so what a prompt gets does not depend on the rest of the batch
+    // (data-parallel ranks share a step's prompts out). Empty: `seed` alone.
+    std::vector<std::uint64_t> promptSeeds;
 };
 
 enum class FinishReason { Length, Eos, Stop, Cancelled };

@@ -79,13 +79,26 @@ LabelExportResult exportLabels(const Store &store, const std::string &path)
             const nlohmann::json j = {{"sample_id", s.id},       {"run_id", s.runId},         {"step", s.step},
                                       {"prompt", s.prompt},      {"completion", s.completion}, {"aspect", l.aspect},
                                       {"value", l.value},        {"annotator", l.annotator},  {"time_ms", l.timeMs}};
-            out << j.dump() << '\n';
+            // A completion cut inside a UTF-8 sequence (byte-level tokens) is written with U+FFFD there;
+            // import matches labels by sample_id, never by the text.
+            out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
             ++result.labels;
         }
     }
     writeFileAtomically(path, out.str());
     return result;
 }
+
+namespace {
+
+// A text as exportLabels writes it: invalid UTF-8 replaced by U+FFFD.
+std::string asWritten(const std::string &text)
+{
+    return nlohmann::json::parse(nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        .get<std::string>();
+}
+
+} // namespace
 
 LabelImportResult importLabels(Store &store, const std::string &path)
 {
@@ -121,7 +134,7 @@ LabelImportResult importLabels(Store &store, const std::string &path)
         }
         const auto &s = it->second;
         const char *problem = !s ? "no such sample in this workspace"
-                              : (s->prompt != l.prompt || s->completion != l.completion)
+                              : (asWritten(s->prompt) != l.prompt || asWritten(s->completion) != l.completion)
                                   ? "the workspace's sample with this id has another prompt or completion"
                                   : nullptr;
         if (problem) {

@@ -8,6 +8,7 @@
 #include "reward/reward_data.h"
 #include "reward/reward_model.h"
 #include "store/store.h"
+#include "dist/communicator.h"
 #include "train/algorithms.h"
 #include "train/grpo_checkpoint.h"
 #include "train/training_controls.h"
@@ -70,14 +71,25 @@ struct GrpoSession::Impl : TrainingSink
     std::vector<std::optional<std::int64_t>> promptIds;
     std::string checkpointDir;
     std::unique_ptr<GrpoTrainer> trainer;
+    std::shared_ptr<Communicator> comm;   // data-parallel ranks; rank 0 alone has the store
     std::map<std::string, double> lastWeights;
     std::string lastAggregation;
     std::int64_t lastRewardModel = -1;
 
+    GrpoTrainerSetup setup;   // resolved, until the trainer takes it
+    std::string resumeFrom;   // the checkpoint to continue from, or empty
+
     Impl(const GrpoSessionOptions &o, TrainingControls &c, TrainingSink &s) : so(o), controls(c), outer(s) {}
+
+    // Rank 0 (or the only process): the workspace, the options, the models; what the other ranks need.
+    nlohmann::json resolve();
+    // Every rank: the trainer, resumed when there is a checkpoint.
+    void start(const nlohmann::json &plan);
 
     void onStep(const StepReport &r) override
     {
+        if (!store)
+            return;   // ranks other than 0: rank 0 records and reports every step
         StepRecord rec;
         rec.runId = runId;
         rec.step = r.step;
@@ -119,10 +131,20 @@ struct GrpoSession::Impl : TrainingSink
         }
         outer.onStep(r);
     }
-    void onLog(const std::string &m) override { outer.onLog(m); }
-    void onPhase(std::int64_t step, const std::string &phase) override { outer.onPhase(step, phase); }
+    void onLog(const std::string &m) override
+    {
+        if (store)
+            outer.onLog(m);
+    }
+    void onPhase(std::int64_t step, const std::string &phase) override
+    {
+        if (store)
+            outer.onPhase(step, phase);
+    }
     void onCheckpoint(std::int64_t step, const std::string &dir) override
     {
+        if (!store)
+            return;
         store->addCheckpoint(runId, step, dir);
         outer.onCheckpoint(step, dir);
     }
@@ -219,10 +241,9 @@ struct GrpoSession::Impl : TrainingSink
     }
 };
 
-GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &controls, TrainingSink &sink)
-    : m_impl(std::make_unique<Impl>(so, controls, sink))
+nlohmann::json GrpoSession::Impl::resolve()
 {
-    Impl &d = *m_impl;
+    Impl &d = *this;
     if (so.db.empty())
         throw Error("no workspace file given (--db)");
     std::string demoDir;
@@ -240,7 +261,6 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
     d.store = std::make_unique<Store>(Store::open(so.db));
     const std::string dbAbs = fs::absolute(so.db).lexically_normal().string();
     bool isDemo = so.demo;
-    std::string resumeFrom;
     std::vector<std::string> runAspects;   // on resume: the aspects the run was started with
     if (so.resume) {
         const auto runs = d.store->runs();
@@ -279,7 +299,6 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         throw Error("no policy model given (\"model\" / --model)");
     validateGrpoOptions(d.options);
 
-    GrpoTrainerSetup setup;
     setup.runtime = applyRuntime(so.runtime);
     CausalLM::LoadOptions lo;
     lo.device = setup.runtime.device;
@@ -386,7 +405,52 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
         else
             setup.pairSource = d.options.pairSource == "auto" ? "recorded" : d.options.pairSource;
     }
-    d.trainer = std::make_unique<GrpoTrainer>(std::move(setup), controls, d);
+    nlohmann::json plan;
+    plan["options"] = grpoOptionsToJson(d.options);
+    plan["run_id"] = d.runId;
+    plan["checkpoint_dir"] = d.checkpointDir;
+    plan["reward_model_path"] = setup.rewardModelPath;
+    plan["reward_model_version"] = setup.rewardModelVersion;
+    plan["demo"] = isDemo;
+    plan["prompts"] = setup.prompts;
+    plan["eval_prompts"] = setup.evalPrompts;
+    plan["resume_from"] = resumeFrom;
+    plan["weights"] = controls.snapshot().weights;
+    return plan;
+}
+
+void GrpoSession::Impl::start(const nlohmann::json &plan)
+{
+    Impl &d = *this;
+    if (!store) {
+        // A rank other than 0: the run as rank 0 resolved it; the same folders, loaded here.
+        options = grpoOptionsFromJson(plan.at("options"), "the run's set-up from rank 0");
+        runId = plan.at("run_id").get<std::int64_t>();
+        checkpointDir = plan.at("checkpoint_dir").get<std::string>();
+        resumeFrom = plan.at("resume_from").get<std::string>();
+        setup.runtime = applyRuntime(so.runtime);
+        CausalLM::LoadOptions lo;
+        lo.device = setup.runtime.device;
+        lo.dtype = setup.runtime.dtype;
+        if (options.useLora)
+            setup.policy = CausalLM::load(options.model, lo);
+        setup.rewardModelPath = plan.at("reward_model_path").get<std::string>();
+        setup.rewardModelVersion = plan.at("reward_model_version").get<std::int64_t>();
+        setup.rewardModel = std::shared_ptr<RewardModel>(
+            RewardModel::load(setup.rewardModelPath, lo, setup.policy.get(), options.model));
+        aspects = setup.rewardModel->aspects().names();
+        if (plan.value("demo", false)) {
+            auto judge = std::make_shared<GoldJudge>();
+            setup.goldScorer = [judge](const std::string &p, const std::string &c) { return judge->score(p, c); };
+        }
+        setup.prompts = plan.at("prompts").get<std::vector<std::string>>();
+        setup.evalPrompts = plan.at("eval_prompts").get<std::vector<std::string>>();
+        setup.options = options;
+        setup.checkpointDir = checkpointDir;
+        controls.setWeights(plan.at("weights").get<std::map<std::string, double>>());
+    }
+    setup.comm = comm;
+    trainer = std::make_unique<GrpoTrainer>(std::move(setup), controls, *this);
     if (!resumeFrom.empty()) {
         d.startStep = d.trainer->resumeFrom(resumeFrom);
         const nlohmann::json st = GrpoTrainer::readCheckpointState(resumeFrom);
@@ -395,14 +459,42 @@ GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &control
             controls.setWeights(st["weights"].get<std::map<std::string, double>>());
         if (!st.value("aggregation", std::string()).empty() && controls.snapshot().aggregation.empty())
             controls.setAggregation(st.value("aggregation", std::string()));
-        d.store->truncateRunAfter(d.runId, d.startStep);
-        sink.onLog("resuming run " + std::to_string(d.runId) + " after step " + std::to_string(d.startStep) + " from " +
+        if (d.store)
+            d.store->truncateRunAfter(d.runId, d.startStep);
+        onLog("resuming run " + std::to_string(d.runId) + " after step " + std::to_string(d.startStep) + " from " +
                    resumeFrom);
     } else if (so.resume) {
-        d.store->truncateRunAfter(d.runId, 0);
-        sink.onLog("resuming run " + std::to_string(d.runId) + " after step 0: it has no checkpoint under " +
+        if (d.store)
+            d.store->truncateRunAfter(d.runId, 0);
+        onLog("resuming run " + std::to_string(d.runId) + " after step 0: it has no checkpoint under " +
                    d.checkpointDir + " yet, so it starts over");
     }
+}
+
+GrpoSession::GrpoSession(const GrpoSessionOptions &so, TrainingControls &controls, TrainingSink &sink)
+    : m_impl(std::make_unique<Impl>(so, controls, sink))
+{
+    Impl &d = *m_impl;
+    d.comm = so.comm ? so.comm : Communicator::single();
+    if (d.comm->size() == 1) {
+        d.start(d.resolve());
+        return;
+    }
+    // Rank 0 alone opens the workspace and resolves the run; the others get the
+    // result (options, prompts, reward model folder, checkpoint) from it.
+    std::string plan;
+    if (d.comm->root()) {
+        try {
+            plan = d.resolve().dump();
+        } catch (const std::exception &e) {
+            d.comm->broadcast(nlohmann::json{{"error", e.what()}}.dump(), "the run's set-up");
+            throw;
+        }
+    }
+    const nlohmann::json j = nlohmann::json::parse(d.comm->broadcast(plan, "the run's set-up"));
+    if (j.contains("error"))
+        throw Error("rank 0 could not start the run: " + j["error"].get<std::string>());
+    d.start(j);
 }
 
 GrpoSession::~GrpoSession() = default;
@@ -410,6 +502,8 @@ GrpoSession::~GrpoSession() = default;
 std::int64_t GrpoSession::run()
 {
     Impl &d = *m_impl;
+    if (!d.store)
+        return d.trainer->run();   // a rank other than 0
     d.store->setRunStatus(d.runId, "running");
     try {
         const std::int64_t last = d.trainer->run();

@@ -22,6 +22,7 @@
 
 namespace awb {
 
+class Communicator;
 class Store;
 class TrainingControls;
 
@@ -41,6 +42,10 @@ struct GrpoSessionOptions
     // Weights (TrainingControls, "aspect_weights") naming an aspect the reward
     // model lacks are an error (the CLI: a typo in --weights); else ignored.
     bool strictWeights = false;
+    // A data-parallel job's ranks (awb train under torchrun or srun): rank 0
+    // alone opens the workspace and records the run; the others train their
+    // share of every step. Null: one process.
+    std::shared_ptr<Communicator> comm;
 };
 
 class GrpoSession

@@ -91,9 +91,12 @@ GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &repo
 bool GrpoTrainer::Impl::sampleAndScore(std::int64_t s, const std::vector<std::int64_t> &prompts, std::uint64_t seed,
                                        RolloutPhase &out, GenerationBatch &batch)
 {
+    // A data-parallel rank samples and scores its share of the groups; then every rank holds them all.
     sink.onPhase(s, "generation");
     auto t0 = Clock::now();
-    batch = rollout->generate(prompts, seed, [this] { return controls.stopRequested(); });
+    const auto [g0, g1] = share(static_cast<std::int64_t>(prompts.size()));
+    batch = rollout->generate(std::vector<std::int64_t>(prompts.begin() + g0, prompts.begin() + g1), seed,
+                              [this] { return cancelled(); }, g0);
     out.genSeconds += secondsSince(t0);
     if (batch.cancelled || stopping())
         return false;
@@ -101,6 +104,7 @@ bool GrpoTrainer::Impl::sampleAndScore(std::int64_t s, const std::vector<std::in
     t0 = Clock::now();
     rollout->score(batch, *rewardModel, setup.goldScorer, rewardModelLabel(), s);
     out.scoreSeconds += secondsSince(t0);
+    batch = gatherBatch(std::move(batch), prompts);
     out.generatedTokens += batch.generatedTokens;
     return true;
 }
@@ -186,6 +190,8 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
         if (std::find(d.runAspects.begin(), d.runAspects.end(), c.aspect) == d.runAspects.end())
             throw Error("constraints: the reward model has no aspect \"" + c.aspect + "\" " + joinNames(d.runAspects));
     d.lambdas.assign(d.constraints.size(), o.lambdaInit);
+    d.comm = d.setup.comm ? d.setup.comm : Communicator::single();
+    d.checkDataParallel();
 
     CausalLM::LoadOptions lo;
     lo.device = d.setup.runtime.device;
@@ -224,6 +230,7 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
             params.push_back(p);
     }
     d.optimizer = std::make_unique<AdamW>(std::move(params), ao);
+    d.broadcastState();
     if (d.spec.offline)
         d.setupDpo();
 }
@@ -254,10 +261,11 @@ std::int64_t GrpoTrainer::run()
         if (d.stopping() || !runStep())
             break;
         const std::int64_t every = d.setup.options.saveSteps;
-        if (every > 0 && d.step % every == 0 && d.step < d.setup.options.maxSteps && !d.setup.checkpointDir.empty())
+        if (every > 0 && d.step % every == 0 && d.step < d.setup.options.maxSteps && !d.setup.checkpointDir.empty() &&
+            d.comm->root())
             saveCheckpoint();
     }
-    if (!d.setup.checkpointDir.empty() && d.step > 0 &&
+    if (!d.setup.checkpointDir.empty() && d.step > 0 && d.comm->root() &&
         (d.checkpoints.empty() || d.checkpoints.back() != checkpointFolder(d.setup.checkpointDir, d.step)))
         saveCheckpoint();
     return d.step;
@@ -272,6 +280,8 @@ bool GrpoTrainer::runStep()
     report.step = s;
     report.maxSteps = d.setup.options.maxSteps;
 
+    if (d.syncControls())
+        return false;
     const Impl::StepControls controls = d.readControls(report);
     nlohmann::json &m = report.metrics;
     if (d.spec.offline) {
@@ -359,6 +369,7 @@ std::int64_t GrpoTrainer::resumeFrom(const std::string &checkpoint)
             d.lambdas[i] = it->second;
     }
     d.checkpoints = listCheckpoints(d.setup.checkpointDir);
+    d.broadcastState();
     return d.step;
 }
 

@@ -34,6 +34,7 @@
 namespace awb {
 
 class CausalLM;
+class Communicator;
 class RewardModel;
 class TrainingControls;
 class Tokenizer;
@@ -57,6 +58,10 @@ struct GrpoTrainerSetup
     // Optional: options.model already loaded (with the runtime's device and dtype) and possibly
     // lending its base weights to the reward model (one base in memory); else the trainer loads it.
     std::shared_ptr<CausalLM> policy;
+    // Data-parallel ranks (dist/communicator.h); null: one process. Each rank
+    // samples, scores and trains its share of the step's groups; see
+    // grpo_trainer_dist.cpp for what is reduced and what rank 0 alone does.
+    std::shared_ptr<Communicator> comm;
 };
 
 class GrpoTrainer

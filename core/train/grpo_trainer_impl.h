@@ -10,6 +10,7 @@
 #include "model/lora.h"
 #include "reward/reward_model.h"
 #include "text/tokenizer.h"
+#include "dist/communicator.h"
 #include "train/adamw.h"
 #include "train/algorithms.h"
 #include "train/constraints.h"
@@ -50,6 +51,7 @@ struct GrpoTrainer::Impl
     std::vector<std::string> checkpoints;   // oldest first
     std::vector<Constraint> constraints;    // Safe RLHF's: each with its multiplier in lambdas
     std::vector<double> lambdas;
+    std::shared_ptr<Communicator> comm;     // data-parallel ranks (a single one without a job)
 
     // The phases of one step, in order; each returns what the next ones need.
 
@@ -135,7 +137,38 @@ struct GrpoTrainer::Impl
     std::int64_t totalOptimizerSteps() const { return setup.options.maxSteps * passes() * miniBatches(); }
     // The KL coefficient: beta (GRPO, RLOO) or kl_coef (PPO).
     double klCoefficient() const { return spec.valueModel ? setup.options.klCoef : setup.options.beta; }
-    bool stopping() const { return controls.waitWhilePaused(); }
+    // Pause and stop between phases. A data-parallel job honours them only at
+    // step boundaries (syncControls), where every rank learns of them at once.
+    bool stopping() const { return !distributed() && controls.waitWhilePaused(); }
+    bool cancelled() const { return !distributed() && controls.stopRequested(); }
+
+    // Data parallelism (grpo_trainer_dist.cpp).
+    bool distributed() const;
+    // This rank's share [begin, end) of `count` items (groups, micro-batches).
+    std::pair<std::int64_t, std::int64_t> share(std::int64_t count) const;
+    // Refuses a job whose ranks' shares would not be whole groups and whole micro-batches.
+    void checkDataParallel() const;
+    // Rank 0's controls (weights, aggregation, reward model, pause) on every rank; true to stop.
+    bool syncControls();
+    // Every rank's groups of `local` (this rank's share of `prompts`), in order, on every rank.
+    GenerationBatch gatherBatch(GenerationBatch local, const std::vector<std::int64_t> &prompts) const;
+    // Rows [begin, end) of the whole batch's [N, ...] tensor filled on each rank: the sum over ranks.
+    at::Tensor sumOverRanks(at::Tensor local, const std::string &what) const;
+    // A per-token field of every rank's micro-batches as one [N, T] tensor (gatherRows over the whole batch).
+    at::Tensor wholeRows(const std::vector<PackedMicroBatch> &micro, at::Tensor PackedMicroBatch::*field,
+                         std::int64_t N) const;
+    // Gradients: with at most this many trainable elements, micro-batch gradients are summed in float64.
+    static constexpr std::int64_t kExactGradientSumLimit = 64ll << 20;
+    bool exactGradientSum() const;
+    // Exact sums: moves each parameter's gradient (this micro-batch's) into `sum` (float64).
+    void accumulateGradients(std::vector<at::Tensor> &sum);
+    // The optimiser step's gradients (`sum`'s when exact, else the parameters' own) summed over
+    // ranks into the parameters' .grad (absent where no rank has one).
+    void allReduceGradients(std::vector<at::Tensor> &sum);
+    void reduceUpdate(UpdatePhase &u) const;
+    // Rank 0's trainable parameters and optimiser state on every rank (start, resume).
+    void broadcastState();
+
     std::string rewardModelLabel() const;
     AdvantageResult advantages(const GenerationBatch &batch, const StepControls &c, const at::Tensor &kl = {}) const;
 

@@ -33,21 +33,25 @@ GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, Rollout
     const GrpoOptions &o = setup.options;
     sink.onPhase(s, "reference");
     LogpPhase l;
-    l.micro = rollout->pack(r.batch);
-    // dapo normalises by the completion tokens of the whole generation batch,
-    // counted before mask_truncated_completions (TRL).
+    const auto [g0, g1] = share(static_cast<std::int64_t>(r.batch.promptIndex.size()));
+    l.micro = rollout->pack(r.batch, 0, g0 * r.batch.G, g1 * r.batch.G);   // this rank's rows
+    // dapo normalises by the completion tokens of the whole generation batch (over
+    // every rank), counted before mask_truncated_completions (TRL).
+    std::vector<double> counted = {0.0};
     for (const auto &m : l.micro)
-        l.activeTokens += m.countedTokens;
+        counted[0] += m.countedTokens;
+    comm->allReduceSum(counted, "the step's token count");
+    l.activeTokens = counted[0];
     const bool wantOld = o.numIterations > 1 || spec.alwaysOldLogps;
     fillReferenceLogps(l.micro, *policy, reference.get(), o.temperature, klCoefficient() != 0.0, wantOld);
     if (spec.valueModel) {
         gaeForBatch(l, r, c);
     } else if (spec.klInReward && o.beta != 0.0) {
         // RLOO: -beta * sum_t (log pi_old - log pi_ref) joins each completion's reward before the baseline.
-        std::vector<at::Tensor> kl;
+        at::Tensor kl = at::zeros({static_cast<std::int64_t>(r.batch.completions.size())}, at::kDouble);
         for (const auto &m : l.micro)
-            kl.push_back(sequenceKl(m.oldLogps, m.refLogps, m.mask).to(at::kCPU, at::kDouble));
-        r.adv = advantages(r.batch, c, at::cat(kl));
+            kl.narrow(0, m.start, m.rows).copy_(sequenceKl(m.oldLogps, m.refLogps, m.mask).to(at::kCPU, at::kDouble));
+        r.adv = advantages(r.batch, c, sumOverRanks(kl, "the completions' KL"));
     }
     l.stopped = stopping();
     return l;
@@ -117,10 +121,11 @@ void GrpoTrainer::Impl::gaeForBatch(LogpPhase &l, RolloutPhase &r, const StepCon
     AdvantageInputs in;
     in.scores = r.batch.scoresTensor();
     in.weights = c.weights;
-    in.oldLogps = gatherRows(l.micro, &PackedMicroBatch::oldLogps);
-    in.refLogps = o.klCoef != 0.0 ? gatherRows(l.micro, &PackedMicroBatch::refLogps) : in.oldLogps;
-    in.values = gatherRows(l.micro, &PackedMicroBatch::values);
-    in.mask = gatherRows(l.micro, &PackedMicroBatch::mask);
+    const auto N = static_cast<std::int64_t>(r.batch.completions.size());
+    in.oldLogps = wholeRows(l.micro, &PackedMicroBatch::oldLogps, N);
+    in.refLogps = o.klCoef != 0.0 ? wholeRows(l.micro, &PackedMicroBatch::refLogps, N) : in.oldLogps;
+    in.values = wholeRows(l.micro, &PackedMicroBatch::values, N);
+    in.mask = wholeRows(l.micro, &PackedMicroBatch::mask, N);
     for (const auto &cpl : r.batch.completions)
         in.missingEos.push_back(cpl.truncated);
     in.klCoef = o.klCoef;
@@ -148,12 +153,20 @@ GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, Logp
     us.lossOptions.beta = spec.klInReward ? 0.0 : o.beta;
     us.lossOptions.maxCompletionLength = o.maxCompletionLength;
     UpdatePhase u;
-    at::manual_seed(mixSeed(o.seed, static_cast<std::uint64_t>(s), 4));   // LoRA dropout
     policy->setTraining(true);
     if (value)
         value->setTraining(true);
-    const std::int64_t miniBatches = std::min<std::int64_t>(this->miniBatches(), static_cast<std::int64_t>(l.micro.size()));
-    std::vector<std::size_t> order(l.micro.size());
+    // Micro-batches by their index in the whole step (over every rank); this rank holds [k0, k0 + micro.size()).
+    const std::int64_t mb = setup.options.miniBatchSize;
+    const std::int64_t k0 = l.micro.empty() ? 0 : l.micro.front().start / mb;
+    std::vector<double> count = {static_cast<double>(l.micro.size())};
+    comm->allReduceSum(count, "the step's micro-batch count");
+    const auto M = static_cast<std::size_t>(count[0] + 0.5);
+    const std::int64_t miniBatches = std::min<std::int64_t>(this->miniBatches(), static_cast<std::int64_t>(M));
+    const std::uint64_t dropoutSeed = mixSeed(o.seed, static_cast<std::uint64_t>(s), 4);
+    std::vector<std::size_t> order(M);
+    const bool exact = exactGradientSum();
+    std::vector<at::Tensor> gradSum;
     for (std::int64_t pass = 0; pass < passes(); ++pass) {
         // PPO shuffles each pass (TRL: a fresh permutation per epoch), seeded by (seed, step, pass).
         std::iota(order.begin(), order.end(), std::size_t{0});
@@ -167,14 +180,24 @@ GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, Logp
             const std::size_t to = order.size() * static_cast<std::size_t>(b + 1) / static_cast<std::size_t>(miniBatches);
             startOptimizerStep();
             us.lossOptions.gradientAccumulationSteps = static_cast<std::int64_t>(to - from);
-            for (std::size_t k = from; k < to; ++k)
-                trainMicroBatch(l.micro[order[k]], us, u);
+            for (std::size_t k = from; k < to; ++k) {
+                const auto local = static_cast<std::int64_t>(order[k]) - k0;
+                if (local < 0 || local >= static_cast<std::int64_t>(l.micro.size()))
+                    continue;   // another rank's
+                // LoRA dropout drawn per (step, pass, micro-batch): the same masks whichever rank trains it.
+                at::manual_seed(mixSeed(dropoutSeed, static_cast<std::uint64_t>(pass) * M + order[k], 41));
+                trainMicroBatch(l.micro[static_cast<std::size_t>(local)], us, u);
+                if (exact)
+                    accumulateGradients(gradSum);
+            }
+            allReduceGradients(gradSum);
             u.gradNorm = clipGradNorm(optimizer->params(),
                                       o.maxGradNorm > 0 ? o.maxGradNorm : std::numeric_limits<double>::infinity());
             optimizer->step();
             ++optimizerSteps;
         }
     }
+    reduceUpdate(u);
     policy->setTraining(false);
     if (value)
         value->setTraining(false);

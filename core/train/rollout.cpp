@@ -78,7 +78,7 @@ std::vector<std::int64_t> Rollout::promptsForStep(std::int64_t s) const
 }
 
 GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
-                                  const std::function<bool()> &cancelled)
+                                  const std::function<bool()> &cancelled, std::int64_t firstGroup)
 {
     const GrpoOptions &o = m_options;
     SamplingOptions so;
@@ -91,14 +91,17 @@ GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, 
     so.padTokenId = m_padId;
     so.seed = seed;
     std::vector<std::vector<std::int32_t>> prompts;
-    for (auto i : promptIndex)
+    for (auto i : promptIndex) {
         prompts.push_back(m_promptIds[static_cast<std::size_t>(i)]);
-    m_policy.setTraining(false);
-    const GenerationResult gen = awb::generate(m_policy, prompts, so, {}, cancelled);
-
+        so.promptSeeds.push_back(mixSeed(seed, static_cast<std::uint64_t>(firstGroup) + (so.promptSeeds.size()), 40));
+    }
     GenerationBatch batch;
     batch.promptIndex = promptIndex;
     batch.G = o.numGenerations;
+    if (promptIndex.empty())
+        return batch;   // a rank's share of a round can be empty
+    m_policy.setTraining(false);
+    const GenerationResult gen = awb::generate(m_policy, prompts, so, {}, cancelled);
     batch.generatedTokens = gen.generatedTokens;
     for (const auto &seq : gen.sequences) {
         if (seq.finish == FinishReason::Cancelled) {
@@ -125,6 +128,8 @@ GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, 
 void Rollout::score(GenerationBatch &batch, RewardModel &rewardModel, const GoldScorer &gold,
                     const std::string &rewardModelLabel, std::int64_t step) const
 {
+    if (batch.completions.empty())
+        return;
     std::vector<std::string> prompts, responses;
     for (std::size_t i = 0; i < batch.completions.size(); ++i) {
         prompts.push_back(prompt(batch.promptIndex[i / static_cast<std::size_t>(batch.G)]));
@@ -151,12 +156,13 @@ void Rollout::score(GenerationBatch &batch, RewardModel &rewardModel, const Gold
     }
 }
 
-std::vector<PackedMicroBatch> Rollout::pack(const GenerationBatch &batch, std::int64_t rows) const
+std::vector<PackedMicroBatch> Rollout::pack(const GenerationBatch &batch, std::int64_t rows, std::int64_t begin,
+                                            std::int64_t end) const
 {
-    const auto N = static_cast<std::int64_t>(batch.completions.size());
+    const auto N = end < 0 ? static_cast<std::int64_t>(batch.completions.size()) : end;
     const std::int64_t mb = rows > 0 ? rows : m_options.miniBatchSize;
     std::vector<PackedMicroBatch> micro;
-    for (std::int64_t start = 0; start < N; start += mb)
+    for (std::int64_t start = begin; start < N; start += mb)
         micro.push_back(batch.pack(start, std::min(N, start + mb), m_padId, m_options.maskTruncatedCompletions,
                                    m_policy.device()));
     return micro;

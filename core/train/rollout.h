@@ -58,14 +58,19 @@ public:
     // the concatenated permutations, each seeded by (seed, epoch).
     std::vector<std::int64_t> promptsForStep(std::int64_t step) const;
     // G completions of each prompt, prompt-major. `cancelled` is polled between tokens.
+    // Group i (prompt promptIndex[i]) samples from its own stream, seeded by
+    // mixSeed(seed, firstGroup + i, 40): the group's index in the whole step,
+    // so which rank (or batch) draws a group does not change what it draws.
     GenerationBatch generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
-                             const std::function<bool()> &cancelled);
+                             const std::function<bool()> &cancelled, std::int64_t firstGroup = 0);
     // Fills every completion's scores (and gold scores with a gold scorer).
     // A non-finite score throws Error naming `rewardModelLabel` and `step`.
     void score(GenerationBatch &batch, RewardModel &rewardModel, const GoldScorer &gold,
                const std::string &rewardModelLabel, std::int64_t step) const;
-    // mini_batch_size rows per micro-batch (or `rows` when positive), on the policy's device.
-    std::vector<PackedMicroBatch> pack(const GenerationBatch &batch, std::int64_t rows = 0) const;
+    // mini_batch_size rows per micro-batch (or `rows` when positive), on the policy's device:
+    // the batch's rows [begin, end) (end < 0: all of them).
+    std::vector<PackedMicroBatch> pack(const GenerationBatch &batch, std::int64_t rows = 0, std::int64_t begin = 0,
+                                       std::int64_t end = -1) const;
 
 private:
     const GrpoOptions &m_options;

@@ -14,6 +14,7 @@ target_sources(awb_core PRIVATE
     train/grpo_options.cpp
     train/grpo_trainer.cpp
     train/grpo_trainer_update.cpp
+    train/grpo_trainer_dist.cpp
     train/dpo_loss.cpp
     train/dpo_trainer_step.cpp
     train/preference_pairs.cpp

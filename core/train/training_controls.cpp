@@ -23,11 +23,13 @@ void TrainingControls::setAggregation(const std::string &aggregation)
     ++m_state.revision;
 }
 
-void TrainingControls::publishRewardModel(std::shared_ptr<RewardModel> model, std::int64_t version)
+void TrainingControls::publishRewardModel(std::shared_ptr<RewardModel> model, std::int64_t version,
+                                          const std::string &path)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_state.rewardModel = std::move(model);
     m_state.rewardModelVersion = version;
+    m_state.rewardModelPath = path;
     ++m_state.revision;
 }
 

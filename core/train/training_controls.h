@@ -22,6 +22,7 @@ struct ControlSnapshot
     std::string aggregation;                       // empty = the run's option
     std::shared_ptr<RewardModel> rewardModel;      // null = keep the trainer's current one
     std::int64_t rewardModelVersion = 0;
+    std::string rewardModelPath;                   // its folder, for the other ranks of a data-parallel run
     std::uint64_t revision = 0;                    // bumps on every change, so readers can tell what changed
 };
 
@@ -32,7 +33,7 @@ public:
     void setWeight(const std::string &aspect, double weight);
     void setAggregation(const std::string &aggregation);
     // Publishes a new reward model; the trainer switches at its next step.
-    void publishRewardModel(std::shared_ptr<RewardModel> model, std::int64_t version);
+    void publishRewardModel(std::shared_ptr<RewardModel> model, std::int64_t version, const std::string &path = {});
     ControlSnapshot snapshot() const;
 
     void requestPause();
