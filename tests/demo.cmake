@@ -32,3 +32,9 @@ awb_add_test(algorithm_gains DIR core LIBS awb_core LABELS demo slow)
 target_compile_definitions(tst_algorithm_gains PRIVATE AWB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 # The longest test: started first, so the others run beside it.
 set_tests_properties(core/algorithm_gains PROPERTIES COST 10000)
+
+# Data-parallel awb train: 2 ranks on loopback against 1 process, faults, torchrun.
+awb_add_test(cli_distributed DIR app LIBS awb_core Qt6::Core LABELS demo)
+target_compile_definitions(tst_cli_distributed PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+add_dependencies(tst_cli_distributed awb)
+set_tests_properties(app/cli_distributed PROPERTIES FIXTURES_REQUIRED demo_small RUN_SERIAL TRUE)

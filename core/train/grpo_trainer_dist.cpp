@@ -217,20 +217,27 @@ void GrpoTrainer::Impl::allReduceGradients(std::vector<at::Tensor> &sum)
     sum.clear();
 }
 
-void GrpoTrainer::Impl::reduceUpdate(UpdatePhase &u) const
+void GrpoTrainer::Impl::reduceUpdate(const std::vector<UpdatePhase> &slots, UpdatePhase &u) const
 {
-    if (!distributed())
-        return;
-    std::vector<double> v = {u.lossSum, u.klSum, u.entropySum, u.clipLow, u.clipHigh, u.clipRegion,
-                             u.tokenWeight, u.metricWeight, u.policyLossSum, u.valueLossSum, u.valueClip,
-                             u.approxKl, u.ratio, static_cast<double>(u.microBatches)};
-    comm->allReduceSum(v, "the step's metrics");
-    double *f[] = {&u.lossSum, &u.klSum, &u.entropySum, &u.clipLow, &u.clipHigh, &u.clipRegion,
-                   &u.tokenWeight, &u.metricWeight, &u.policyLossSum, &u.valueLossSum, &u.valueClip,
-                   &u.approxKl, &u.ratio};
-    for (std::size_t k = 0; k < std::size(f); ++k)
-        *f[k] = v[k];
-    u.microBatches = static_cast<std::int64_t>(v.back() + 0.5);
+    // The summed fields, in one table: every slot belongs to one rank, so the sum over ranks is exact.
+    static constexpr double UpdatePhase::*kFields[] = {
+        &UpdatePhase::lossSum,  &UpdatePhase::klSum,        &UpdatePhase::entropySum,   &UpdatePhase::clipLow,
+        &UpdatePhase::clipHigh, &UpdatePhase::clipRegion,   &UpdatePhase::tokenWeight,  &UpdatePhase::metricWeight,
+        &UpdatePhase::policyLossSum, &UpdatePhase::valueLossSum, &UpdatePhase::valueClip, &UpdatePhase::approxKl,
+        &UpdatePhase::ratio};
+    constexpr std::size_t F = std::size(kFields) + 1;
+    std::vector<double> table(slots.size() * F, 0.0);
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        for (std::size_t f = 0; f + 1 < F; ++f)
+            table[i * F + f] = slots[i].*kFields[f];
+        table[i * F + F - 1] = static_cast<double>(slots[i].microBatches);
+    }
+    comm->allReduceSum(table, "the step's metrics");
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        for (std::size_t f = 0; f + 1 < F; ++f)
+            u.*kFields[f] += table[i * F + f];
+        u.microBatches += static_cast<std::int64_t>(table[i * F + F - 1] + 0.5);
+    }
 }
 
 void GrpoTrainer::Impl::broadcastState()

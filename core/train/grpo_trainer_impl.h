@@ -165,7 +165,8 @@ struct GrpoTrainer::Impl
     // The optimiser step's gradients (`sum`'s when exact, else the parameters' own) summed over
     // ranks into the parameters' .grad (absent where no rank has one).
     void allReduceGradients(std::vector<at::Tensor> &sum);
-    void reduceUpdate(UpdatePhase &u) const;
+    // The micro-batches' metric sums (`slots`, this rank's filled) over every rank, added into `u` in slot order.
+    void reduceUpdate(const std::vector<UpdatePhase> &slots, UpdatePhase &u) const;
     // Rank 0's trainable parameters and optimiser state on every rank (start, resume).
     void broadcastState();
 

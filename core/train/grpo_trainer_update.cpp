@@ -167,6 +167,9 @@ GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, Logp
     std::vector<std::size_t> order(M);
     const bool exact = exactGradientSum();
     std::vector<at::Tensor> gradSum;
+    // Each micro-batch's metric sums, by (pass, position in the pass): added up in that order
+    // once every rank's are in, so the metrics do not depend on how the ranks shared the work.
+    std::vector<UpdatePhase> slots(static_cast<std::size_t>(passes()) * M);
     for (std::int64_t pass = 0; pass < passes(); ++pass) {
         // PPO shuffles each pass (TRL: a fresh permutation per epoch), seeded by (seed, step, pass).
         std::iota(order.begin(), order.end(), std::size_t{0});
@@ -186,7 +189,9 @@ GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, Logp
                     continue;   // another rank's
                 // LoRA dropout drawn per (step, pass, micro-batch): the same masks whichever rank trains it.
                 at::manual_seed(mixSeed(dropoutSeed, static_cast<std::uint64_t>(pass) * M + order[k], 41));
-                trainMicroBatch(l.micro[static_cast<std::size_t>(local)], us, u);
+                UpdatePhase one;
+                trainMicroBatch(l.micro[static_cast<std::size_t>(local)], us, one);
+                slots[static_cast<std::size_t>(pass) * M + k] = one;
                 if (exact)
                     accumulateGradients(gradSum);
             }
@@ -197,7 +202,7 @@ GrpoTrainer::Impl::UpdatePhase GrpoTrainer::Impl::runUpdate(std::int64_t s, Logp
             ++optimizerSteps;
         }
     }
-    reduceUpdate(u);
+    reduceUpdate(slots, u);
     policy->setTraining(false);
     if (value)
         value->setTraining(false);
