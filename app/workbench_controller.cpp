@@ -193,6 +193,7 @@ void WorkbenchController::connectViews()
     connect(w, &MainWindow::newRewardModelRequested, this, &WorkbenchController::newRewardModelWithDialog);
     connect(w, &MainWindow::sampleForLabellingRequested, this, &WorkbenchController::sampleForLabellingWithDialog);
 
+    connectFollowing();
     connect(m_run, &RunPanel::startRequested, this, [this] { startTraining(); });
     // Queued: the form is rebuilt, which must not happen inside the combo box's own signal.
     connect(m_run->optionsForm(), &OptionsForm::valuesChanged, this, [this] { followAlgorithm(); }, Qt::QueuedConnection);
@@ -356,9 +357,11 @@ void WorkbenchController::showRun(qint64 runId)
     m_curves->setRun(runId, name, points);
     m_curves->setMarkers(m_workspace->markers(runId));
     m_pareto->setTrajectory(points);
-    const auto rows = m_workspace->samples(runId);
-    m_inspector->setSamples(rows);
+    // The samples of the steps read above only: a run another process trains may have written
+    // more since, and following it appends those with their steps.
     m_lastStep = points.isEmpty() ? 0 : points.last().step;
+    const auto rows = m_workspace->samples(runId, -1, points.isEmpty() ? -1 : m_lastStep);
+    m_inspector->setSamples(rows);
     QVector<view::SampleRow> last;
     for (const auto &r : rows)
         if (r.step == m_lastStep)
@@ -549,7 +552,7 @@ void WorkbenchController::restoreLastRunOptions()
             !it->config.contains("model"))
             continue;   // labelling rounds and the like
         nlohmann::json config = it->config;
-        for (const char *key : {"demo", "aspect_schema"})
+        for (const char *key : {"demo", "aspect_schema", "run_uid"})
             config.erase(key);
         try {
             const GrpoOptions options = grpoOptionsFromJson(config, "run " + std::to_string(it->id));

@@ -9,6 +9,7 @@
 #include "model_export_dialog.h"
 #include "reward_controller.h"
 #include "training_controller.h"
+#include "store/store.h"
 #include "train/grpo_options.h"
 
 #include <QElapsedTimer>
@@ -156,6 +157,13 @@ private:
     bool runTransfer(const QString &title, std::function<QString()> work);
     void showRunOptions(const GrpoOptions &options);
     void followAlgorithm();   // the form's algorithm changed: its knobs follow
+    // A run another process trains in this workspace (awb train, rank 0 of a job): the views
+    // follow it from the store, and the weights, reward-model versions, pause and stop reach it
+    // through the workspace's run controls (workbench_follow.cpp).
+    void connectFollowing();
+    void followTick();
+    bool following() const { return m_followedRun > 0 && !m_training->isActive(); }
+    void steerFollowed(const std::function<void(Store::RunControls &)> &change, const QString &what);
 
     QPointer<MainWindow> m_window;
     std::unique_ptr<Workspace> m_workspace;
@@ -175,6 +183,8 @@ private:
     bool m_demo = false;
     QString m_demoDir;
     qint64 m_shownRun = 0;
+    qint64 m_followedRun = 0;   // the run another process trains, while it runs
+    QTimer *m_followTimer = nullptr;
     QVector<view::AspectSpec> m_aspects;
     QVector<view::OptionSpec> m_optionDefaults;
     GrpoOptions m_formDefaults;   // what the run form's defaults were built from (its algorithm included)

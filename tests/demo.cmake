@@ -38,3 +38,9 @@ awb_add_test(cli_distributed DIR app LIBS awb_core Qt6::Core LABELS demo)
 target_compile_definitions(tst_cli_distributed PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
 add_dependencies(tst_cli_distributed awb)
 set_tests_properties(app/cli_distributed PROPERTIES FIXTURES_REQUIRED demo_small RUN_SERIAL TRUE)
+
+# awb train against a deleted-and-recreated workspace, a locked one, a full disk.
+awb_add_test(cli_faults DIR app LIBS awb_core Qt6::Core LABELS demo)
+target_compile_definitions(tst_cli_faults PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+add_dependencies(tst_cli_faults awb)
+set_tests_properties(app/cli_faults PROPERTIES FIXTURES_REQUIRED demo_small)

@@ -2162,5 +2162,41 @@ Label</translation>
         <source>No reward model: train one from data (Reward model ▸ New…), import one (File ▸ Import reward model), or sample for labelling (File ▸ Sample for labelling) and train the first one from your labels.</source>
         <translation>Kein Belohnungsmodell: Trainieren Sie eines aus Daten (Belohnungsmodell ▸ Neu…), importieren Sie eines (Datei ▸ Belohnungsmodell importieren) oder ziehen Sie Stichproben zum Labeln (Datei ▸ Stichproben zum Labeln) und trainieren Sie das erste aus Ihren Labels.</translation>
     </message>
+    <message>
+        <source>weights</source>
+        <translation>Gewichte</translation>
+    </message>
+    <message>
+        <source>pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>resume</source>
+        <translation>Fortsetzung</translation>
+    </message>
+    <message>
+        <source>stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>reward model version %1</source>
+        <translation>Belohnungsmodell Version %1</translation>
+    </message>
+    <message>
+        <source>Run %1 (trained by another process) takes the new %2 at its next step (controls revision %3)</source>
+        <translation>Lauf %1 (von einem anderen Prozess trainiert) übernimmt die neue Einstellung (%2) beim nächsten Schritt (Steuerungsrevision %3)</translation>
+    </message>
+    <message>
+        <source>Cannot pass the %1 to run %2: %3</source>
+        <translation>%1 kann nicht an Lauf %2 übergeben werden: %3</translation>
+    </message>
+    <message>
+        <source>Following run %1, which another process trains; weights, pause and stop reach it at its next step</source>
+        <translation>Folge Lauf %1, den ein anderer Prozess trainiert; Gewichte, Pause und Stopp erreichen ihn beim nächsten Schritt</translation>
+    </message>
+    <message>
+        <source>Run %1 (another process) is %2 at step %3</source>
+        <translation>Lauf %1 (anderer Prozess) ist %2 bei Schritt %3</translation>
+    </message>
 </context>
 </TS>

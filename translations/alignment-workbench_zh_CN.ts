@@ -2151,5 +2151,41 @@ label</source>
         <source>No reward model: train one from data (Reward model ▸ New…), import one (File ▸ Import reward model), or sample for labelling (File ▸ Sample for labelling) and train the first one from your labels.</source>
         <translation>没有奖励模型:请从数据训练一个(奖励模型 ▸ 新建…)、导入一个(文件 ▸ 导入奖励模型),或采样以供标注(文件 ▸ 采样以供标注)并用您的标注训练第一个。</translation>
     </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>reward model version %1</source>
+        <translation>奖励模型版本 %1</translation>
+    </message>
+    <message>
+        <source>Run %1 (trained by another process) takes the new %2 at its next step (controls revision %3)</source>
+        <translation>运行 %1（由另一个进程训练）将在下一步采用新的%2（控制修订 %3）</translation>
+    </message>
+    <message>
+        <source>Cannot pass the %1 to run %2: %3</source>
+        <translation>无法将%1传递给运行 %2：%3</translation>
+    </message>
+    <message>
+        <source>Following run %1, which another process trains; weights, pause and stop reach it at its next step</source>
+        <translation>正在跟随由另一个进程训练的运行 %1；权重、暂停和停止将在其下一步生效</translation>
+    </message>
+    <message>
+        <source>Run %1 (another process) is %2 at step %3</source>
+        <translation>运行 %1（另一个进程）在第 %3 步时为 %2</translation>
+    </message>
 </context>
 </TS>

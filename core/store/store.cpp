@@ -314,6 +314,48 @@ void Store::addEvent(std::int64_t runId, std::int64_t step, const std::string &k
     });
 }
 
+std::int64_t Store::setRunControls(std::int64_t runId, const RunControls &c)
+{
+    return withContext(db(), "set the controls of " + runText(runId), [&] {
+        SqliteTransaction tx(db());
+        const nlohmann::json j = {{"weights", c.weights},
+                                  {"aggregation", c.aggregation},
+                                  {"reward_model_version", c.rewardModelVersion},
+                                  {"command", c.command}};
+        SqliteStatement st(db(), "INSERT INTO run_controls (run_id, controls_json, revision, updated_ms) VALUES (?, ?, 1, ?) "
+                                 "ON CONFLICT (run_id) DO UPDATE SET controls_json = excluded.controls_json, "
+                                 "revision = revision + 1, updated_ms = excluded.updated_ms");
+        st.bind(1, runId).bind(2, dumpJson(j)).bind(3, nowMs()).run();
+        SqliteStatement rev(db(), "SELECT revision FROM run_controls WHERE run_id = ?");
+        rev.bind(1, runId);
+        rev.step();
+        const std::int64_t revision = rev.columnInt(0);
+        tx.commit();
+        return revision;
+    });
+}
+
+std::optional<Store::RunControls> Store::runControls(std::int64_t runId) const
+{
+    return withContext(db(), "read the controls of " + runText(runId), [&]() -> std::optional<RunControls> {
+        SqliteStatement st(db(), "SELECT controls_json, revision FROM run_controls WHERE run_id = ?");
+        st.bind(1, runId);
+        if (!st.step())
+            return std::nullopt;
+        const nlohmann::json j = jsonColumn(st.columnText(0), path() + " (controls of " + runText(runId) + ")");
+        RunControls c;
+        const auto &w = j.value("weights", nlohmann::json::object());
+        for (const auto &[name, v] : w.items())
+            if (v.is_number())
+                c.weights[name] = v.get<double>();
+        c.aggregation = j.value("aggregation", std::string());
+        c.rewardModelVersion = j.value("reward_model_version", std::int64_t(0));
+        c.command = j.value("command", std::string());
+        c.revision = st.columnInt(1);
+        return c;
+    });
+}
+
 std::vector<Store::Event> Store::events(std::int64_t runId) const
 {
     return withContext(db(), "read the events of " + runText(runId), [&] {

@@ -151,6 +151,22 @@ public:
     void addEvent(std::int64_t runId, std::int64_t step, const std::string &kind, const nlohmann::json &payload);
     std::vector<Event> events(std::int64_t runId) const;   // by step, then insertion
 
+    // --- Controls of a run another process trains ----------------------------
+    // The window writes them; the training process (awb train, rank 0 of a
+    // job) reads them at the start of every step, so a headless run can be
+    // steered from the desktop and survives a closed window.
+    struct RunControls
+    {
+        std::map<std::string, double> weights;   // empty: the run's own
+        std::string aggregation;                 // empty: the run's own
+        std::int64_t rewardModelVersion = 0;     // 0: keep the one in use
+        std::string command;                     // "", "pause" or "stop"
+        std::int64_t revision = 0;               // bumped by every write
+    };
+    // Replaces the run's controls (revision = the previous one + 1); returns the new revision.
+    std::int64_t setRunControls(std::int64_t runId, const RunControls &controls);
+    std::optional<RunControls> runControls(std::int64_t runId) const;
+
 private:
     explicit Store(std::unique_ptr<SqliteDb> db);
     SqliteDb &db() const { return *m_db; }

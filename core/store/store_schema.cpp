@@ -139,6 +139,16 @@ INSERT INTO sample_scores (sample_id, aspect, value)
     SELECT s.id, j.key, j.value FROM samples s, json_each(s.scores_json) j WHERE j.type IN ('integer', 'real');
 )sql";
 
+// Version 3: the controls a window (or any other process) sets for a run that
+// another process trains; the run reads them at every step start.
+constexpr const char *kVersion3 = R"sql(
+CREATE TABLE run_controls (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+    controls_json TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL);
+)sql";
+
 void backfillMetrics(SqliteDb &db)
 {
     SqliteStatement read(db, "SELECT run_id, step, metrics_json FROM steps");
@@ -157,6 +167,7 @@ void backfillMetrics(SqliteDb &db)
 const Migration kMigrations[] = {
     {kVersion1, nullptr},
     {kVersion2, backfillMetrics},
+    {kVersion3, nullptr},
 };
 
 constexpr std::int64_t kLatest = static_cast<std::int64_t>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -10,7 +10,10 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
+#include <random>
 #include <regex>
 
 namespace fs = std::filesystem;
@@ -42,11 +45,30 @@ std::string checkpointFolder(const std::string &dir, std::int64_t step)
     return (fs::path(dir) / ("checkpoint-" + std::to_string(step))).string();
 }
 
+namespace {
+std::string writeCheckpointVia(const fs::path &tmp, const std::string &dir, const CausalLM &policy, const AdamW &optimizer,
+                               const CheckpointState &state, const std::string &tokenizerDir);
+} // namespace
+
 std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, const AdamW &optimizer,
                             const CheckpointState &state, const std::string &tokenizerDir)
 {
-    const std::string finalDir = checkpointFolder(dir, state.step);
     const fs::path tmp = fs::path(dir) / (".checkpoint-" + std::to_string(state.step) + ".tmp");
+    try {
+        return writeCheckpointVia(tmp, dir, policy, optimizer, state, tokenizerDir);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(tmp, ec);   // a full disk must not stay full of a half-written checkpoint
+        throw;
+    }
+}
+
+namespace {
+
+std::string writeCheckpointVia(const fs::path &tmp, const std::string &dir, const CausalLM &policy, const AdamW &optimizer,
+                               const CheckpointState &state, const std::string &tokenizerDir)
+{
+    const std::string finalDir = checkpointFolder(dir, state.step);
     std::error_code ec;
     fs::remove_all(tmp, ec);
     fs::create_directories(tmp / "policy", ec);
@@ -79,6 +101,8 @@ std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, cons
     j["reward_model_version"] = state.rewardModelVersion;
     j["reward_model_path"] = state.rewardModelPath;
     j["lora"] = policy.hasLora();
+    if (!state.runUid.empty())
+        j["run_uid"] = state.runUid;
     if (state.valueHiddenSize > 0)
         j["value_model"] = {{"hidden_size", state.valueHiddenSize}};
     writeFileAtomically((tmp / "trainer_state.json").string(), j.dump(2) + "\n");
@@ -88,6 +112,8 @@ std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, cons
         throw IoError(finalDir + ": cannot move the checkpoint into place: " + ec.message());
     return finalDir;
 }
+
+} // namespace
 
 nlohmann::json readCheckpointStateJson(const std::string &checkpoint)
 {
@@ -125,6 +151,7 @@ CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, 
                 s.lambdas[name] = v.get<double>();
     s.rewardModelVersion = j.value("reward_model_version", std::int64_t(0));
     s.rewardModelPath = j.value("reward_model_path", std::string());
+    s.runUid = j.value("run_uid", std::string());
     if (j.contains("value_model") && j["value_model"].is_object())
         s.valueHiddenSize = j["value_model"].value("hidden_size", std::int64_t(0));
     const bool lora = j.value("lora", false);
@@ -171,6 +198,51 @@ std::vector<std::string> listCheckpoints(const std::string &dir)
     for (auto &f : found)
         out.push_back(f.second);
     return out;
+}
+
+std::vector<std::string> listCheckpoints(const std::string &dir, const std::string &runUid)
+{
+    std::vector<std::string> out;
+    for (const auto &cp : listCheckpoints(dir)) {
+        std::string owner;
+        try {
+            owner = readCheckpointStateJson(cp).value("run_uid", std::string());
+        } catch (const Error &) {
+            continue;   // unreadable: not anyone's
+        }
+        if (owner == runUid)
+            out.push_back(cp);
+    }
+    return out;
+}
+
+std::string latestOwnCheckpoint(const std::string &dir, const std::string &runUid, std::size_t *foreign)
+{
+    const auto own = listCheckpoints(dir, runUid);
+    if (foreign)
+        *foreign = listCheckpoints(dir).size() - own.size();
+    return own.empty() ? std::string() : own.back();
+}
+
+std::string newRunUid()
+{
+    std::random_device rd;
+    const std::uint64_t v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+std::string setAsideCheckpointFolder(const std::string &dir)
+{
+    std::error_code ec;
+    if (!fs::exists(dir, ec) || fs::is_empty(dir, ec))
+        return {};
+    const std::string aside = dir + ".orphaned-" + std::to_string(std::time(nullptr));
+    fs::rename(dir, aside, ec);
+    if (ec)
+        throw IoError(dir + ": holds another run's checkpoints and cannot be moved aside: " + ec.message());
+    return aside;
 }
 
 void removeCheckpoint(const std::string &checkpoint)

@@ -42,12 +42,14 @@ struct CheckpointState
     NamedTensors valueState;                       // PPO: the value model's trainable tensors (value_model.safetensors)
     std::int64_t valueHiddenSize = 0;              // PPO: the value head's input size; 0 = no value model
     std::map<std::string, double> lambdas;         // constraints: each aspect's Lagrange multiplier
+    std::string runUid;                            // the run's identity (its stored config's run_uid); empty before it existed
 };
 
 // Where a workspace keeps a run's checkpoints: <db>.runs/run-<id> (db made absolute).
 std::string runCheckpointDir(const std::string &db, std::int64_t runId);
 std::string checkpointFolder(const std::string &dir, std::int64_t step);
-// Writes checkpoint-<state.step> under dir; returns its path. Throws IoError naming the file.
+// Writes checkpoint-<state.step> under dir; returns its path. Throws IoError naming the file;
+// a checkpoint that fails to write (a full disk) leaves nothing behind, not even its .tmp folder.
 std::string writeCheckpoint(const std::string &dir, const CausalLM &policy, const AdamW &optimizer,
                             const CheckpointState &state, const std::string &tokenizerDir = {});
 // Loads weights and optimiser state into `policy` and `optimizer` (which must be
@@ -59,6 +61,18 @@ CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, 
 nlohmann::json readCheckpointStateJson(const std::string &checkpoint);
 // checkpoint-<n> folders under dir, oldest (smallest n) first.
 std::vector<std::string> listCheckpoints(const std::string &dir);
+// Those of the run `runUid` only (trainer_state.json's run_uid; a run without one, from before
+// the field, owns the folders without one): a folder left by a deleted workspace at the same
+// path is not the run's.
+std::vector<std::string> listCheckpoints(const std::string &dir, const std::string &runUid);
 void removeCheckpoint(const std::string &checkpoint);
+// The newest of the run's own checkpoints (or empty); `foreign` counts the folders of other runs there.
+std::string latestOwnCheckpoint(const std::string &dir, const std::string &runUid, std::size_t *foreign);
+// 16 hex digits from the system's entropy: a new run's identity (its config's run_uid).
+std::string newRunUid();
+// A new run's folder that already holds checkpoints (a workspace deleted and made again at the
+// same path) is renamed to "<dir>.orphaned-<unix time>", never adopted nor deleted. Returns the
+// new name, or empty when there was nothing there. Throws IoError when it cannot be moved.
+std::string setAsideCheckpointFolder(const std::string &dir);
 
 } // namespace awb

@@ -7,17 +7,20 @@
 #include "reward/aspect_schema.h"
 #include "reward/reward_data.h"
 #include "reward/reward_model.h"
+#include "store/sqlite_db.h"
 #include "store/store.h"
 #include "dist/communicator.h"
 #include "train/algorithms.h"
 #include "train/grpo_checkpoint.h"
 #include "train/training_controls.h"
+#include "train/workspace_controls.h"
 #include "util/error.h"
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -78,6 +81,29 @@ struct GrpoSession::Impl : TrainingSink
 
     GrpoTrainerSetup setup;   // resolved, until the trainer takes it
     std::string resumeFrom;   // the checkpoint to continue from, or empty
+    std::string runUid;       // the run's identity (its config's run_uid), in its checkpoints
+    std::unique_ptr<WorkspaceControls> workspaceControls;   // rank 0: the window's controls for this run
+
+    // A workspace write that finds the database locked (the window exporting, an annotator's
+    // transaction) keeps what it writes in memory and tries again, rather than ending the run.
+    template <class Write>
+    void retryWhileLocked(const std::string &what, Write write)
+    {
+        for (int attempt = 0;; ++attempt) {
+            try {
+                write();
+                return;
+            } catch (const SqliteError &e) {
+                const int code = e.code() & 0xff;
+                if ((code != 5 && code != 6) || (controls.stopRequested() && attempt >= 30))   // SQLITE_BUSY, SQLITE_LOCKED
+                    throw;
+                if (attempt % 30 == 0)
+                    outer.onLog(store->path() + " is locked by another connection; " + what +
+                                " is kept and written when it is free (" + e.detail() + ")");
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+            }
+        }
+    }
 
     Impl(const GrpoSessionOptions &o, TrainingControls &c, TrainingSink &s) : so(o), controls(c), outer(s) {}
 
@@ -116,20 +142,28 @@ struct GrpoSession::Impl : TrainingSink
             s.rewardModelVersion = r.rewardModelVersion;
             rec.samples.push_back(std::move(s));
         }
-        store->writeStep(rec);
+        retryWhileLocked("step " + std::to_string(r.step), [&] { store->writeStep(rec); });
         // Markers for the plots: what changed at this step.
         if (r.weights != lastWeights || r.aggregation != lastAggregation) {
             if (!lastWeights.empty())
-                store->addEvent(runId, r.step, "weights", {{"weights", r.weights}, {"aggregation", r.aggregation}});
+                retryWhileLocked("a weights event", [&] {
+                    store->addEvent(runId, r.step, "weights", {{"weights", r.weights}, {"aggregation", r.aggregation}});
+                });
             lastWeights = r.weights;
             lastAggregation = r.aggregation;
         }
         if (r.rewardModelVersion != lastRewardModel) {
             if (lastRewardModel >= 0)
-                store->addEvent(runId, r.step, "reward_model", {{"version", r.rewardModelVersion}});
+                retryWhileLocked("a reward-model event",
+                                 [&] { store->addEvent(runId, r.step, "reward_model", {{"version", r.rewardModelVersion}}); });
             lastRewardModel = r.rewardModelVersion;
         }
         outer.onStep(r);
+    }
+    void onStepStart(std::int64_t step) override
+    {
+        if (workspaceControls)
+            workspaceControls->beforeStep(step);
     }
     void onLog(const std::string &m) override
     {
@@ -145,7 +179,7 @@ struct GrpoSession::Impl : TrainingSink
     {
         if (!store)
             return;
-        store->addCheckpoint(runId, step, dir);
+        retryWhileLocked("the checkpoint of step " + std::to_string(step), [&] { store->addCheckpoint(runId, step, dir); });
         outer.onCheckpoint(step, dir);
     }
 
@@ -275,14 +309,20 @@ nlohmann::json GrpoSession::Impl::resolve()
             runAspects =
                 AspectSchema::fromJson(stored["aspect_schema"], so.db + ": run " + std::to_string(run->id)).names();
         isDemo = stored.value("demo", false);
+        d.runUid = stored.value("run_uid", std::string());
         stored.erase("demo");
         stored.erase("aspect_schema");
+        stored.erase("run_uid");
         d.options = grpoOptionsFromJson(stored, so.db + ": run " + std::to_string(d.runId) + " config");
         d.checkpointDir = runCheckpointDir(dbAbs, d.runId);
         // No checkpoint yet (stopped or killed before the first one): the run
         // starts over from step 0, which reproduces it, since prompt order and
         // sampling derive from the seed and the step.
-        resumeFrom = GrpoTrainer::latestCheckpoint(d.checkpointDir);
+        std::size_t foreign = 0;
+        resumeFrom = latestOwnCheckpoint(d.checkpointDir, d.runUid, &foreign);
+        if (foreign > 0)
+            outer.onLog("ignoring " + std::to_string(foreign) + " checkpoint folder(s) under " + d.checkpointDir +
+                        " that another run wrote (a workspace deleted and made again at this path)");
     } else {
         d.options = so.demo ? demoGrpoOptions(demoDir) : GrpoOptions{};
         d.options = grpoOptionsFromJson(so.config, "--config", d.options);
@@ -389,8 +429,12 @@ nlohmann::json GrpoSession::Impl::resolve()
             std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&now));
             name = std::string(so.demo ? "demo " : "run ") + buf;
         }
+        d.runUid = newRunUid();
+        config["run_uid"] = d.runUid;   // written into every checkpoint: a run adopts only its own
         d.runId = d.store->createRun(name, config);
         d.checkpointDir = runCheckpointDir(dbAbs, d.runId);
+        if (const std::string aside = setAsideCheckpointFolder(d.checkpointDir); !aside.empty())
+            outer.onLog(d.checkpointDir + " held checkpoints of an earlier workspace at this path; moved to " + aside);
     }
     setup.options = d.options;
     setup.checkpointDir = d.checkpointDir;
@@ -415,6 +459,7 @@ nlohmann::json GrpoSession::Impl::resolve()
     plan["prompts"] = setup.prompts;
     plan["eval_prompts"] = setup.evalPrompts;
     plan["resume_from"] = resumeFrom;
+    plan["run_uid"] = d.runUid;
     plan["weights"] = controls.snapshot().weights;
     return plan;
 }
@@ -428,6 +473,7 @@ void GrpoSession::Impl::start(const nlohmann::json &plan)
         runId = plan.at("run_id").get<std::int64_t>();
         checkpointDir = plan.at("checkpoint_dir").get<std::string>();
         resumeFrom = plan.at("resume_from").get<std::string>();
+        runUid = plan.value("run_uid", std::string());
         setup.runtime = applyRuntime(so.runtime);
         CausalLM::LoadOptions lo;
         lo.device = setup.runtime.device;
@@ -450,6 +496,8 @@ void GrpoSession::Impl::start(const nlohmann::json &plan)
         controls.setWeights(plan.at("weights").get<std::map<std::string, double>>());
     }
     setup.comm = comm;
+    setup.runUid = runUid;
+    const Runtime runtime = setup.runtime;
     trainer = std::make_unique<GrpoTrainer>(std::move(setup), controls, *this);
     if (!resumeFrom.empty()) {
         d.startStep = d.trainer->resumeFrom(resumeFrom);
@@ -460,14 +508,27 @@ void GrpoSession::Impl::start(const nlohmann::json &plan)
         if (!st.value("aggregation", std::string()).empty() && controls.snapshot().aggregation.empty())
             controls.setAggregation(st.value("aggregation", std::string()));
         if (d.store)
-            d.store->truncateRunAfter(d.runId, d.startStep);
+            retryWhileLocked("the resume", [&] { d.store->truncateRunAfter(d.runId, d.startStep); });
         onLog("resuming run " + std::to_string(d.runId) + " after step " + std::to_string(d.startStep) + " from " +
                    resumeFrom);
     } else if (so.resume) {
         if (d.store)
-            d.store->truncateRunAfter(d.runId, 0);
+            retryWhileLocked("the resume", [&] { d.store->truncateRunAfter(d.runId, 0); });
         onLog("resuming run " + std::to_string(d.runId) + " after step 0: it has no checkpoint under " +
                    d.checkpointDir + " yet, so it starts over");
+    }
+    if (store) {
+        const CausalLM *base = trainer->sharedPolicy().get();
+        const std::string baseFolder = options.model;
+        workspaceControls = std::make_unique<WorkspaceControls>(
+            *store, runId, aspects, controls,
+            [runtime, base, baseFolder](const std::string &path) {
+                CausalLM::LoadOptions lo;
+                lo.device = runtime.device;
+                lo.dtype = runtime.dtype;
+                return std::shared_ptr<RewardModel>(RewardModel::load(path, lo, base, baseFolder));
+            },
+            [this](const std::string &m) { onLog(m); });
     }
 }
 
@@ -504,10 +565,11 @@ std::int64_t GrpoSession::run()
     Impl &d = *m_impl;
     if (!d.store)
         return d.trainer->run();   // a rank other than 0
-    d.store->setRunStatus(d.runId, "running");
+    d.retryWhileLocked("the run's status", [&] { d.store->setRunStatus(d.runId, "running"); });
     try {
         const std::int64_t last = d.trainer->run();
-        d.store->setRunStatus(d.runId, last >= d.options.maxSteps ? "finished" : "stopped");
+        d.retryWhileLocked("the run's status",
+                           [&] { d.store->setRunStatus(d.runId, last >= d.options.maxSteps ? "finished" : "stopped"); });
         return last;
     } catch (...) {
         try {

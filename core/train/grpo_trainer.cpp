@@ -280,6 +280,7 @@ bool GrpoTrainer::runStep()
     report.step = s;
     report.maxSteps = d.setup.options.maxSteps;
 
+    d.sink.onStepStart(s);
     if (d.syncControls())
         return false;
     const Impl::StepControls controls = d.readControls(report);
@@ -330,6 +331,7 @@ std::string GrpoTrainer::saveCheckpoint()
     state.aggregation = snap.aggregation;
     state.rewardModelVersion = d.rewardModelVersion;
     state.rewardModelPath = d.setup.rewardModelPath;
+    state.runUid = d.setup.runUid;
     for (std::size_t i = 0; i < d.constraints.size(); ++i)
         state.lambdas[d.constraints[i].aspect] = d.lambdas[i];
     if (d.value) {
@@ -368,14 +370,14 @@ std::int64_t GrpoTrainer::resumeFrom(const std::string &checkpoint)
         if (it != state.lambdas.end())
             d.lambdas[i] = it->second;
     }
-    d.checkpoints = listCheckpoints(d.setup.checkpointDir);
+    d.checkpoints = listCheckpoints(d.setup.checkpointDir, d.setup.runUid);
     d.broadcastState();
     return d.step;
 }
 
-std::string GrpoTrainer::latestCheckpoint(const std::string &dir)
+std::string GrpoTrainer::latestCheckpoint(const std::string &dir, const std::string &runUid)
 {
-    const auto all = listCheckpoints(dir);
+    const auto all = listCheckpoints(dir, runUid);
     return all.empty() ? std::string() : all.back();
 }
 

@@ -62,6 +62,8 @@ struct GrpoTrainerSetup
     // samples, scores and trains its share of the step's groups; see
     // grpo_trainer_dist.cpp for what is reduced and what rank 0 alone does.
     std::shared_ptr<Communicator> comm;
+    // The run's identity, written into its checkpoints; only checkpoints carrying it are the run's.
+    std::string runUid;
 };
 
 class GrpoTrainer
@@ -75,8 +77,8 @@ public:
     // Restores weights, optimiser state and the step from a checkpoint folder
     // written by this class. Returns the step it continues after.
     std::int64_t resumeFrom(const std::string &checkpoint);
-    // The newest checkpoint-<n> folder under dir, or empty.
-    static std::string latestCheckpoint(const std::string &dir);
+    // The newest checkpoint-<n> folder of the run `runUid` under dir, or empty.
+    static std::string latestCheckpoint(const std::string &dir, const std::string &runUid = {});
     // What a checkpoint recorded (trainer_state.json): step, weights, aggregation, reward model.
     static nlohmann::json readCheckpointState(const std::string &checkpoint);
 

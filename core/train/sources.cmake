@@ -22,5 +22,6 @@ target_sources(awb_core PRIVATE
     train/training_controls.cpp
     train/lm_trainer.cpp
     train/grpo_session.cpp
+    train/workspace_controls.cpp
     train/labelling_sampler.cpp
 )

@@ -54,6 +54,8 @@ public:
     virtual void onLog(const std::string &message) { (void)message; }
     virtual void onPhase(std::int64_t step, const std::string &phase) { (void)step; (void)phase; }
     virtual void onCheckpoint(std::int64_t step, const std::string &dir) { (void)step; (void)dir; }
+    // Before step `step` reads its controls (every rank of a data-parallel job calls it).
+    virtual void onStepStart(std::int64_t step) { (void)step; }
 };
 
 // Scores a (prompt, completion) with the gold judge: one value per aspect name.

@@ -48,7 +48,7 @@ void TestStore::createsAFreshWorkspace()
 {
     Store store = Store::open(dbPath());
     QCOMPARE(store.schemaVersion(), Store::currentSchemaVersion());
-    QCOMPARE(store.schemaVersion(), 2);
+    QCOMPARE(store.schemaVersion(), 3);
     QCOMPARE(store.path(), dbPath());
     QVERIFY(store.runs().empty());
     QVERIFY(store.promptSets().empty());

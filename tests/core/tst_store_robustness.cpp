@@ -268,7 +268,22 @@ void TestStoreRobustness::migratesVersion1()
         QCOMPARE(q(raw.exec(kDataV1)), QString());
     }
     Store store = Store::open(dbPath());
-    QCOMPARE(store.schemaVersion(), 2);
+    QCOMPARE(store.schemaVersion(), 3);
+    // Version 3's run controls work on the migrated file: each write bumps the revision.
+    QVERIFY(!store.runControls(1));
+    Store::RunControls c;
+    c.weights = {{"safety", 2.0}};
+    c.command = "pause";
+    QCOMPARE(store.setRunControls(1, c), std::int64_t(1));
+    c.command.clear();
+    c.rewardModelVersion = 4;
+    QCOMPARE(store.setRunControls(1, c), std::int64_t(2));
+    const auto back = store.runControls(1);
+    QVERIFY(back);
+    QCOMPARE(back->weights, (std::map<std::string, double>{{"safety", 2.0}}));
+    QCOMPARE(back->command, std::string());
+    QCOMPARE(back->rewardModelVersion, std::int64_t(4));
+    QCOMPARE(back->revision, std::int64_t(2));
 
     // Old rows read back through the current API.
     const auto run = store.run(1);
@@ -314,7 +329,7 @@ void TestStoreRobustness::migratesVersion1()
     QCOMPARE(store.registerRewardModel("rm/v2", 1, {}, ""), 2);
 
     // Opening again finds nothing to do.
-    QCOMPARE(Store::open(dbPath()).schemaVersion(), 2);
+    QCOMPARE(Store::open(dbPath()).schemaVersion(), 3);
 }
 
 void TestStoreRobustness::labelsCannotBeRewritten()

@@ -1,0 +1,71 @@
+#include "train/workspace_controls.h"
+
+#include "reward/reward_model.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+#include "train/training_controls.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace awb {
+
+WorkspaceControls::WorkspaceControls(Store &store, std::int64_t runId, std::vector<std::string> aspects,
+                                     TrainingControls &controls, LoadRewardModel load, Log log)
+    : m_store(store), m_runId(runId), m_aspects(std::move(aspects)), m_controls(controls), m_load(std::move(load)),
+      m_log(std::move(log))
+{
+    auto now = m_store.runControls(m_runId);
+    if (now && !now->command.empty()) {
+        now->command.clear();
+        m_revision = m_store.setRunControls(m_runId, *now);
+    } else if (now) {
+        m_revision = now->revision;
+    }
+    if (now)
+        m_rewardModelVersion = now->rewardModelVersion;
+}
+
+void WorkspaceControls::beforeStep(std::int64_t step)
+{
+    bool saidPaused = false;
+    for (;;) {
+        std::optional<Store::RunControls> c;
+        try {
+            c = m_store.runControls(m_runId);
+        } catch (const SqliteError &) {
+            return;   // locked: the next step reads them
+        }
+        if (!c)
+            return;
+        if (c->revision != m_revision) {
+            m_revision = c->revision;
+            std::map<std::string, double> weights;
+            for (const auto &[name, w] : c->weights)
+                if (std::find(m_aspects.begin(), m_aspects.end(), name) != m_aspects.end())
+                    weights[name] = w;
+            if (!weights.empty())
+                m_controls.setWeights(weights);
+            if (!c->aggregation.empty())
+                m_controls.setAggregation(c->aggregation);
+            if (c->rewardModelVersion > 0 && c->rewardModelVersion != m_rewardModelVersion) {
+                m_rewardModelVersion = c->rewardModelVersion;
+                if (const auto info = m_store.rewardModel(c->rewardModelVersion))
+                    m_controls.publishRewardModel(m_load(info->path), info->version, info->path);
+            }
+            if (c->command == "stop")
+                m_controls.requestStop();
+            m_log("step " + std::to_string(step) + ": controls from the workspace (revision " + std::to_string(m_revision) +
+                  ")" + (c->command.empty() ? std::string() : ": " + c->command));
+        }
+        if (c->command != "pause" || m_controls.stopRequested())
+            return;
+        if (!saidPaused)
+            m_log("paused from the workspace before step " + std::to_string(step));
+        saidPaused = true;
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+}
+
+} // namespace awb
