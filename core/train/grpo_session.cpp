@@ -83,6 +83,7 @@ struct GrpoSession::Impl : TrainingSink
     std::string resumeFrom;   // the checkpoint to continue from, or empty
     std::string runUid;       // the run's identity (its config's run_uid), in its checkpoints
     std::unique_ptr<WorkspaceControls> workspaceControls;   // rank 0: the window's controls for this run
+    bool pausedByWorkspace = false;
 
     // A workspace write that finds the database locked (the window exporting, an annotator's
     // transaction) keeps what it writes in memory and tries again, rather than ending the run.
@@ -160,10 +161,24 @@ struct GrpoSession::Impl : TrainingSink
         }
         outer.onStep(r);
     }
+    // The workspace's controls before each step. One process waits here while they say pause;
+    // rank 0 of a job turns the pause into its TrainingControls', which the step-start agreement
+    // keeps sending to the other ranks (calling this again every half second).
     void onStepStart(std::int64_t step) override
     {
-        if (workspaceControls)
-            workspaceControls->beforeStep(step);
+        if (!workspaceControls)
+            return;
+        if (comm->size() > 1) {
+            const bool paused = workspaceControls->poll(step);
+            if (paused)
+                controls.requestPause();
+            else if (pausedByWorkspace)
+                controls.resume();
+            pausedByWorkspace = paused;
+            return;
+        }
+        while (workspaceControls->poll(step) && !controls.stopRequested())
+            std::this_thread::sleep_for(std::chrono::seconds(1));
     }
     void onLog(const std::string &m) override
     {

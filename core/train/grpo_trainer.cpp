@@ -280,8 +280,9 @@ bool GrpoTrainer::runStep()
     report.step = s;
     report.maxSteps = d.setup.options.maxSteps;
 
-    d.sink.onStepStart(s);
-    if (d.syncControls())
+    if (!d.distributed())
+        d.sink.onStepStart(s);
+    if (d.syncControls(s))
         return false;
     const Impl::StepControls controls = d.readControls(report);
     nlohmann::json &m = report.metrics;

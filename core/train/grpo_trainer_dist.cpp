@@ -65,7 +65,7 @@ void GrpoTrainer::Impl::checkDataParallel() const
                     ": choose a mini_batch_size that divides it, so the ranks' micro-batches are the single-process ones");
 }
 
-bool GrpoTrainer::Impl::syncControls()
+bool GrpoTrainer::Impl::syncControls(std::int64_t step)
 {
     if (!distributed())
         return false;
@@ -74,6 +74,7 @@ bool GrpoTrainer::Impl::syncControls()
     for (;;) {
         std::string text;
         if (comm->root()) {
+            sink.onStepStart(step);   // the workspace's controls (a window's), pause included
             const ControlSnapshot snap = controls.snapshot();
             nlohmann::json j;
             j["weights"] = snap.weights;

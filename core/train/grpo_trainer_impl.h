@@ -149,7 +149,7 @@ struct GrpoTrainer::Impl
     // Refuses a job whose ranks' shares would not be whole groups and whole micro-batches.
     void checkDataParallel() const;
     // Rank 0's controls (weights, aggregation, reward model, pause) on every rank; true to stop.
-    bool syncControls();
+    bool syncControls(std::int64_t step);
     // Every rank's groups of `local` (this rank's share of `prompts`), in order, on every rank.
     GenerationBatch gatherBatch(GenerationBatch local, const std::vector<std::int64_t> &prompts) const;
     // Rows [begin, end) of the whole batch's [N, ...] tensor filled on each rank: the sum over ranks.

@@ -6,8 +6,6 @@
 #include "train/training_controls.h"
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 namespace awb {
 
@@ -27,18 +25,17 @@ WorkspaceControls::WorkspaceControls(Store &store, std::int64_t runId, std::vect
         m_rewardModelVersion = now->rewardModelVersion;
 }
 
-void WorkspaceControls::beforeStep(std::int64_t step)
+bool WorkspaceControls::poll(std::int64_t step)
 {
-    bool saidPaused = false;
-    for (;;) {
+    {
         std::optional<Store::RunControls> c;
         try {
             c = m_store.runControls(m_runId);
         } catch (const SqliteError &) {
-            return;   // locked: the next step reads them
+            return m_paused;   // locked: as it was
         }
         if (!c)
-            return;
+            return false;
         if (c->revision != m_revision) {
             m_revision = c->revision;
             std::map<std::string, double> weights;
@@ -59,12 +56,11 @@ void WorkspaceControls::beforeStep(std::int64_t step)
             m_log("step " + std::to_string(step) + ": controls from the workspace (revision " + std::to_string(m_revision) +
                   ")" + (c->command.empty() ? std::string() : ": " + c->command));
         }
-        if (c->command != "pause" || m_controls.stopRequested())
-            return;
-        if (!saidPaused)
+        const bool paused = c->command == "pause";
+        if (paused && !m_paused)
             m_log("paused from the workspace before step " + std::to_string(step));
-        saidPaused = true;
-        std::this_thread::sleep_for(std::chrono::seconds(1));
+        m_paused = paused;
+        return paused;
     }
 }
 

@@ -31,10 +31,10 @@ public:
     WorkspaceControls(Store &store, std::int64_t runId, std::vector<std::string> aspects, TrainingControls &controls,
                       LoadRewardModel load, Log log);
 
-    // Applies what changed since the last read to `controls`; while the workspace
-    // says "pause" it waits here (rereading every second) until resumed or stopped.
-    // A locked workspace is skipped until the next step.
-    void beforeStep(std::int64_t step);
+    // Applies what changed since the last read to `controls` (a stop included);
+    // returns true while the workspace says "pause" (the caller waits and asks
+    // again). A locked workspace changes nothing until the next read.
+    bool poll(std::int64_t step);
 
 private:
     Store &m_store;
@@ -45,6 +45,7 @@ private:
     Log m_log;
     std::int64_t m_revision = 0;
     std::int64_t m_rewardModelVersion = 0;
+    bool m_paused = false;
 };
 
 } // namespace awb

@@ -254,6 +254,53 @@ private slots:
         QCOMPARE(lines.back()["step"].get<std::int64_t>(), last + 2);
     }
 
+    // The workspace's run controls (what the window writes) reach every rank at the same step:
+    // a weight, a pause, then a stop, which ends both ranks.
+    void workspaceControlsReachEveryRank()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("steered.awb");
+        const int port = freePort();
+        const QStringList args = trainArgs(db, 5000, {});
+        QProcess rank0, rank1;
+        rank0.setProcessEnvironment(rankEnv(0, 2, port));
+        rank1.setProcessEnvironment(rankEnv(1, 2, port));
+        rank0.start(kAwb, args);
+        rank1.start(kAwb, args);
+        QVERIFY(rank0.waitForStarted() && rank1.waitForStarted());
+        QByteArray printed;
+        while (printed.count('\n') < 2 && rank0.state() == QProcess::Running) {
+            rank0.waitForReadyRead(1000);
+            printed += rank0.readAllStandardOutput();
+        }
+        Store store = Store::open(db.toStdString());
+        const std::int64_t runId = store.runs().front().id;
+        const std::int64_t before = store.lastStep(runId);
+        Store::RunControls c;
+        c.weights = {{"politeness", 2.5}};
+        c.command = "pause";
+        store.setRunControls(runId, c);
+        QTest::qWait(3000);   // paused: no step is written meanwhile (at most the one under way)
+        const std::int64_t paused = store.lastStep(runId);
+        QVERIFY2(paused <= before + 1, qPrintable(QString("%1 then %2").arg(before).arg(paused)));
+        QTest::qWait(2000);
+        QCOMPARE(store.lastStep(runId), paused);
+        c.command.clear();
+        store.setRunControls(runId, c);
+        QTRY_VERIFY_WITH_TIMEOUT(store.lastStep(runId) >= paused + 2, 30000);
+        c.command = "stop";
+        store.setRunControls(runId, c);
+        QVERIFY(rank0.waitForFinished(60000) && rank1.waitForFinished(60000));
+        QCOMPARE(rank0.exitCode(), 3);   // stopped before max_steps
+        QCOMPARE(rank1.exitCode(), 3);
+        QCOMPARE(store.run(runId)->status, std::string("stopped"));
+        // The weight holds from the step after the pause on.
+        QCOMPARE(store.stepRecord(runId, paused + 1)->weights.at("politeness"), 2.5);
+        QCOMPARE(store.stepRecord(runId, 1)->weights.at("politeness"), 1.0);
+        const QString err = QString::fromUtf8(rank0.readAllStandardError() + rank1.readAllStandardError());
+        QVERIFY2(!err.contains("lost"), qPrintable(err));
+    }
+
     void unreachableStoreIsNamed()
     {
         QTemporaryDir dir;
