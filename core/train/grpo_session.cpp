@@ -7,7 +7,7 @@
 #include "reward/aspect_schema.h"
 #include "reward/reward_data.h"
 #include "reward/reward_model.h"
-#include "store/sqlite_db.h"
+#include "store/retry_locked.h"
 #include "store/store.h"
 #include "dist/communicator.h"
 #include "train/algorithms.h"
@@ -90,20 +90,8 @@ struct GrpoSession::Impl : TrainingSink
     template <class Write>
     void retryWhileLocked(const std::string &what, Write write)
     {
-        for (int attempt = 0;; ++attempt) {
-            try {
-                write();
-                return;
-            } catch (const SqliteError &e) {
-                const int code = e.code() & 0xff;
-                if ((code != 5 && code != 6) || (controls.stopRequested() && attempt >= 30))   // SQLITE_BUSY, SQLITE_LOCKED
-                    throw;
-                if (attempt % 30 == 0)
-                    outer.onLog(store->path() + " is locked by another connection; " + what +
-                                " is kept and written when it is free (" + e.detail() + ")");
-                std::this_thread::sleep_for(std::chrono::seconds(1));
-            }
-        }
+        awb::retryWhileLocked(store->path(), what, write, [this] { return controls.stopRequested(); },
+                              [this](const std::string &m) { outer.onLog(m); });
     }
 
     Impl(const GrpoSessionOptions &o, TrainingControls &c, TrainingSink &s) : so(o), controls(c), outer(s) {}

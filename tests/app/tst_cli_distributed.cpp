@@ -117,6 +117,23 @@ Finished runRanks(int world, const QStringList &args)
     return f;
 }
 
+// Two ranks of `args` in the background, returning once rank 0 has printed `lines` steps.
+bool startTwoRanks(QProcess &rank0, QProcess &rank1, const QStringList &args, int port, int lines)
+{
+    rank0.setProcessEnvironment(rankEnv(0, 2, port));
+    rank1.setProcessEnvironment(rankEnv(1, 2, port));
+    rank0.start(kAwb, args);
+    rank1.start(kAwb, args);
+    if (!rank0.waitForStarted() || !rank1.waitForStarted())
+        return false;
+    QByteArray printed;
+    while (printed.count('\n') < lines && rank0.state() == QProcess::Running) {
+        rank0.waitForReadyRead(1000);
+        printed += rank0.readAllStandardOutput();
+    }
+    return printed.count('\n') >= lines;
+}
+
 // Every tensor's bytes in a safetensors file, by name.
 std::map<std::string, QByteArray> tensors(const QString &path)
 {
@@ -220,16 +237,7 @@ private slots:
         const int port = freePort();
         const QStringList args = trainArgs(db, 40, {"--dist-timeout", "60"});
         QProcess rank0, rank1;
-        rank0.setProcessEnvironment(rankEnv(0, 2, port));
-        rank1.setProcessEnvironment(rankEnv(1, 2, port));
-        rank0.start(kAwb, args);
-        rank1.start(kAwb, args);
-        QVERIFY(rank0.waitForStarted() && rank1.waitForStarted());
-        QByteArray printed;
-        while (printed.count('\n') < 3 && rank0.state() == QProcess::Running) {
-            rank0.waitForReadyRead(1000);
-            printed += rank0.readAllStandardOutput();
-        }
+        QVERIFY(startTwoRanks(rank0, rank1, args, port, 3));
         QCOMPARE(::kill(static_cast<pid_t>(rank1.processId()), SIGKILL), 0);
         const auto killedAt = std::chrono::steady_clock::now();
         QVERIFY(rank0.waitForFinished(90000));
@@ -263,23 +271,14 @@ private slots:
         const int port = freePort();
         const QStringList args = trainArgs(db, 5000, {});
         QProcess rank0, rank1;
-        rank0.setProcessEnvironment(rankEnv(0, 2, port));
-        rank1.setProcessEnvironment(rankEnv(1, 2, port));
-        rank0.start(kAwb, args);
-        rank1.start(kAwb, args);
-        QVERIFY(rank0.waitForStarted() && rank1.waitForStarted());
-        QByteArray printed;
-        while (printed.count('\n') < 2 && rank0.state() == QProcess::Running) {
-            rank0.waitForReadyRead(1000);
-            printed += rank0.readAllStandardOutput();
-        }
+        QVERIFY(startTwoRanks(rank0, rank1, args, port, 2));
         Store store = Store::open(db.toStdString());
         const std::int64_t runId = store.runs().front().id;
-        const std::int64_t before = store.lastStep(runId);
         Store::RunControls c;
         c.weights = {{"politeness", 2.5}};
         c.command = "pause";
         store.setRunControls(runId, c);
+        const std::int64_t before = store.lastStep(runId);   // written by the time the pause was
         QTest::qWait(3000);   // paused: no step is written meanwhile (at most the one under way)
         const std::int64_t paused = store.lastStep(runId);
         QVERIFY2(paused <= before + 1, qPrintable(QString("%1 then %2").arg(before).arg(paused)));

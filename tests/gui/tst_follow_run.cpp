@@ -67,6 +67,8 @@ private slots:
         const std::int64_t changedAfter = store.lastStep(runId);   // this step started before the change
         c.weightsPanel()->setWeight(QStringLiteral("politeness"), 2.5);
         c.weightsPanel()->flush();
+        // Written by now: a step that starts after this read must use the new weight.
+        const std::int64_t writtenBy = store.lastStep(runId);
         QVERIFY(store.runControls(runId).has_value());
         QCOMPARE(store.runControls(runId)->weights.at("politeness"), 2.5);
         std::int64_t first = 0;   // the first step that used 2.5
@@ -78,7 +80,8 @@ private slots:
                 return false;
             }(),
             60000);
-        QVERIFY2(first <= changedAfter + 2, qPrintable(QString("changed after step %1, used from %2").arg(changedAfter).arg(first)));
+        QVERIFY2(first <= writtenBy + 2, qPrintable(QString("changed after step %1 (by step %2), used from %3")
+                                                        .arg(changedAfter).arg(writtenBy).arg(first)));
         QCOMPARE(store.stepRecord(runId, changedAfter)->weights.at("politeness"), 1.0);
         // The window shows what the run used.
         QTRY_VERIFY_WITH_TIMEOUT(c.weightsPanel()->inForceStep() >= first, 20000);
