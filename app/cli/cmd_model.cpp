@@ -1,6 +1,7 @@
 // awb logits | generate | bench: the model runtime from the command line.
 #include "cli/commands.h"
 
+#include "cli/grpo_bench.h"
 #include "cli/model_bench.h"
 #include "io/atomic_file.h"
 #include "model/causal_lm.h"
@@ -29,14 +30,15 @@ void addRuntimeOptions(CLI::App *cmd, RuntimeOptions &options)
     cmd->add_option("--dtype", options.dtype, "auto (fp32 on CPU, bf16 on CUDA), float32, bfloat16, float16")
         ->capture_default_str();
     cmd->add_option("--threads", options.threads, "Intra-op threads, 0 for all cores")->capture_default_str();
+    cmd->add_option("--frozen-base", options.frozenBase,
+                    "stored: keep bfloat16-stored weights in bfloat16 (half the memory), float32: convert at load")
+        ->capture_default_str();
 }
 
+// Inference only: the base stays frozen, so it may keep its stored dtype.
 std::unique_ptr<CausalLM> loadModel(const std::string &dir, const Runtime &rt)
 {
-    CausalLM::LoadOptions lo;
-    lo.device = rt.device;
-    lo.dtype = rt.dtype;
-    return CausalLM::load(dir, lo);
+    return CausalLM::load(dir, loadOptionsFor(rt, true));
 }
 
 std::vector<std::int64_t> parseIds(const std::string &text)
@@ -161,6 +163,7 @@ void registerBench(CLI::App &app, CommandContext &ctx)
         std::string model;
         bool json = false;
         ModelBenchOptions bench;
+        GrpoBenchOptions grpo;
         RuntimeOptions runtime;
     };
     auto a = std::make_shared<Args>();
@@ -172,12 +175,39 @@ void registerBench(CLI::App &app, CommandContext &ctx)
     cmd->add_option("--batch", a->bench.batch, "Sequences in the batched decode measurement")->capture_default_str();
     cmd->add_option("--prompt-tokens", a->bench.promptTokens, "Prompt length for prefill and training")
         ->capture_default_str();
-    cmd->add_option("--phases", a->bench.phases, "Comma-separated subset of prefill,decode1,decode,train")
+    cmd->add_option("--phases", a->bench.phases,
+                    "Comma-separated subset of prefill,decode1,decode,train; or grpo alone: whole GRPO steps on "
+                    "--model, per phase")
+        ->capture_default_str();
+    cmd->add_option("--reward-model", a->grpo.rewardModel, "grpo: the reward model (default: the demo's)");
+    cmd->add_option("--prompts", a->grpo.prompts, "grpo: the prompt file (default: the demo's prompts)");
+    cmd->add_option("--prompts-per-step", a->grpo.promptsPerStep, "grpo: prompts per step (B)")->capture_default_str();
+    cmd->add_option("--num-generations", a->grpo.numGenerations, "grpo: completions per prompt (G)")
+        ->capture_default_str();
+    cmd->add_option("--mini-batch-size", a->grpo.miniBatchSize, "grpo: completions per training pass")
+        ->capture_default_str();
+    cmd->add_option("--grpo-steps", a->grpo.steps, "grpo: steps; the figures are the last one's")->capture_default_str();
+    cmd->add_option("--use-lora", a->grpo.useLora, "grpo: LoRA (true) or full fine-tuning (false)")
         ->capture_default_str();
     addRuntimeOptions(cmd, a->runtime);
     cmd->callback([&ctx, a] {
         ctx.action = [&ctx, a] {
             const Runtime rt = applyRuntime(a->runtime);
+            const auto logLine = [&ctx](const std::string &line) { ctx.err << line << "\n"; };
+            if (a->bench.phases.find("grpo") != std::string::npos) {
+                // A session loads the models itself: nothing else is loaded here, so the peak is the step's.
+                if (a->bench.phases != "grpo")
+                    throw Error("bench: --phases grpo runs alone (it measures the whole process's memory)");
+                GrpoBenchOptions g = a->grpo;
+                g.model = a->model;
+                g.promptTokens = a->bench.promptTokens;
+                g.newTokens = a->bench.newTokens;
+                nlohmann::json j = runGrpoBench(g, a->runtime, logLine);
+                j["threads"] = rt.threads;
+                j["model"] = a->model;
+                ctx.out << (a->json ? j.dump() : j.dump(2)) << "\n";
+                return 0;
+            }
             std::unique_ptr<CausalLM> model;
             if (a->model.empty()) {
                 CausalLM::LoadOptions lo;
@@ -187,9 +217,7 @@ void registerBench(CLI::App &app, CommandContext &ctx)
             } else {
                 model = loadModel(a->model, rt);
             }
-            nlohmann::json j = runModelBench(*model, a->bench, [&ctx](const std::string &line) {
-                ctx.err << line << "\n";
-            });
+            nlohmann::json j = runModelBench(*model, a->bench, logLine);
             j["threads"] = rt.threads;
             j["device"] = rt.device.str();
             j["model"] = a->model.empty() ? "random SmolLM2-135M shape" : a->model;

@@ -198,6 +198,9 @@ void registerTrain(CLI::App &app, CommandContext &ctx)
     cmd->add_option("--device", a->runtime.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->runtime.dtype, "auto, float32, bfloat16, float16")->capture_default_str();
     cmd->add_option("--threads", a->runtime.threads, "Intra-op threads, 0 for all cores")->capture_default_str();
+    cmd->add_option("--frozen-base", a->runtime.frozenBase,
+                    "With LoRA: stored keeps a bfloat16-stored base in bfloat16 (half the memory), float32 converts it")
+        ->capture_default_str();
     cmd->add_option("--dist-timeout", a->distTimeout,
                     "Data-parallel runs: seconds a rank waits for the others in a collective")
         ->capture_default_str()->check(CLI::PositiveNumber);

@@ -75,7 +75,8 @@ nlohmann::json runModelBench(CausalLM &model, const ModelBenchOptions &o,
     nlohmann::json j;
     j["parameters"] = model.parameterCount();
     j["dtype"] = std::string(c10::toString(model.dtype()));
-    j["weights_mb"] = static_cast<double>(model.parameterCount()) * c10::elementSize(model.dtype()) / 1048576.0;
+    j["base_dtype"] = std::string(c10::toString(model.baseDtype()));
+    j["weights_mb"] = static_cast<double>(model.parameterCount()) * c10::elementSize(model.baseDtype()) / 1048576.0;
     const std::int64_t vocab = c.vocabSize;
 
     SamplingOptions sampling;
@@ -114,7 +115,10 @@ nlohmann::json runModelBench(CausalLM &model, const ModelBenchOptions &o,
         j["decode_new_tokens"] = o.newTokens;
         log("decode batch " + std::to_string(o.batch) + ": " + std::to_string(rate) + " tokens/s aggregate");
     }
-    if (wants(o.phases, "train")) {
+    if (wants(o.phases, "train") && model.baseDtype() != model.dtype()) {
+        log("train: skipped, the base is held in its stored " + std::string(c10::toString(model.baseDtype()))
+            + " and cannot train (measure full training with --frozen-base float32)");
+    } else if (wants(o.phases, "train")) {
         const std::int64_t B = 4, T = o.promptTokens;
         const at::Tensor ids = at::randint(vocab, {B, T + 1}, at::kLong);
         const at::Tensor pos = at::arange(T, at::kLong).repeat({B, 1});

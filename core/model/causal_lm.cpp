@@ -1,6 +1,7 @@
 #include "model/causal_lm.h"
 
 #include "model/lora.h"
+#include "model/stored_ops.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -28,7 +29,12 @@ bool Projection::hasLora() const
 at::Tensor Projection::forward(const at::Tensor &x, bool adaptersOn, bool training) const
 {
     at::Tensor y;
-    if (x.numel() == x.size(-1)) {
+    if (weight.scalar_type() != x.scalar_type()) {
+        // A frozen base held as stored (bfloat16): widened as it is read.
+        y = storedLinear(x, weight);
+        if (bias.defined())
+            y = y + bias;
+    } else if (x.numel() == x.size(-1)) {
         // One row (batch-1 decoding): OpenBLAS runs a 1-row GEMM several times
         // slower than the equivalent GEMV, so call GEMV directly.
         std::vector<std::int64_t> shape(x.sizes().begin(), x.sizes().end());
@@ -253,9 +259,11 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
                                 .view({B, 1, 1, T, L});
 
     at::Tensor x = at::embedding(m_embed, ids);
+    if (x.scalar_type() != m_dtype)
+        x = x.to(m_dtype);   // a bfloat16 base (keepStoredBf16)
     at::Tensor cos, sin;
     if (m_config.architecture == Architecture::Gpt2) {
-        x = x + at::embedding(m_positions, positions);
+        x = x + at::embedding(m_positions, positions).to(m_dtype);
     } else {
         const at::Tensor flat = positions.reshape({-1});
         cos = m_ropeCos.index_select(0, flat).view({B, T, 1, m_config.headDim}).to(m_dtype);
@@ -308,7 +316,9 @@ at::Tensor CausalLM::logits(const at::Tensor &hidden) const
         && fastPath(hidden.numel() / head.size(1), 1) && head.is_contiguous())
         return logitsFast(hidden);
     at::Tensor out;
-    if (hidden.numel() == hidden.size(-1)) {   // one row: GEMV, see Projection::forward
+    if (head.scalar_type() != hidden.scalar_type()) {
+        out = storedLinear(hidden, head);
+    } else if (hidden.numel() == hidden.size(-1)) {   // one row: GEMV, see Projection::forward
         std::vector<std::int64_t> shape(hidden.sizes().begin(), hidden.sizes().end());
         shape.back() = head.size(0);
         out = at::mv(head, hidden.reshape({-1})).view(shape);
@@ -316,6 +326,12 @@ at::Tensor CausalLM::logits(const at::Tensor &hidden) const
         out = at::linear(hidden, head);
     }
     return out.scalar_type() == at::kFloat ? out : out.to(at::kFloat);
+}
+
+at::Tensor CausalLM::tokenLogProbs(const at::Tensor &hidden, const at::Tensor &targets, double temperature,
+                                   at::Tensor *entropy) const
+{
+    return awb::tokenLogProbs(hidden, outputHead(), targets, temperature, entropy);
 }
 
 KvCache CausalLM::makeCache(std::int64_t batch, std::int64_t capacity) const
@@ -354,6 +370,9 @@ void CausalLM::setBaseTrainable(bool trainable)
 {
     if (trainable && m_baseShared)
         throw Error("model: the base weights are shared with another model (one base in memory) and stay frozen");
+    if (trainable && baseDtype() != m_dtype)
+        throw Error("model: the base weights are held in bfloat16 as stored (a frozen base, LoRA or inference); "
+                    "load them converted (frozen base \"float32\") to train them");
     std::vector<at::Tensor *> base = {&m_embed, &m_finalNormWeight, &m_finalNormBias, &m_positions, &m_lmHead};
     for (auto &layer : m_layers) {
         for (at::Tensor *t : {&layer.norm1Weight, &layer.norm1Bias, &layer.norm2Weight, &layer.norm2Bias})

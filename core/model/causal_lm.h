@@ -15,6 +15,7 @@
 
 #include "io/model_config.h"
 #include "io/safetensors.h"
+#include "util/runtime.h"
 
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
@@ -87,6 +88,12 @@ public:
     {
         c10::Device device = c10::Device(c10::kCPU);
         c10::ScalarType dtype = c10::kFloat;   // compute dtype; stored F16/BF16/F32 are converted
+        // Keep base weights stored as bfloat16 in bfloat16 (fp32 compute on the
+        // CPU only): the projections, the embedding and the head, half the
+        // memory; the kernels and storedLinear widen them as they are read, so
+        // outputs equal those of the fp32 copy up to summation order. Such a
+        // base is frozen: for LoRA and inference, never for full fine-tuning.
+        bool keepStoredBf16 = false;
     };
 
     // Loads config.json + model.safetensors (or shards) from `dir`. Throws
@@ -112,6 +119,9 @@ public:
     const ModelConfig &config() const { return m_config; }
     c10::Device device() const { return m_device; }
     c10::ScalarType dtype() const { return m_dtype; }
+    // The dtype the base's matrices are held in: dtype(), or bfloat16 when
+    // loaded with keepStoredBf16 from a bfloat16 folder.
+    c10::ScalarType baseDtype() const { return m_embed.scalar_type(); }
 
     // Runs the transformer on ids [B, T] at positions [B, T] (int64, on any
     // device). With a cache, the T new tokens go to slots [length, length+T)
@@ -124,6 +134,12 @@ public:
     // Logits [..., vocab] in fp32 from hidden states returned by forward();
     // [..., outputVocab()] when an output limit is set.
     at::Tensor logits(const at::Tensor &hidden) const;
+    // log softmax(logits / temperature)[target] per token for hidden [..., H] and
+    // targets [...], without the full logits (stored_ops.h: tokenLogProbs), over
+    // the output vocabulary; with `entropy` also each token's entropy (no grad).
+    // Differentiable with respect to the hidden states and a trainable head.
+    at::Tensor tokenLogProbs(const at::Tensor &hidden, const at::Tensor &targets, double temperature,
+                             at::Tensor *entropy = nullptr) const;
 
     // Real folders pad the embedding past the tokenizer (Qwen2.5: 151,936 rows
     // for 151,665 ids) and those rows hold no token. With a limit n, logits()
@@ -209,6 +225,10 @@ private:
     mutable bool m_baseShared = false;   // set on both sides by sharingBaseOf
     std::unique_ptr<LoraOptions> m_loraOptions;
 };
+
+// Load options for the runtime: its device and dtype, and for a base that stays
+// frozen (LoRA, inference) its stored bfloat16 when the runtime keeps it.
+CausalLM::LoadOptions loadOptionsFor(const Runtime &runtime, bool frozenBase);
 
 // Llama 3 / linear RoPE frequencies as transformers computes them
 // (inv_freq per rotary pair, headDim / 2 values, fp64). Exposed for tests.

@@ -1,4 +1,5 @@
-// The inference path of CausalLM for fp32 on the CPU: the same computation as
+// The inference path of CausalLM for fp32 on the CPU (base weights fp32 or
+// bfloat16 as stored): the same computation as
 // forward() in causal_lm.cpp, layer by layer on raw buffers with the kernels of
 // kernels.h. Decoding runs a few rows through every weight matrix per step, so
 // its time goes to streaming the weights and, with torch operators, to the
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 
 namespace awb {
@@ -38,10 +40,36 @@ const float *ptr(const at::Tensor &t) { return t.defined() ? t.data_ptr<float>()
 
 // y [R, out] = x [R, in] W^T (+ bias), plus the enabled LoRA adapters as
 // Projection::forward adds them: scaling * B (A x) on each part's slice.
+// y [R, N] = x [R, K] w^T (+ bias) for an fp32 or bfloat16 weight w [N, K].
+void linearAny(const float *x, std::int64_t R, const at::Tensor &w, const float *bias, float *y)
+{
+    const std::int64_t N = w.size(0), K = w.size(1);
+    if (w.scalar_type() == at::kBFloat16)
+        kernels::linearBf16(x, R, K, K, reinterpret_cast<const std::uint16_t *>(w.data_ptr()), N, bias, y, N);
+    else
+        kernels::linear(x, R, K, K, w.data_ptr<float>(), N, bias, y, N);
+}
+
+// Row `id` of an fp32 or bfloat16 embedding [V, H], as fp32.
+void embeddingRow(const at::Tensor &embed, std::int64_t id, float *out)
+{
+    const std::int64_t H = embed.size(1);
+    if (embed.scalar_type() == at::kBFloat16) {
+        const auto *row = reinterpret_cast<const std::uint16_t *>(embed.data_ptr()) + id * H;
+        for (std::int64_t i = 0; i < H; ++i) {
+            const std::uint32_t bits = static_cast<std::uint32_t>(row[i]) << 16;
+            std::memcpy(out + i, &bits, sizeof(float));
+        }
+    } else {
+        const float *row = embed.data_ptr<float>() + id * H;
+        std::copy(row, row + H, out);
+    }
+}
+
 void project(const Projection &p, const float *x, std::int64_t R, float *y, bool adapters)
 {
     const std::int64_t N = p.weight.size(0), K = p.weight.size(1);
-    kernels::linear(x, R, K, K, p.weight.data_ptr<float>(), N, ptr(p.bias), y, N);
+    linearAny(x, R, p.weight, ptr(p.bias), y);
     if (!adapters)
         return;
     std::int64_t offset = 0;
@@ -64,6 +92,12 @@ bool contiguousFloat(const at::Tensor &t)
     return !t.defined() || (t.scalar_type() == at::kFloat && t.is_contiguous());
 }
 
+// A base matrix the kernels read: fp32, or bfloat16 as stored (keepStoredBf16).
+bool contiguousWeight(const at::Tensor &t)
+{
+    return contiguousFloat(t) || (t.scalar_type() == at::kBFloat16 && t.is_contiguous());
+}
+
 } // namespace
 
 bool CausalLM::fastPath(std::int64_t batch, std::int64_t tokens) const
@@ -81,12 +115,12 @@ bool CausalLM::fastForwardSupported(const KvCache *cache) const
         for (std::size_t i = 0; i < cache->keys.size(); ++i)
             if (!contiguousFloat(cache->keys[i]) || !contiguousFloat(cache->values[i]))
                 return false;
-    bool ok = contiguousFloat(m_embed) && contiguousFloat(m_finalNormWeight) && contiguousFloat(m_ropeCos)
+    bool ok = contiguousWeight(m_embed) && contiguousFloat(m_finalNormWeight) && contiguousFloat(m_ropeCos)
               && contiguousFloat(m_ropeSin);
     for (const auto &l : m_layers) {
         ok = ok && contiguousFloat(l.norm1Weight) && contiguousFloat(l.norm2Weight);
         for (const Projection *p : {&l.qkv, &l.out, &l.up, &l.down}) {
-            ok = ok && contiguousFloat(p->weight) && contiguousFloat(p->bias);
+            ok = ok && contiguousWeight(p->weight) && contiguousFloat(p->bias);
             for (const auto &ad : p->lora)
                 ok = ok && (!ad || (contiguousFloat(ad->a) && contiguousFloat(ad->b)));
         }
@@ -118,9 +152,8 @@ at::Tensor CausalLM::forwardFast(const at::Tensor &ids, const at::Tensor &positi
                 visible[(b * T + t) * L + l] = l == start + t || (l < start + t && valid[b * L + l]);
 
     Buffer x(R * H), h(R * H), qkv(R * qkvN), attn(R * nh * d), tmp(R * std::max(H, inter)), gu(R * 2 * inter);
-    const float *embed = m_embed.data_ptr<float>();
     for (std::int64_t r = 0; r < R; ++r)
-        std::copy(embed + idp[r] * H, embed + (idp[r] + 1) * H, x.get() + r * H);
+        embeddingRow(m_embed, idp[r], x.get() + r * H);
     const float *ropeCos = m_ropeCos.data_ptr<float>(), *ropeSin = m_ropeSin.data_ptr<float>();
 
     // Without a cache, the T new keys and values of a layer live in a buffer
@@ -191,7 +224,7 @@ at::Tensor CausalLM::logitsFast(const at::Tensor &hidden) const
     std::vector<std::int64_t> shape(h.sizes().begin(), h.sizes().end());
     shape.back() = V;
     at::Tensor out = at::empty(shape, at::TensorOptions().dtype(at::kFloat));
-    kernels::linear(h.data_ptr<float>(), rows, H, H, head.data_ptr<float>(), V, nullptr, out.data_ptr<float>(), V);
+    linearAny(h.data_ptr<float>(), rows, head, nullptr, out.data_ptr<float>());
     return out;
 }
 

@@ -125,8 +125,19 @@ struct CausalLMLoader
     const Checkpoint &cp;
     const at::TensorOptions options;
     std::set<std::string> used;
+    bool keepBf16 = false;   // LoadOptions::keepStoredBf16, where it applies
 
-    at::Tensor get(const std::string &name, std::vector<std::int64_t> shape, bool conv1d = false)
+    // A base matrix (projection, embedding, head): kept as stored when it is
+    // bfloat16 and keepBf16 is set.
+    at::Tensor getBase(const std::string &name, std::vector<std::int64_t> shape, bool conv1d = false)
+    {
+        if (keepBf16 && cp.contains(name) && cp.entry(name).dtype == SafetensorsDtype::BF16)
+            return get(name, std::move(shape), conv1d, at::kBFloat16);
+        return get(name, std::move(shape), conv1d);
+    }
+
+    at::Tensor get(const std::string &name, std::vector<std::int64_t> shape, bool conv1d = false,
+                   c10::ScalarType keep = c10::ScalarType::Undefined)
     {
         if (!cp.contains(name))
             throw FormatError(cp.files().front() + ": tensor \"" + name + "\" is missing (the config.json describes "
@@ -148,7 +159,7 @@ struct CausalLMLoader
         if (conv1d)
             t = t.t();
         // A CPU fp32 tensor that is already contiguous keeps borrowing the mapping.
-        return t.to(options).contiguous();
+        return t.to(keep == c10::ScalarType::Undefined ? options : options.dtype(keep)).contiguous();
     }
 
     Projection projection(const ModelConfig &c, const char *which, const std::vector<std::string> &weights,
@@ -161,7 +172,7 @@ struct CausalLMLoader
         const std::int64_t in = projectionInput(c, which);
         std::vector<at::Tensor> ws, bs;
         for (std::size_t i = 0; i < weights.size(); ++i)
-            ws.push_back(get(weights[i], {p.outSizes[i], in}, conv1d));
+            ws.push_back(getBase(weights[i], {p.outSizes[i], in}, conv1d));
         for (std::size_t i = 0; i < biases.size(); ++i)
             if (!biases[i].empty())
                 bs.push_back(get(biases[i], {p.outSizes[i]}));
@@ -189,6 +200,15 @@ struct CausalLMLoader
     }
 };
 
+CausalLM::LoadOptions loadOptionsFor(const Runtime &runtime, bool frozenBase)
+{
+    CausalLM::LoadOptions lo;
+    lo.device = runtime.device;
+    lo.dtype = runtime.dtype;
+    lo.keepStoredBf16 = frozenBase && runtime.keepStoredBf16;
+    return lo;
+}
+
 std::unique_ptr<CausalLM> CausalLM::load(const std::string &dir)
 {
     return load(dir, LoadOptions{});
@@ -203,6 +223,8 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string &dir, const LoadOptio
     const ModelConfig &c = m->m_config;
     const Checkpoint cp = Checkpoint::open(dir);
     CausalLMLoader loader{cp, at::TensorOptions().dtype(options.dtype).device(options.device), {}};
+    // Kept as stored only where the kernels and storedLinear widen it: fp32 compute on the CPU.
+    loader.keepBf16 = options.keepStoredBf16 && options.dtype == at::kFloat && options.device.is_cpu();
 
     const bool gpt = c.architecture == Architecture::Gpt2;
     std::string prefix;
@@ -212,18 +234,18 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string &dir, const LoadOptio
         else if (!cp.contains("wte.weight"))
             throw FormatError(cp.files().front() + ": tensor \"transformer.wte.weight\" is missing (this is not a "
                                                    "GPT-2 checkpoint)");
-        m->m_embed = loader.get(prefix + "wte.weight", {c.vocabSize, c.hiddenSize});
+        m->m_embed = loader.getBase(prefix + "wte.weight", {c.vocabSize, c.hiddenSize});
         m->m_positions = loader.get(prefix + "wpe.weight", {c.maxPositionEmbeddings, c.hiddenSize});
         m->m_finalNormWeight = loader.get(prefix + "ln_f.weight", {c.hiddenSize});
         m->m_finalNormBias = loader.get(prefix + "ln_f.bias", {c.hiddenSize});
     } else {
-        m->m_embed = loader.get("model.embed_tokens.weight", {c.vocabSize, c.hiddenSize});
+        m->m_embed = loader.getBase("model.embed_tokens.weight", {c.vocabSize, c.hiddenSize});
         m->m_finalNormWeight = loader.get("model.norm.weight", {c.hiddenSize});
     }
     if (c.tieWordEmbeddings)
         m->m_lmHead = m->m_embed;
     else
-        m->m_lmHead = loader.get("lm_head.weight", {c.vocabSize, c.hiddenSize});
+        m->m_lmHead = loader.getBase("lm_head.weight", {c.vocabSize, c.hiddenSize});
 
     for (std::int64_t i = 0; i < c.numLayers; ++i) {
         const LayerNames n = layerNames(c, static_cast<std::size_t>(i), prefix);
@@ -360,7 +382,8 @@ NamedTensors CausalLM::stateDict(bool mergedLora) const
         for (std::size_t i = 0; i < p.outSizes.size(); ++i) {
             at::Tensor w = p.weight.narrow(0, offset, p.outSizes[i]);
             if (mergedLora && !m_loraMerged && p.lora[i])
-                w = w + at::matmul(p.lora[i]->b, p.lora[i]->a).mul(p.lora[i]->scaling).to(w.scalar_type());
+                // In the compute dtype: a base held in bfloat16 would round the adapters away.
+                w = w.to(m_dtype) + at::matmul(p.lora[i]->b, p.lora[i]->a).mul(p.lora[i]->scaling).to(m_dtype);
             out.emplace_back(weights[i], gpt ? w.t() : w);
             if (p.bias.defined() && i < biases.size() && !biases[i].empty())
                 out.emplace_back(biases[i], p.bias.narrow(0, offset, p.outSizes[i]));

@@ -242,6 +242,17 @@ void linearRange(Isa which, const float *x, std::int64_t M, std::int64_t K, std:
     }
 }
 
+void linearRangeBf16(Isa which, const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx,
+                     const std::uint16_t *w, std::int64_t n0, std::int64_t n1, const float *bias, float *y,
+                     std::int64_t ldy)
+{
+    switch (which) {
+    case Isa::Avx512: detail::linearRangeBf16Avx512(x, M, K, ldx, w, n0, n1, bias, y, ldy); break;
+    case Isa::Avx2: detail::linearRangeBf16Avx2(x, M, K, ldx, w, n0, n1, bias, y, ldy); break;
+    case Isa::Scalar: detail::linearRangeBf16Scalar(x, M, K, ldx, w, n0, n1, bias, y, ldy); break;
+    }
+}
+
 std::atomic<int> g_isa{-1};   // -1: not chosen yet
 
 // Below this many multiply-adds a product is not worth waking the pool for.
@@ -310,6 +321,21 @@ void linear(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, co
         return;
     const Isa which = isa();
     auto range = [&](std::int64_t n0, std::int64_t n1) { linearRange(which, x, M, K, ldx, w, n0, n1, bias, y, ldy); };
+    if (M * N * K < kParallelWork)
+        range(0, N);
+    else
+        parallelFor(N, 16, range);
+}
+
+void linearBf16(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
+                std::int64_t N, const float *bias, float *y, std::int64_t ldy)
+{
+    if (M <= 0 || N <= 0)
+        return;
+    const Isa which = isa();
+    auto range = [&](std::int64_t n0, std::int64_t n1) {
+        linearRangeBf16(which, x, M, K, ldx, w, n0, n1, bias, y, ldy);
+    };
     if (M * N * K < kParallelWork)
         range(0, N);
     else

@@ -1,5 +1,5 @@
 #pragma once
-// fp32 CPU kernels for the inference path of the model runtime: matrix
+// fp32 CPU kernels (weights fp32 or bfloat16) for the inference path of the model runtime: matrix
 // products of a few activation rows with a row-major weight matrix (decoding
 // reads every weight once per step, so this is a memory-bandwidth problem that
 // a general GEMM handles poorly), RMSNorm, RoPE, SiLU-gating, softmax and
@@ -52,6 +52,13 @@ void linear(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, co
 // The same on the calling thread only, for use inside parallelFor.
 void linearSerial(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w, std::int64_t N,
                   const float *bias, float *y, std::int64_t ldy);
+
+// The same with a bfloat16 weight matrix (each value the upper 16 bits of an
+// fp32, as torch stores bfloat16), widened to fp32 as it is read: the result
+// equals linear() on the widened matrix bit for bit, and decoding reads half
+// the bytes. x, bias and y are fp32.
+void linearBf16(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
+                std::int64_t N, const float *bias, float *y, std::int64_t ldy);
 
 // y[r] = w * x[r] / sqrt(mean(x[r]^2) + eps) for `rows` rows of n floats
 // (LlamaRMSNorm). x and y may be the same buffer.

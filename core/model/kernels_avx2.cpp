@@ -72,11 +72,37 @@ AWB_AVX2 inline __m256 exp256(__m256 x)
     return _mm256_or_ps(_mm256_andnot_ps(under, y), nan);
 }
 
+// How a weight vector is read: fp32 as it is, or bfloat16 (the upper half of
+// an fp32) widened with a shift, so the kernels below serve both layouts and
+// sum in the same order.
+struct F32Weights
+{
+    using T = float;
+    AWB_AVX2 static __m256 load(const float *p) { return _mm256_loadu_ps(p); }
+    AWB_AVX2 static __m256 loadTail(const float *p, std::int64_t r) { return _mm256_maskload_ps(p, tailMask(r)); }
+};
+
+struct Bf16Weights
+{
+    using T = std::uint16_t;
+    AWB_AVX2 static __m256 load(const std::uint16_t *p)
+    {
+        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+    }
+    AWB_AVX2 static __m256 loadTail(const std::uint16_t *p, std::int64_t r)
+    {
+        alignas(16) std::uint16_t part[8] = {};
+        std::copy(p, p + r, part);
+        return load(part);
+    }
+};
+
 // MR activation rows times NR weight rows: MR x NR dot products of length K.
 // MR * NR accumulators, NR weight vectors and one activation vector fit the 16
 // registers for (4, 3) and (1, 4).
-template <int MR, int NR>
-AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const float *w, std::int64_t K, const float *bias,
+template <int MR, int NR, class W>
+AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const typename W::T *w, std::int64_t K, const float *bias,
                           float *y, std::int64_t ldy)
 {
     __m256 acc[MR][NR];
@@ -91,7 +117,7 @@ AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const float *w, std:
         __m256 wv[NR];
         AWB_UNROLL
         for (int j = 0; j < NR; ++j)
-            wv[j] = _mm256_loadu_ps(w + j * K + k);
+            wv[j] = W::load(w + j * K + k);
         AWB_UNROLL
         for (int i = 0; i < MR; ++i) {
             const __m256 xv = _mm256_loadu_ps(x + i * ldx + k);
@@ -105,7 +131,7 @@ AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const float *w, std:
         __m256 wv[NR];
         AWB_UNROLL
         for (int j = 0; j < NR; ++j)
-            wv[j] = _mm256_maskload_ps(w + j * K + k, mask);
+            wv[j] = W::loadTail(w + j * K + k, K - k);
         AWB_UNROLL
         for (int i = 0; i < MR; ++i) {
             const __m256 xv = _mm256_maskload_ps(x + i * ldx + k, mask);
@@ -135,10 +161,12 @@ AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const float *w, std:
 // One activation row against four weight rows, prefetching the same columns of
 // the next four rows into L2 (when `next` is set); see kernels_avx512.cpp.
 // Sums in the order of tile<1, 4>.
-AWB_AVX2 inline void gemv4(const float *x, const float *w, std::int64_t K, bool next, const float *bias, float *y)
+template <class W>
+AWB_AVX2 inline void gemv4(const float *x, const typename W::T *w, std::int64_t K, bool next, const float *bias,
+                           float *y)
 {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-    const float *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
+    const typename W::T *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
     const std::int64_t ahead = next ? 4 * K : 0;
     std::int64_t k = 0;
     for (; k + 16 <= K; k += 16) {
@@ -149,19 +177,19 @@ AWB_AVX2 inline void gemv4(const float *x, const float *w, std::int64_t K, bool 
         AWB_UNROLL
         for (int u = 0; u < 16; u += 8) {
             const __m256 xv = _mm256_loadu_ps(x + k + u);
-            a0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w0 + k + u), a0);
-            a1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w1 + k + u), a1);
-            a2 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w2 + k + u), a2);
-            a3 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(w3 + k + u), a3);
+            a0 = _mm256_fmadd_ps(xv, W::load(w0 + k + u), a0);
+            a1 = _mm256_fmadd_ps(xv, W::load(w1 + k + u), a1);
+            a2 = _mm256_fmadd_ps(xv, W::load(w2 + k + u), a2);
+            a3 = _mm256_fmadd_ps(xv, W::load(w3 + k + u), a3);
         }
     }
     for (; k < K; k += 8) {
-        const __m256i mask = tailMask(std::min<std::int64_t>(8, K - k));
-        const __m256 xv = _mm256_maskload_ps(x + k, mask);
-        a0 = _mm256_fmadd_ps(xv, _mm256_maskload_ps(w0 + k, mask), a0);
-        a1 = _mm256_fmadd_ps(xv, _mm256_maskload_ps(w1 + k, mask), a1);
-        a2 = _mm256_fmadd_ps(xv, _mm256_maskload_ps(w2 + k, mask), a2);
-        a3 = _mm256_fmadd_ps(xv, _mm256_maskload_ps(w3 + k, mask), a3);
+        const std::int64_t r = std::min<std::int64_t>(8, K - k);
+        const __m256 xv = _mm256_maskload_ps(x + k, tailMask(r));
+        a0 = _mm256_fmadd_ps(xv, W::loadTail(w0 + k, r), a0);
+        a1 = _mm256_fmadd_ps(xv, W::loadTail(w1 + k, r), a1);
+        a2 = _mm256_fmadd_ps(xv, W::loadTail(w2 + k, r), a2);
+        a3 = _mm256_fmadd_ps(xv, W::loadTail(w3 + k, r), a3);
     }
     alignas(16) float sums[4];
     _mm_store_ps(sums, hsum4(a0, a1, a2, a3));
@@ -170,17 +198,17 @@ AWB_AVX2 inline void gemv4(const float *x, const float *w, std::int64_t K, bool 
 }
 
 // All M activation rows against NR weight rows, which stay in L1 meanwhile.
-template <int NR>
-AWB_AVX2 void rowBlock(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+template <int NR, class W>
+AWB_AVX2 void rowBlock(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const typename W::T *w,
                        const float *bias, float *y, std::int64_t ldy)
 {
     std::int64_t m = 0;
     for (; m + 4 <= M; m += 4)
-        tile<4, NR>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy);
+        tile<4, NR, W>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy);
     switch (M - m) {
-    case 3: tile<3, NR>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
-    case 2: tile<2, NR>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
-    case 1: tile<1, NR>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
+    case 3: tile<3, NR, W>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
+    case 2: tile<2, NR, W>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
+    case 1: tile<1, NR, W>(x + m * ldx, ldx, w, K, bias, y + m * ldy, ldy); break;
     default: break;
     }
 }
@@ -230,21 +258,35 @@ AWB_AVX2 void weightedRows(const float *p, std::int64_t L, const float *v, std::
         weightedBlock<QR, true>(p, L, v, d, j, out, ldo);
 }
 
+template <class W>
+AWB_AVX2 void linearRange(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const typename W::T *w,
+                          std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
+{
+    std::int64_t n = n0;
+    if (M == 1) {
+        for (; n + 4 <= n1; n += 4)
+            gemv4<W>(x, w + n * K, K, n + 8 <= n1, bias ? bias + n : nullptr, y + n);
+    } else {
+        for (; n + 3 <= n1; n += 3)
+            rowBlock<3, W>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);
+    }
+    for (; n < n1; ++n)
+        rowBlock<1, W>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);
+}
+
 } // namespace
 
 AWB_AVX2 void linearRangeAvx2(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
                               std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
 {
-    std::int64_t n = n0;
-    if (M == 1) {
-        for (; n + 4 <= n1; n += 4)
-            gemv4(x, w + n * K, K, n + 8 <= n1, bias ? bias + n : nullptr, y + n);
-    } else {
-        for (; n + 3 <= n1; n += 3)
-            rowBlock<3>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);
-    }
-    for (; n < n1; ++n)
-        rowBlock<1>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);
+    linearRange<F32Weights>(x, M, K, ldx, w, n0, n1, bias, y, ldy);
+}
+
+AWB_AVX2 void linearRangeBf16Avx2(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx,
+                                  const std::uint16_t *w, std::int64_t n0, std::int64_t n1, const float *bias, float *y,
+                                  std::int64_t ldy)
+{
+    linearRange<Bf16Weights>(x, M, K, ldx, w, n0, n1, bias, y, ldy);
 }
 
 AWB_AVX2 void rmsNormRowAvx2(const float *x, const float *w, float eps, std::int64_t n, float *y)
@@ -396,6 +438,8 @@ namespace awb::kernels::detail {
 
 void linearRangeAvx2(const float *, std::int64_t, std::int64_t, std::int64_t, const float *, std::int64_t,
                      std::int64_t, const float *, float *, std::int64_t) { std::abort(); }
+void linearRangeBf16Avx2(const float *, std::int64_t, std::int64_t, std::int64_t, const std::uint16_t *, std::int64_t,
+                         std::int64_t, const float *, float *, std::int64_t) { std::abort(); }
 void rmsNormRowAvx2(const float *, const float *, float, std::int64_t, float *) { std::abort(); }
 void ropeAvx2(float *, std::int64_t, std::int64_t, const float *, const float *) { std::abort(); }
 void siluMulAvx2(const float *, const float *, std::int64_t, float *) { std::abort(); }

@@ -3,7 +3,8 @@
 // the tests call these directly. The *Avx2 functions may only run on a CPU with
 // AVX2 and FMA, *Avx512 with AVX-512 too (kernels::isaSupported).
 //
-// linearRange* computes columns [n0, n1) of y = x w^T (+ bias), see kernels::linear.
+// linearRange* computes columns [n0, n1) of y = x w^T (+ bias), see kernels::linear;
+// linearRangeBf16* the same for bfloat16 weights (kernels::linearBf16).
 // weightedSum* computes out[q] = sum_l p[q, l] v[l] for p [Q, L] and v [L, d].
 
 #include <cstdint>
@@ -12,6 +13,8 @@ namespace awb::kernels::detail {
 
 void linearRangeScalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
                        std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
+void linearRangeBf16Scalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
+                           std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
 void rmsNormRowScalar(const float *x, const float *w, float eps, std::int64_t n, float *y);
 void ropeScalar(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned);
 void siluMulScalar(const float *gate, const float *up, std::int64_t n, float *out);
@@ -23,6 +26,8 @@ void weightedSumScalar(const float *p, std::int64_t Q, std::int64_t L, const flo
 
 void linearRangeAvx2(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
                      std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
+void linearRangeBf16Avx2(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
+                         std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
 void rmsNormRowAvx2(const float *x, const float *w, float eps, std::int64_t n, float *y);
 void ropeAvx2(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned);
 void siluMulAvx2(const float *gate, const float *up, std::int64_t n, float *out);
@@ -32,8 +37,10 @@ double logSumExpAvx2(const float *x, std::int64_t n);
 void weightedSumAvx2(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
                      std::int64_t ldo);
 
-// AVX-512 (F and DQ); only the matrix product has a version of its own.
+// AVX-512 (F and DQ); only the matrix products have versions of their own.
 void linearRangeAvx512(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
                        std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
+void linearRangeBf16Avx512(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
+                           std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
 
 } // namespace awb::kernels::detail

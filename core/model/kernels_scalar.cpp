@@ -5,12 +5,27 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace awb::kernels::detail {
 
-void linearRangeScalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
-                       std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
+namespace {
+
+inline float widen(float v) { return v; }
+
+// bfloat16 is the upper half of an fp32.
+inline float widen(std::uint16_t v)
+{
+    const std::uint32_t bits = static_cast<std::uint32_t>(v) << 16;
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+template <class T>
+void linearRangeT(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const T *w, std::int64_t n0,
+                  std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
 {
     // Four weight rows at a time, each used against every activation row while
     // it is in the cache: the weights are read from memory once.
@@ -19,22 +34,36 @@ void linearRangeScalar(const float *x, std::int64_t M, std::int64_t K, std::int6
         for (std::int64_t m = 0; m < M; ++m) {
             const float *xr = x + m * ldx;
             for (std::int64_t j = 0; j < nr; ++j) {
-                const float *wr = w + (n + j) * K;
+                const T *wr = w + (n + j) * K;
                 // Four partial sums break the dependency chain and let the compiler vectorise.
                 float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
                 std::int64_t k = 0;
                 for (; k + 4 <= K; k += 4) {
-                    s0 += xr[k] * wr[k];
-                    s1 += xr[k + 1] * wr[k + 1];
-                    s2 += xr[k + 2] * wr[k + 2];
-                    s3 += xr[k + 3] * wr[k + 3];
+                    s0 += xr[k] * widen(wr[k]);
+                    s1 += xr[k + 1] * widen(wr[k + 1]);
+                    s2 += xr[k + 2] * widen(wr[k + 2]);
+                    s3 += xr[k + 3] * widen(wr[k + 3]);
                 }
                 for (; k < K; ++k)
-                    s0 += xr[k] * wr[k];
+                    s0 += xr[k] * widen(wr[k]);
                 y[m * ldy + n + j] = (s0 + s1) + (s2 + s3) + (bias ? bias[n + j] : 0.f);
             }
         }
     }
+}
+
+} // namespace
+
+void linearRangeScalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
+                       std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
+{
+    linearRangeT(x, M, K, ldx, w, n0, n1, bias, y, ldy);
+}
+
+void linearRangeBf16Scalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
+                           std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy)
+{
+    linearRangeT(x, M, K, ldx, w, n0, n1, bias, y, ldy);
 }
 
 void rmsNormRowScalar(const float *x, const float *w, float eps, std::int64_t n, float *y)

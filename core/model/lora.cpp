@@ -106,6 +106,9 @@ void CausalLM::addLoraDelta(double sign)
     if (m_baseShared)
         throw Error("model: cannot merge LoRA adapters into base weights shared with another model (one base in "
                     "memory); export from a checkpoint instead");
+    if (baseDtype() != m_dtype)
+        throw Error("model: the base weights are held in bfloat16 as stored; merging adapters into them would "
+                    "round the adapters away (load the base converted, frozen base \"float32\", to merge)");
     at::NoGradGuard noGrad;
     forEachProjection([sign](Projection &p) {
         std::int64_t offset = 0;

@@ -9,5 +9,6 @@ target_sources(awb_core PRIVATE
     model/kernels_scalar.cpp
     model/lora.cpp
     model/sampler.cpp
+    model/stored_ops.cpp
     model/weight_arena.cpp
 )

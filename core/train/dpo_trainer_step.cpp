@@ -200,7 +200,7 @@ void GrpoTrainer::Impl::precomputeReference()
     std::vector<std::int64_t> all(dpoPairs.size());
     std::iota(all.begin(), all.end(), 0);
     std::vector<PackedMicroBatch> micro = rollout->pack(pairBatch(all), pairRowsPerMicroBatch());
-    fillReferenceLogps(micro, *policy, reference.get(), 1.0, true, false);
+    fillReferenceLogps(micro, *policy, reference.get(), 1.0, true, false, setup.options.sharePromptPrefix);
     for (const auto &m : micro) {
         const at::Tensor seq = sequenceSums(m.refLogps, m.mask).to(at::kCPU, at::kDouble).contiguous();
         for (std::int64_t r = 0; r < m.rows; ++r) {
@@ -256,7 +256,7 @@ GrpoTrainer::Impl::DpoUpdate GrpoTrainer::Impl::dpoUpdate(std::int64_t s, std::v
     startOptimizerStep();
     for (auto &m : micro) {
         const std::int64_t first = m.start / 2, n = m.rows / 2;
-        const at::Tensor seq = sequenceSums(completionLogps(*policy, m, 1.0, nullptr), m.mask);
+        const at::Tensor seq = sequenceSums(completionLogps(*policy, m, 1.0, nullptr, setup.options.sharePromptPrefix), m.mask);
         const at::Tensor tokens = m.mask.sum(1);
         DpoLossInputs in;
         in.policyChosen = pairRows(seq, 0);
@@ -325,7 +325,7 @@ bool GrpoTrainer::Impl::runDpoStep(StepReport &report, const StepControls &c)
     const std::vector<std::int64_t> pairs = epochOrder(static_cast<std::int64_t>(dpoPairs.size()), o.promptsPerStep, o.seed, s);
     std::vector<PackedMicroBatch> micro = rollout->pack(pairBatch(pairs), pairRowsPerMicroBatch());
     if (!refPrecomputed)
-        fillReferenceLogps(micro, *policy, reference.get(), 1.0, true, false);
+        fillReferenceLogps(micro, *policy, reference.get(), 1.0, true, false, setup.options.sharePromptPrefix);
     double weight = 1.0;
     const at::Tensor margin = modpoMargins(pairs, c, weight);
     report.phaseSeconds["reference"] = secondsSince(t0);

@@ -3,7 +3,6 @@
 #include "io/model_config.h"
 #include "model/causal_lm.h"
 #include "text/tokenizer.h"
-#include "train/grpo_loss.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -57,8 +56,12 @@ PackedMicroBatch GenerationBatch::pack(std::int64_t begin, std::int64_t end, std
     auto validA = valid.accessor<bool, 2>();
     auto tgtA = targets.accessor<std::int64_t, 2>();
     auto maskA = mask.accessor<float, 2>();
+    std::vector<std::int64_t> promptRows, rowPrompt;
     for (std::int64_t r = 0; r < m.rows; ++r) {
         const auto &c = completions[static_cast<std::size_t>(begin + r)];
+        if (r == 0 || *c.prompt != *completions[static_cast<std::size_t>(begin + r - 1)].prompt)
+            promptRows.push_back(r);
+        rowPrompt.push_back(static_cast<std::int64_t>(promptRows.size()) - 1);
         const auto P = static_cast<std::int64_t>(c.prompt->size());
         const auto T = static_cast<std::int64_t>(c.tokens.size());
         const std::int64_t left = m.promptWidth - P;
@@ -82,6 +85,8 @@ PackedMicroBatch GenerationBatch::pack(std::int64_t begin, std::int64_t end, std
     m.valid = valid.to(device);
     m.targets = targets.to(device);
     m.mask = mask.to(device);
+    m.promptRows = at::tensor(promptRows, at::kLong).to(device);
+    m.rowPrompt = at::tensor(rowPrompt, at::kLong).to(device);
     return m;
 }
 
@@ -110,16 +115,43 @@ void scatterRows(std::vector<PackedMicroBatch> &micro, at::Tensor PackedMicroBat
         m.*field = full.narrow(0, m.start, m.rows).narrow(1, 0, m.completionWidth).contiguous();
 }
 
-at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, double temperature, at::Tensor *entropy)
+namespace {
+
+// The hidden states that predict the completion tokens, [rows, C, H]: column
+// P - 1 of a packed row predicts its first completion token. Each distinct
+// prompt runs once into a cache, which is then expanded to the rows.
+at::Tensor sharedPromptHidden(CausalLM &model, const PackedMicroBatch &b)
 {
-    // Only the hidden states that predict completion tokens go through the
-    // LM head: column promptWidth - 1 predicts the first completion token.
-    const at::Tensor hidden = model.forward(batch.ids, batch.positions, nullptr, batch.valid);
-    const at::Tensor h = hidden.narrow(1, batch.promptWidth - 1, batch.completionWidth);
-    const at::Tensor logits = model.logits(h);
-    if (entropy)
-        *entropy = entropyFromLogits(logits, temperature);
-    return selectiveLogSoftmax(logits, batch.targets, temperature);
+    const std::int64_t P = b.promptWidth, C = b.completionWidth;
+    const at::Tensor &pr = b.promptRows;
+    KvCache cache = model.makeCache(pr.size(0), P + C);
+    const at::Tensor hp = model.forward(b.ids.index_select(0, pr).narrow(1, 0, P),
+                                        b.positions.index_select(0, pr).narrow(1, 0, P), &cache,
+                                        b.valid.index_select(0, pr).narrow(1, 0, P));
+    cache.selectRows(b.rowPrompt);   // differentiable: the rows' gradients add up on their prompt
+    const at::Tensor hc =
+        model.forward(b.ids.narrow(1, P, C), b.positions.narrow(1, P, C), &cache, b.valid.narrow(1, P, C));
+    return at::cat({hp.index_select(0, b.rowPrompt).narrow(1, P - 1, 1), hc.narrow(1, 0, C - 1)}, 1);
+}
+
+} // namespace
+
+at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, double temperature, at::Tensor *entropy,
+                           bool sharePrompts)
+{
+    at::Tensor h;
+    if (sharePrompts && batch.promptRows.defined() && batch.promptRows.size(0) < batch.rows
+        && batch.promptWidth + batch.completionWidth <= model.config().maxPositionEmbeddings) {
+        h = sharedPromptHidden(model, batch);
+    } else {
+        // Only the hidden states that predict completion tokens go through the
+        // LM head: column promptWidth - 1 predicts the first completion token.
+        const at::Tensor hidden = model.forward(batch.ids, batch.positions, nullptr, batch.valid);
+        h = hidden.narrow(1, batch.promptWidth - 1, batch.completionWidth);
+    }
+    // The log-probs come chunk by chunk from the head (CausalLM::tokenLogProbs):
+    // the [rows, width, vocabulary] logits never exist.
+    return model.tokenLogProbs(h, batch.targets, temperature, entropy);
 }
 
 void limitToTokenizer(CausalLM &model, const Tokenizer &tokenizer, const std::string &label)

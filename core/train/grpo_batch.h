@@ -41,6 +41,10 @@ struct PackedMicroBatch
     at::Tensor targets;      // [rows, completionWidth] int64: the completion tokens (pad beyond)
     at::Tensor mask;         // [rows, completionWidth] float: 1 for tokens that count in the loss
     double countedTokens = 0;  // completion tokens before mask_truncated_completions (TRL's num_items_in_batch)
+    // Consecutive rows with the same prompt (a group's completions, a DPO pair)
+    // share it: promptRows [U] is the first row of each distinct prompt and
+    // rowPrompt [rows] the prompt of each row (int64, on the device).
+    at::Tensor promptRows, rowPrompt;
     at::Tensor oldLogps, refLogps;   // filled by the trainer when needed
     at::Tensor values, advantages, returns;   // PPO: [rows, completionWidth] rollout values, GAE advantages and returns
 };
@@ -68,7 +72,12 @@ void scatterRows(std::vector<PackedMicroBatch> &micro, at::Tensor PackedMicroBat
 // Per-token log-probabilities [rows, completionWidth] of the completion tokens
 // under softmax(logits / temperature); with `entropy`, also the per-token
 // entropy (no grad). Grad flows when grad mode is on.
-at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, double temperature, at::Tensor *entropy);
+// With sharePrompts, each distinct prompt of the micro-batch runs once and its
+// keys and values serve all its rows ("Prefix Grouper", arXiv 2506.05433): the
+// same slots, positions and mask as the packed rows, so the same values up to
+// rounding, and in the backward each prompt token's gradient sums over its rows.
+at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, double temperature, at::Tensor *entropy,
+                           bool sharePrompts);
 
 // Limits the model's logits to the ids `tokenizer` can decode (CausalLM::setOutputVocab),
 // so padding rows of the embedding are never sampled. Throws Error naming `label` (the

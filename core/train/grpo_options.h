@@ -44,6 +44,7 @@ struct GrpoOptions
     std::int64_t topK = 0;                   // top_k, 0 = off
     std::int64_t numIterations = 1;          // num_iterations: mu, optimiser steps on each generation batch
     std::int64_t miniBatchSize = 8;          // awb: completions per forward/backward micro-batch (memory only; gradients accumulate over the batch)
+    bool sharePromptPrefix = true;           // awb: training passes run each prompt of a micro-batch once for all its completions
     bool maskTruncatedCompletions = false;   // mask_truncated_completions: completions without EOS count for nothing
     bool dynamicSampling = false;            // awb (DAPO): replace groups whose rewards are all equal by fresh prompts
     std::int64_t dynamicSamplingMaxRounds = 2; // awb: how many extra generation rounds dynamic sampling may spend
@@ -142,6 +143,8 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("top_k", o.topK, "Keep the k most likely tokens; 0 keeps all");
     v("num_iterations", o.numIterations, "Optimiser steps per generation batch (mu)");
     v("mini_batch_size", o.miniBatchSize, "Completions per forward/backward pass (memory only)");
+    v("share_prompt_prefix", o.sharePromptPrefix,
+      "Reference and update passes run each prompt once for all its completions (same values, less compute)");
     v("mask_truncated_completions", o.maskTruncatedCompletions, "Give no weight to completions cut off before EOS");
     v("dynamic_sampling", o.dynamicSampling, "Replace groups whose rewards are all equal by fresh prompts");
     v("dynamic_sampling_max_rounds", o.dynamicSamplingMaxRounds, "Extra generation rounds dynamic sampling may spend");

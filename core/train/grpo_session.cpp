@@ -374,7 +374,7 @@ nlohmann::json GrpoSession::Impl::resolve()
     // weights, so the policy, the reference (adapters off) and the reward model hold one copy.
     std::shared_ptr<CausalLM> policy;
     if (d.options.useLora)
-        policy = CausalLM::load(d.options.model, lo);
+        policy = CausalLM::load(d.options.model, loadOptionsFor(setup.runtime, true));
     auto rm = std::shared_ptr<RewardModel>(RewardModel::load(rmPath, lo, policy.get(), d.options.model));
     if (rm->backbone().sharesBase())
         d.outer.onLog("the reward model shares the policy's base weights (" + d.options.model + ")");
@@ -482,7 +482,7 @@ void GrpoSession::Impl::start(const nlohmann::json &plan)
         lo.device = setup.runtime.device;
         lo.dtype = setup.runtime.dtype;
         if (options.useLora)
-            setup.policy = CausalLM::load(options.model, lo);
+            setup.policy = CausalLM::load(options.model, loadOptionsFor(setup.runtime, true));
         setup.rewardModelPath = plan.at("reward_model_path").get<std::string>();
         setup.rewardModelVersion = plan.at("reward_model_version").get<std::int64_t>();
         setup.rewardModel = std::shared_ptr<RewardModel>(

@@ -193,10 +193,10 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     d.comm = d.setup.comm ? d.setup.comm : Communicator::single();
     d.checkDataParallel();
 
-    CausalLM::LoadOptions lo;
-    lo.device = d.setup.runtime.device;
-    lo.dtype = d.setup.runtime.dtype;
-    d.policy = d.setup.policy ? std::move(d.setup.policy) : std::shared_ptr<CausalLM>(CausalLM::load(o.model, lo));
+    // A base that stays frozen (LoRA's, and full fine-tuning's reference copy) keeps its stored bfloat16.
+    d.policy = d.setup.policy ? std::move(d.setup.policy)
+                              : std::shared_ptr<CausalLM>(
+                                    CausalLM::load(o.model, loadOptionsFor(d.setup.runtime, o.useLora)));
     if (o.useLora) {
         d.policy->addLora(loraOptionsFor(o), mixSeed(o.seed, 0, 2));
         d.policy->setBaseTrainable(false);
@@ -204,7 +204,7 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
         d.policy->setBaseTrainable(true);
         // DPO with precomputed reference log-probs needs no reference copy: the policy as it starts is one.
         if (d.klCoefficient() != 0.0 && !(d.spec.offline && o.precomputeRefLogProbs)) {
-            d.reference = CausalLM::load(o.model, lo);
+            d.reference = CausalLM::load(o.model, loadOptionsFor(d.setup.runtime, true));
             d.reference->setBaseTrainable(false);
         }
     }
@@ -225,7 +225,8 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
             const auto it = o.aspectWeights.find(name);
             weights.push_back(it == o.aspectWeights.end() ? 1.0 : it->second);
         }
-        d.value = std::make_unique<ValueModel>(o, *d.policy, *d.rewardModel, weights, lo.device, lo.dtype);
+        d.value = std::make_unique<ValueModel>(o, *d.policy, *d.rewardModel, weights, d.setup.runtime.device,
+                                               d.setup.runtime.dtype);
         for (auto &p : d.value->trainableParameters())
             params.push_back(p);
     }

@@ -43,7 +43,8 @@ GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, Rollout
     comm->allReduceSum(counted, "the step's token count");
     l.activeTokens = counted[0];
     const bool wantOld = o.numIterations > 1 || spec.alwaysOldLogps;
-    fillReferenceLogps(l.micro, *policy, reference.get(), o.temperature, klCoefficient() != 0.0, wantOld);
+    fillReferenceLogps(l.micro, *policy, reference.get(), o.temperature, klCoefficient() != 0.0, wantOld,
+                       o.sharePromptPrefix);
     if (spec.valueModel) {
         gaeForBatch(l, r, c);
     } else if (spec.klInReward && o.beta != 0.0) {
@@ -74,7 +75,7 @@ void GrpoTrainer::Impl::trainMicroBatch(PackedMicroBatch &m, const UpdateSetup &
     const GrpoOptions &o = setup.options;
     at::Tensor entropy;
     GrpoLossInputs in;
-    in.logps = completionLogps(*policy, m, o.temperature, &entropy);
+    in.logps = completionLogps(*policy, m, o.temperature, &entropy, o.sharePromptPrefix);
     in.oldLogps = m.oldLogps;
     in.refLogps = m.refLogps;
     in.advantages = spec.valueModel ? m.advantages.to(in.logps.device())

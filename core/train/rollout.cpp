@@ -169,7 +169,7 @@ std::vector<PackedMicroBatch> Rollout::pack(const GenerationBatch &batch, std::i
 }
 
 void fillReferenceLogps(std::vector<PackedMicroBatch> &micro, CausalLM &policy, CausalLM *reference,
-                        double temperature, bool wantReference, bool wantOld)
+                        double temperature, bool wantReference, bool wantOld, bool sharePrompts)
 {
     if (!wantReference && !wantOld)
         return;
@@ -178,15 +178,15 @@ void fillReferenceLogps(std::vector<PackedMicroBatch> &micro, CausalLM &policy, 
     for (auto &m : micro) {
         if (wantReference) {
             if (reference) {
-                m.refLogps = completionLogps(*reference, m, temperature, nullptr);
+                m.refLogps = completionLogps(*reference, m, temperature, nullptr, sharePrompts);
             } else {
                 policy.setAdaptersEnabled(false);
-                m.refLogps = completionLogps(policy, m, temperature, nullptr);
+                m.refLogps = completionLogps(policy, m, temperature, nullptr, sharePrompts);
                 policy.setAdaptersEnabled(true);
             }
         }
         if (wantOld)
-            m.oldLogps = completionLogps(policy, m, temperature, nullptr);
+            m.oldLogps = completionLogps(policy, m, temperature, nullptr, sharePrompts);
     }
 }
 

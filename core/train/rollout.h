@@ -84,8 +84,8 @@ private:
 
 // Without grad: refLogps (the reference, or the policy with its adapters off
 // when `reference` is null) when `wantReference`, and oldLogps (the policy as
-// it sampled) when `wantOld`, for every micro-batch.
+// it sampled) when `wantOld`, for every micro-batch; sharePrompts as completionLogps.
 void fillReferenceLogps(std::vector<PackedMicroBatch> &micro, CausalLM &policy, CausalLM *reference,
-                        double temperature, bool wantReference, bool wantOld);
+                        double temperature, bool wantReference, bool wantOld, bool sharePrompts);
 
 } // namespace awb

@@ -72,6 +72,13 @@ Runtime applyRuntime(const RuntimeOptions &options)
     else
         throw Error("dtype \"" + options.dtype + "\" is not supported (auto, float32, bfloat16, float16)");
 
+    if (options.frozenBase == "stored")
+        rt.keepStoredBf16 = true;
+    else if (options.frozenBase == "float32" || options.frozenBase == "fp32")
+        rt.keepStoredBf16 = false;
+    else
+        throw Error("frozen base \"" + options.frozenBase + "\" is not supported (stored, float32)");
+
     if (options.threads < 0)
         throw Error("threads must be 0 (all cores) or a positive count, got " + std::to_string(options.threads));
     rt.threads = options.threads == 0 ? availableCores() : options.threads;

@@ -16,6 +16,10 @@ struct RuntimeOptions
     std::string device = "auto";   // "auto" (CUDA when this LibTorch has it, else CPU), "cpu", "cuda", "cuda:N"
     std::string dtype = "auto";    // "auto" (fp32 on CPU, bf16 on CUDA), "float32", "bfloat16", "float16"
     int threads = 0;               // intra-op threads; 0 means all cores
+    // A frozen base (LoRA training, inference): "stored" keeps weights stored as
+    // bfloat16 in bfloat16 (half the memory; widened in the kernels), "float32"
+    // converts them at load as full fine-tuning does.
+    std::string frozenBase = "stored";
 };
 
 struct Runtime
@@ -23,6 +27,7 @@ struct Runtime
     c10::Device device = c10::Device(c10::kCPU);
     c10::ScalarType dtype = c10::kFloat;
     int threads = 1;
+    bool keepStoredBf16 = true;   // RuntimeOptions::frozenBase == "stored"
 };
 
 // Validates the options and applies the thread count: to OpenBLAS's pool when

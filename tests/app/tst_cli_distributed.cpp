@@ -51,7 +51,12 @@ QStringList trainArgs(const QString &db, int steps, const QStringList &extra)
 {
     return QStringList{"train", "--demo", "--demo-dir", kDemo, "--db", db, "--steps", QString::number(steps),
                        "--prompts-per-step", "4", "--num-generations", "4", "--max-completion-length", "12",
-                       "--mini-batch-size", "4", "--save-steps", "2", "--threads", "1", "--quiet"} + extra;
+                       "--mini-batch-size", "4", "--save-steps", "2", "--threads", "1",
+                       // One completion per reward-model pass: a batch pads to its longest row, and on some CPUs
+                       // OpenBLAS rounds a padded batch differently, so a rank's batch of 8 and one process's
+                       // batch of 16 would score the same row a few ulps apart (seen on an AMD EPYC, before
+                       // and after the frozen-base work).
+                       "--reward-batch-size", "1", "--quiet"} + extra;
 }
 
 QProcessEnvironment rankEnv(int rank, int world, int port)

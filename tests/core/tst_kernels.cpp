@@ -1,4 +1,4 @@
-// The fp32 inference kernels (core/model/kernels.h), each instruction set in
+// The fp32 inference kernels (core/model/kernels.h; weights fp32 or bfloat16), each instruction set in
 // turn, against float64 references computed with LibTorch or by the textbook
 // formula: matrix products on odd shapes and strides (serial and on the pool),
 // RMSNorm, RoPE, SiLU gating, softmax and log-sum-exp with masked entries,
@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 
@@ -60,6 +61,8 @@ private slots:
     void cleanup();
     void linear_data();
     void linear();
+    void linearBf16_data() { linear_data(); }
+    void linearBf16();
     void rmsNorm_data();
     void rmsNorm();
     void rope_data();
@@ -148,6 +151,42 @@ void TestKernels::linear()
     // The padding between rows of y is left alone.
     if (padY > 0)
         QVERIFY((yd.narrow(1, N, padY) == sentinel).all().item<bool>());
+}
+
+// bfloat16 weights: the kernel widens each value as it reads it, so its result
+// equals the fp32 kernel's on the widened matrix bit for bit (same summation
+// order), and both meet the error bound against float64 on those values.
+void TestKernels::linearBf16()
+{
+    QFETCH(int, isa);
+    QFETCH(int, M);
+    QFETCH(int, N);
+    QFETCH(int, K);
+    QFETCH(int, padX);
+    QFETCH(int, padY);
+    QFETCH(bool, bias);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    const std::int64_t ldx = K + padX, ldy = N + padY;
+    const auto x = randomVector(M * ldx, 4);
+    const at::Tensor w16 = at::tensor(at::ArrayRef<float>(randomVector(std::int64_t(N) * K, 5))).to(at::kBFloat16);
+    const at::Tensor w32 = w16.to(at::kFloat);
+    const auto b = randomVector(N, 6);
+    std::vector<float> y16(static_cast<std::size_t>(M * ldy), 7.f), y32(y16);
+    kernels::linearBf16(x.data(), M, K, ldx, reinterpret_cast<const std::uint16_t *>(w16.data_ptr()), N,
+                        bias ? b.data() : nullptr, y16.data(), ldy);
+    kernels::linear(x.data(), M, K, ldx, w32.data_ptr<float>(), N, bias ? b.data() : nullptr, y32.data(), ldy);
+    QCOMPARE(std::memcmp(y16.data(), y32.data(), y16.size() * sizeof(float)), 0);
+
+    const at::Tensor xd = fromBuffer(x, {M, ldx}).narrow(1, 0, K);
+    const at::Tensor wd = w32.to(at::kDouble).view({N, K});
+    at::Tensor expected = at::matmul(xd, wd.t());
+    if (bias)
+        expected = expected + fromBuffer(b, {N});
+    const at::Tensor bound = at::matmul(xd.abs(), wd.abs().t()) * (K * kEps32) + 1e-6;
+    const at::Tensor err = (fromBuffer(y16, {M, ldy}).narrow(1, 0, N) - expected).abs();
+    QVERIFY2((err <= bound).all().item<bool>(),
+             qPrintable(QString("max |error| %1").arg((err - bound).max().item<double>())));
 }
 
 void TestKernels::rmsNorm_data()
