@@ -28,6 +28,7 @@ new="${5:-32}"
 parts="${6:-machine,fp32,stored,decode,eager}"
 threads="${AWB_THREADS:-$(nproc)}"
 hh="$root/../shared/data/hh-rlhf-harmless-test.jsonl.gz"
+py="${PYTHON:-/usr/bin/python3}"   # Debian's, which has python3-torch
 mkdir -p "$work"
 [ -x "$awb" ] || { echo "grpo_step_speed: build first (scripts/build.sh)" >&2; exit 1; }
 [ -r "$hh" ] || { echo "grpo_step_speed: $hh not found" >&2; exit 1; }
@@ -46,7 +47,7 @@ fi
 
 if want machine; then
   grep -m1 "model name" /proc/cpuinfo | sed 's/^.*: /cpu: /'
-  python3 - "$threads" <<'PY'
+  "$py" - "$threads" <<'PY'
 import json, sys, time, torch
 torch.set_num_threads(int(sys.argv[1]))
 x = torch.ones(256 * 1024 * 1024 // 4 * 4)          # 1 GiB of fp32
@@ -85,6 +86,6 @@ if want decode; then
 fi
 
 if want eager; then
-  python3 "$root/scripts/grpo_step_reference.py" "$folder" --prompts-per-step "$B" --num-generations "$G" \
+  "$py" "$root/scripts/grpo_step_reference.py" "$folder" --prompts-per-step "$B" --num-generations "$G" \
     --prompt-tokens 32 --new-tokens "$new" --mini-batch-size 2 --threads "$threads" --steps 2 --json | tail -n 1
 fi
