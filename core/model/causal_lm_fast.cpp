@@ -14,6 +14,7 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <vector>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -150,6 +151,17 @@ at::Tensor CausalLM::forwardFast(const at::Tensor &ids, const at::Tensor &positi
         for (std::int64_t t = 0; t < T; ++t)
             for (std::int64_t l = 0; l < L; ++l)
                 visible[(b * T + t) * L + l] = l == start + t || (l < start + t && valid[b * L + l]);
+    // Attention starts at each sequence's first real slot: the left padding a batch
+    // gives a sequence then changes nothing in its sums (the softmax adds its
+    // terms in vector lanes counted from where it starts), so a sequence's
+    // tokens do not depend on the other sequences of its batch.
+    std::vector<std::int64_t> firstSlot(static_cast<std::size_t>(B), L);
+    for (std::int64_t b = 0; b < B; ++b)
+        for (std::int64_t l = 0; l < L; ++l)
+            if (valid[b * L + l]) {
+                firstSlot[static_cast<std::size_t>(b)] = l;
+                break;
+            }
 
     Buffer x(R * H), h(R * H), qkv(R * qkvN), attn(R * nh * d), tmp(R * std::max(H, inter)), gu(R * 2 * inter);
     for (std::int64_t r = 0; r < R; ++r)
@@ -191,9 +203,12 @@ at::Tensor CausalLM::forwardFast(const at::Tensor &ids, const at::Tensor &positi
                 const float *keys = kc + (b * nkv + kh) * cap * d, *values = vc + (b * nkv + kh) * cap * d;
                 for (std::int64_t t = 0; t < T; ++t) {
                     const std::int64_t r = b * T + t;
-                    // Query t sees slots up to its own: no work on the causal future.
-                    kernels::attend(qkv.get() + r * qkvN + kh * g * d, g, d, keys, values, start + t + 1, d, scale,
-                                    visible.get() + r * L, g, scratch.get(), attn.get() + r * nh * d + kh * g * d, d);
+                    // Query t sees slots from its sequence's first real one up to its own
+                    // (a padding query only itself): no work on the causal future.
+                    const std::int64_t f = std::min(firstSlot[static_cast<std::size_t>(b)], start + t);
+                    kernels::attend(qkv.get() + r * qkvN + kh * g * d, g, d, keys + f * d, values + f * d,
+                                    start + t + 1 - f, d, scale, visible.get() + r * L + f, g, scratch.get(),
+                                    attn.get() + r * nh * d + kh * g * d, d);
                 }
             }
         });

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -275,6 +277,13 @@ Isa isa()
     int v = g_isa.load(std::memory_order_relaxed);
     if (v < 0) {
         v = static_cast<int>(cpuHasAvx512() ? Isa::Avx512 : cpuHasAvx2() ? Isa::Avx2 : Isa::Scalar);
+        // AWB_KERNEL_ISA=scalar|avx2|avx512 caps the choice, e.g. to reproduce an AVX2
+        // machine's rounding on an AVX-512 one; a name the CPU cannot run is ignored.
+        if (const char *env = std::getenv("AWB_KERNEL_ISA")) {
+            for (Isa which : {Isa::Scalar, Isa::Avx2, Isa::Avx512})
+                if (std::string(env) == isaName(which) && isaSupported(which))
+                    v = static_cast<int>(which);
+        }
         g_isa.store(v, std::memory_order_relaxed);
     }
     return static_cast<Isa>(v);

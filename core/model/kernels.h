@@ -7,7 +7,8 @@
 //
 // Every kernel has an AVX2+FMA implementation, chosen at run time when the CPU
 // has it, and a portable scalar one; the matrix product also has an AVX-512
-// one. setIsa() forces an instruction set for tests. Matrix products are split
+// one. setIsa() forces an instruction set for tests, and the environment
+// variable AWB_KERNEL_ISA (scalar, avx2, avx512) for a whole process. Matrix products are split
 // over output rows on a small persistent thread pool whose size follows the
 // runtime's thread setting (setThreads, see util/runtime).
 // Kernels work on raw float pointers, never on tensors: they know nothing of

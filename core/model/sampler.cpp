@@ -189,10 +189,30 @@ GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::in
         }
     }
 
+    // Each prompt is prefilled on its own and its keys and values copied into its
+    // row of the batch's cache, behind its left padding: what a prompt's samples
+    // get then does not depend on the other prompts of the batch (their lengths
+    // would change its padding, and the batch's size which code path runs), so a
+    // data-parallel rank holding some of a step's prompts draws what a single
+    // process holding all of them draws.
     const auto t0 = Clock::now();
     KvCache cache = model.makeCache(B, longest + maxNew);
-    const at::Tensor hidden = model.forward(ids, positions, &cache, valid);
-    at::Tensor logits = model.logits(hidden.select(1, longest - 1));   // [B, V]
+    std::vector<at::Tensor> lastLogits;
+    for (std::int64_t b = 0; b < B; ++b) {
+        const std::int64_t len = lengths[b], pad = longest - len;
+        KvCache own = model.makeCache(1, len);
+        const at::Tensor hidden = model.forward(ids.narrow(0, b, 1).narrow(1, pad, len).to(model.device()),
+                                                positions.narrow(0, b, 1).narrow(1, pad, len).to(model.device()), &own,
+                                                valid.narrow(0, b, 1).narrow(1, pad, len).to(model.device()));
+        lastLogits.push_back(model.logits(hidden.select(1, len - 1)));
+        for (std::size_t i = 0; i < cache.keys.size(); ++i) {
+            cache.keys[i].narrow(0, b, 1).narrow(2, pad, len).copy_(own.keys[i].narrow(2, 0, len));
+            cache.values[i].narrow(0, b, 1).narrow(2, pad, len).copy_(own.values[i].narrow(2, 0, len));
+        }
+        cache.keyValid.narrow(0, b, 1).narrow(1, pad, len).fill_(true);
+    }
+    cache.length = longest;
+    at::Tensor logits = at::cat(lastLogits, 0);   // [B, V]
     result.prefillSeconds = secondsSince(t0);
 
     // One row per sample: prompt b's cache copied G times.

@@ -1,9 +1,11 @@
 #pragma once
 // Batched sampling from a CausalLM: B prompts x G samples each, with a KV cache.
 //
-// Prompts of different lengths are left-padded and prefilled together once;
-// the cache is then copied G times per prompt, so a group's shared prompt is
-// never run G times and no past token is ever recomputed. Finished sequences
+// Each prompt is prefilled once, on its own, into its left-padded row of the
+// batch's cache; the cache is then copied G times per prompt, so a group's
+// shared prompt is never run G times and no past token is ever recomputed. On
+// the CPU kernels (up to 256 rows a step) a prompt's samples do not depend on
+// the other prompts of the batch. Finished sequences
 // are dropped from the batch as they finish. Sampling draws from a CPU
 // generator seeded by `seed`, so a run is reproducible on any device.
 //

@@ -45,6 +45,34 @@ std::map<std::string, double> aspectMapFromJson(const std::string &text, const s
     return out;
 }
 
+std::string aspectListsToJson(const std::map<std::string, std::vector<double>> &values)
+{
+    nlohmann::json json = nlohmann::json::object();
+    for (const auto &[aspect, list] : values) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const double v : list)
+            a.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr));
+        json[aspect] = std::move(a);
+    }
+    return dumpJson(json);
+}
+
+std::map<std::string, std::vector<double>> aspectListsFromJson(const std::string &text, const std::string &label)
+{
+    std::map<std::string, std::vector<double>> out;
+    const nlohmann::json json = jsonColumn(text, label);
+    if (!json.is_object())
+        return out;
+    for (const auto &[aspect, list] : json.items()) {
+        if (!list.is_array())
+            continue;
+        auto &values = out[aspect];
+        for (const auto &v : list)
+            values.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+    }
+    return out;
+}
+
 std::string dumpJson(const nlohmann::json &json)
 {
     // Replace rather than throw on invalid UTF-8: a byte-level tokenizer can

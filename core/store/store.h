@@ -106,7 +106,9 @@ public:
     // --- Labels (append-only; the latest per sample and aspect wins) --------
     // timeMs 0 means now. Returns the label's id. Error for an empty aspect or
     // a non-finite value; IoError for an unknown sample.
-    std::int64_t addLabel(const LabelRecord &label);
+    // `queue` names the order the annotator picked the sample from ("uncertainty",
+    // "disagreement"; empty: none), for labelsSince(time, queue).
+    std::int64_t addLabel(const LabelRecord &label, const std::string &queue = {});
     std::vector<LabelRecord> labelHistory(std::int64_t sampleId) const;   // oldest first
     std::map<std::string, double> latestLabels(std::int64_t sampleId) const;
     struct LabelledSample
@@ -120,6 +122,8 @@ public:
     std::vector<LabelledSample> labelledSamples() const;
     std::int64_t labelCount() const;                          // label rows ever appended
     std::int64_t labelsSince(std::int64_t timeMs) const;      // rows with time >= timeMs
+    // Rows with time >= timeMs that addLabel() was given `queue` for.
+    std::int64_t labelsSince(std::int64_t timeMs, const std::string &queue) const;
     std::map<std::string, std::int64_t> labelCountsPerAspect() const;   // distinct samples labelled
 
     // --- Reward models -----------------------------------------------------

@@ -36,6 +36,10 @@ std::vector<std::pair<std::string, double>> flattenMetrics(const nlohmann::json 
 std::string aspectMapToJson(const std::map<std::string, double> &values);
 std::map<std::string, double> aspectMapFromJson(const std::string &text, const std::string &label);
 
+// {"aspect": [values]} maps (an ensemble's members) as JSON text; NaN as null.
+std::string aspectListsToJson(const std::map<std::string, std::vector<double>> &values);
+std::map<std::string, std::vector<double>> aspectListsFromJson(const std::string &text, const std::string &label);
+
 // Compact JSON text; invalid UTF-8 in strings becomes U+FFFD instead of an error.
 std::string dumpJson(const nlohmann::json &json);
 

@@ -40,6 +40,13 @@ struct SampleRecord
     double reward = 0.0;        // aggregated scalar (NaN survives the round trip)
     double advantage = 0.0;
     std::int64_t rewardModelVersion = 0;    // version that produced `scores`; 0 = unregistered
+    // The aspect weights this sample's group was trained with, when they are
+    // its own (a steerable run draws them per group); empty otherwise.
+    std::map<std::string, double> weights;
+    // An ensemble reward model's members' scores per aspect (M values each);
+    // empty for a single model. `scores` is their mean, scoreStd their spread.
+    std::map<std::string, std::vector<double>> members;
+    std::map<std::string, double> scoreStd;   // sample std across members per aspect; empty for one model
     bool discarded = false;     // kept only for its labels after a resume truncated its step
 };
 
@@ -81,6 +88,11 @@ struct SampleFilter
     // both, first; samples without such an aspect come last. Ties, and the
     // order without this flag: by run, step, then write order.
     bool orderByDisagreement = false;
+    // Largest spread of the ensemble's members over `uncertaintyAspects` (all
+    // aspects when empty), first; samples without a spread come last. Takes
+    // precedence over orderByDisagreement.
+    bool orderByUncertainty = false;
+    std::vector<std::string> uncertaintyAspects;
     bool includeDiscarded = false;
     std::int64_t limit = 1000;    // negative: no limit
     std::int64_t offset = 0;

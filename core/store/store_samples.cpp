@@ -99,8 +99,17 @@ std::vector<SampleRecord> Store::samples(const SampleFilter &filter) const
         std::string sql =
             "SELECT s.id, s.run_id, s.step, s.prompt_id, s.prompt, s.completion, s.group_index, s.index_in_group,"
             " s.completion_tokens, s.finish, s.scores_json, s.gold_json, s.reward, s.advantage,"
-            " s.reward_model_version, s.discarded FROM samples s";
-        if (filter.orderByDisagreement) {
+            " s.reward_model_version, s.discarded, s.weights_json, s.members_json,"
+            " (SELECT json_group_object(aspect, std) FROM sample_scores x WHERE x.sample_id = s.id"
+            " AND x.std IS NOT NULL) FROM samples s";
+        if (filter.orderByUncertainty) {
+            std::string aspects;
+            for (std::size_t i = 0; i < filter.uncertaintyAspects.size(); ++i)
+                aspects += (i ? ", ?" : "?");
+            sql += " LEFT JOIN (SELECT sample_id AS uid, max(std) AS u FROM sample_scores WHERE std IS NOT NULL"
+                   + (aspects.empty() ? std::string() : " AND aspect IN (" + aspects + ")")
+                   + " GROUP BY sample_id) unc ON unc.uid = s.id";
+        } else if (filter.orderByDisagreement) {
             // Computed once over the labelled samples (few), then joined.
             sql += std::string(" LEFT JOIN (SELECT l.sample_id AS sid, max(abs(p.value - l.value)) AS d FROM labels l")
                    + " JOIN sample_scores p ON p.sample_id = l.sample_id AND p.aspect = l.aspect WHERE "
@@ -108,11 +117,17 @@ std::vector<SampleRecord> Store::samples(const SampleFilter &filter) const
         }
         sql += where.sql;
         // (run, step, id) is the order of the live-sample index, so a page needs no sort.
-        sql += filter.orderByDisagreement ? " ORDER BY dis.d DESC NULLS LAST, s.run_id, s.step, s.id"
-                                          : " ORDER BY s.run_id, s.step, s.id";
+        sql += filter.orderByUncertainty     ? " ORDER BY unc.u DESC NULLS LAST, s.run_id, s.step, s.id"
+               : filter.orderByDisagreement ? " ORDER BY dis.d DESC NULLS LAST, s.run_id, s.step, s.id"
+                                            : " ORDER BY s.run_id, s.step, s.id";
         sql += " LIMIT ? OFFSET ?";
         SqliteStatement st(db(), sql);
-        const int next = bindAll(st, where.params);
+        std::vector<Param> params;
+        if (filter.orderByUncertainty)
+            for (const auto &aspect : filter.uncertaintyAspects)
+                params.emplace_back(aspect);
+        params.insert(params.end(), where.params.begin(), where.params.end());
+        const int next = bindAll(st, params);
         st.bind(next, filter.limit < 0 ? std::int64_t{-1} : filter.limit).bind(next + 1, filter.offset);
 
         std::vector<SampleRecord> out;
@@ -136,6 +151,12 @@ std::vector<SampleRecord> Store::samples(const SampleFilter &filter) const
             r.advantage = st.columnDouble(13);
             r.rewardModelVersion = st.columnInt(14);
             r.discarded = st.columnInt(15) != 0;
+            if (!st.isNull(16))
+                r.weights = aspectMapFromJson(st.columnText(16), label);
+            if (!st.isNull(17))
+                r.members = aspectListsFromJson(st.columnText(17), label);
+            if (!st.isNull(18))
+                r.scoreStd = aspectMapFromJson(st.columnText(18), label);
             out.push_back(std::move(r));
         }
         return out;
@@ -154,7 +175,7 @@ std::int64_t Store::countSamples(const SampleFilter &filter) const
 
 // --- Labels ----------------------------------------------------------------
 
-std::int64_t Store::addLabel(const LabelRecord &label)
+std::int64_t Store::addLabel(const LabelRecord &label, const std::string &queue)
 {
     const std::string what = "add a \"" + label.aspect + "\" label to sample " + std::to_string(label.sampleId);
     if (label.aspect.empty())
@@ -172,12 +193,17 @@ std::int64_t Store::addLabel(const LabelRecord &label)
             if (!exists.step())
                 throw SqliteError(path(), "no such sample", 0);
         }
-        SqliteStatement st(db(), "INSERT INTO labels (sample_id, aspect, value, annotator, time_ms) VALUES (?, ?, ?, ?, ?)");
+        SqliteStatement st(db(), "INSERT INTO labels (sample_id, aspect, value, annotator, time_ms, queue)"
+                                 " VALUES (?, ?, ?, ?, ?, ?)");
         st.bind(1, label.sampleId)
             .bind(2, label.aspect)
             .bind(3, label.value)
             .bind(4, label.annotator)
             .bind(5, label.timeMs != 0 ? label.timeMs : nowMs());
+        if (queue.empty())
+            st.bindNull(6);
+        else
+            st.bind(6, queue);
         st.run();
         const std::int64_t id = db().lastInsertId();
         tx.commit();
@@ -251,6 +277,15 @@ std::int64_t Store::labelsSince(std::int64_t timeMs) const
     return withContext(db(), "count labels", [&] {
         SqliteStatement st(db(), "SELECT count(*) FROM labels WHERE time_ms >= ?");
         st.bind(1, timeMs);
+        return st.step() ? st.columnInt(0) : 0;
+    });
+}
+
+std::int64_t Store::labelsSince(std::int64_t timeMs, const std::string &queue) const
+{
+    return withContext(db(), "count labels from the " + queue + " queue", [&] {
+        SqliteStatement st(db(), "SELECT count(*) FROM labels WHERE time_ms >= ? AND queue = ?");
+        st.bind(1, timeMs).bind(2, queue);
         return st.step() ? st.columnInt(0) : 0;
     });
 }

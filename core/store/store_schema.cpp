@@ -149,6 +149,19 @@ CREATE TABLE run_controls (
     updated_ms INTEGER NOT NULL);
 )sql";
 
+// Version 4: what a sample was trained with beyond the run's options (the
+// weight vector its group drew in a steerable run), the reward-model
+// ensemble's members per aspect (the spread a sample's scores had), the
+// spread in long format for the uncertainty order, and the queue a label
+// came from ("uncertainty", "disagreement", ...; null when typed in freely).
+constexpr const char *kVersion4 = R"sql(
+ALTER TABLE samples ADD COLUMN weights_json TEXT;
+ALTER TABLE samples ADD COLUMN members_json TEXT;
+ALTER TABLE sample_scores ADD COLUMN std REAL;
+CREATE INDEX sample_scores_by_std ON sample_scores (aspect, std) WHERE std IS NOT NULL;
+ALTER TABLE labels ADD COLUMN queue TEXT;
+)sql";
+
 void backfillMetrics(SqliteDb &db)
 {
     SqliteStatement read(db, "SELECT run_id, step, metrics_json FROM steps");
@@ -168,6 +181,7 @@ const Migration kMigrations[] = {
     {kVersion1, nullptr},
     {kVersion2, backfillMetrics},
     {kVersion3, nullptr},
+    {kVersion4, nullptr},
 };
 
 constexpr std::int64_t kLatest = static_cast<std::int64_t>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -72,8 +72,9 @@ void Store::writeStep(const StepRecord &record)
         SqliteStatement sample(db(),
                                "INSERT INTO samples (run_id, step, prompt_id, prompt, completion, group_index,"
                                " index_in_group, completion_tokens, finish, scores_json, gold_json, reward, advantage,"
-                               " reward_model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        SqliteStatement score(db(), "INSERT INTO sample_scores (sample_id, aspect, value) VALUES (?, ?, ?)");
+                               " reward_model_version, weights_json, members_json)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        SqliteStatement score(db(), "INSERT INTO sample_scores (sample_id, aspect, value, std) VALUES (?, ?, ?, ?)");
         for (const SampleRecord &s : record.samples) {
             sample.bind(1, record.runId)
                 .bind(2, record.step)
@@ -90,6 +91,14 @@ void Store::writeStep(const StepRecord &record)
             else
                 sample.bind(11, aspectMapToJson(s.gold));
             sample.bind(12, s.reward).bind(13, s.advantage).bind(14, s.rewardModelVersion);
+            if (s.weights.empty())
+                sample.bindNull(15);
+            else
+                sample.bind(15, aspectMapToJson(s.weights));
+            if (s.members.empty())
+                sample.bindNull(16);
+            else
+                sample.bind(16, aspectListsToJson(s.members));
             sample.run();
             sample.reset();
             const std::int64_t sampleId = db().lastInsertId();
@@ -97,6 +106,11 @@ void Store::writeStep(const StepRecord &record)
                 if (std::isnan(value))
                     continue;   // matches no range; kept (as null) in scores_json only
                 score.bind(1, sampleId).bind(2, aspect).bind(3, value);
+                const auto spread = s.scoreStd.find(aspect);
+                if (spread != s.scoreStd.end() && std::isfinite(spread->second))
+                    score.bind(4, spread->second);
+                else
+                    score.bindNull(4);
                 score.run();
                 score.reset();
             }

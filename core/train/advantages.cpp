@@ -76,7 +76,8 @@ ScaleRewards parseScaleRewards(const std::string &name)
 }
 
 AdvantageResult computeAdvantages(const at::Tensor &scores, const std::vector<double> &weights, std::int64_t G,
-                                  Aggregation aggregation, ScaleRewards scale, double epsilon)
+                                  Aggregation aggregation, ScaleRewards scale, double epsilon,
+                                  const at::Tensor &weightRows)
 {
     if (!scores.defined() || scores.dim() != 2)
         throw Error("computeAdvantages: scores must be a [N, K] tensor");
@@ -101,11 +102,19 @@ AdvantageResult computeAdvantages(const at::Tensor &scores, const std::vector<do
         throw Error("computeAdvantages: completion " + std::to_string(row) + " has a non-finite aspect score");
     }
     const std::int64_t B = N / G;
-    const at::Tensor w = at::tensor(at::ArrayRef<double>(weights), s.options());
+    if (weightRows.defined() && (weightRows.dim() != 2 || weightRows.size(0) != N || weightRows.size(1) != K)) {
+        std::ostringstream msg;
+        msg << "computeAdvantages: per-completion weights of shape " << weightRows.sizes() << " for " << N
+            << " completions of " << K << " aspects";
+        throw Error(msg.str());
+    }
+    // [1, K] broadcast over the rows, or each row's own [N, K].
+    const at::Tensor w = weightRows.defined() ? weightRows.to(s.options())
+                                              : at::tensor(at::ArrayRef<double>(weights), s.options()).unsqueeze(0);
 
     AdvantageResult out;
     // rewards = (rewards_per_func * reward_weights.unsqueeze(0)).nansum(dim=1)
-    out.rewards = (s * w.unsqueeze(0)).sum(1);
+    out.rewards = (s * w).sum(1);
 
     at::Tensor denominator;   // TRL's std_rewards, one value per completion
     if (aggregation == Aggregation::SumThenNormalize) {
@@ -133,7 +142,7 @@ AdvantageResult computeAdvantages(const at::Tensor &scores, const std::vector<do
         const at::Tensor mean = grouped.mean(1, /*keepdim=*/true);
         const at::Tensor std = G > 1 ? grouped.std(1, /*unbiased=*/true, /*keepdim=*/true) : at::zeros_like(mean);
         const at::Tensor normalised = ((grouped - mean) / (std + epsilon)).view({N, K});
-        out.aggregated = (normalised * w.unsqueeze(0)).sum(1);
+        out.aggregated = (normalised * w).sum(1);
         denominator = batchStd(out.aggregated).expand({N});
         out.advantages = (out.aggregated - out.aggregated.mean()) / (denominator + epsilon);
     }

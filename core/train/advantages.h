@@ -76,7 +76,10 @@ struct AdvantageResult
 // Throws Error for a shape mismatch, G < 1, N not a multiple of G, or a
 // non-finite score (TRL would treat NaN as "not applicable"; our reward model
 // always scores every aspect, so NaN here is a bug upstream).
+// weightRows [N, K], when defined, gives each completion its own weights
+// (a steerable run's group vectors) in place of `weights` in both aggregations.
 AdvantageResult computeAdvantages(const at::Tensor &scores, const std::vector<double> &weights, std::int64_t G,
-                                  Aggregation aggregation, ScaleRewards scale, double epsilon = 1e-4);
+                                  Aggregation aggregation, ScaleRewards scale, double epsilon = 1e-4,
+                                  const at::Tensor &weightRows = {});
 
 } // namespace awb

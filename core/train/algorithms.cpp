@@ -78,7 +78,7 @@ const AlgorithmSpec &algorithmSpec(const std::string &name)
 
 AdvantageResult groupNormalisedAdvantages(const AdvantageInputs &in)
 {
-    return computeAdvantages(in.scores, in.weights, in.G, in.aggregation, in.scale);
+    return computeAdvantages(in.scores, in.weights, in.G, in.aggregation, in.scale, 1e-4, in.weightRows);
 }
 
 AdvantageResult leaveOneOutAdvantages(const AdvantageInputs &in)
@@ -88,7 +88,8 @@ AdvantageResult leaveOneOutAdvantages(const AdvantageInputs &in)
                     std::to_string(in.G));
     // The weighted sum, the group bookkeeping and the shape checks are GRPO's
     // sum_then_normalize ones; only the baseline differs.
-    AdvantageResult out = computeAdvantages(in.scores, in.weights, in.G, Aggregation::SumThenNormalize, ScaleRewards::None);
+    AdvantageResult out =
+        computeAdvantages(in.scores, in.weights, in.G, Aggregation::SumThenNormalize, ScaleRewards::None, 1e-4, in.weightRows);
     const std::int64_t N = out.rewards.size(0);
     at::Tensor r = out.rewards;
     if (in.sequenceKl.defined() && in.klCoef != 0.0) {
@@ -132,7 +133,8 @@ at::Tensor maskedWhiten(const at::Tensor &values, const at::Tensor &mask, bool s
 AdvantageResult gaeAdvantages(const AdvantageInputs &in)
 {
     // The weighted score and the shape checks are computeAdvantages' (G = 1: no groups).
-    AdvantageResult out = computeAdvantages(in.scores, in.weights, 1, Aggregation::SumThenNormalize, ScaleRewards::None);
+    AdvantageResult out =
+        computeAdvantages(in.scores, in.weights, 1, Aggregation::SumThenNormalize, ScaleRewards::None, 1e-4, in.weightRows);
     const std::int64_t N = out.rewards.size(0);
     if (!in.oldLogps.defined() || !in.refLogps.defined() || !in.values.defined() || !in.mask.defined() ||
         in.oldLogps.dim() != 2 || in.oldLogps.size(0) != N || in.refLogps.sizes() != in.oldLogps.sizes() ||

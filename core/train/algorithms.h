@@ -29,6 +29,7 @@ struct AdvantageInputs
 {
     at::Tensor scores;                  // [N, K] aspect scores, N = B*G prompt-major
     std::vector<double> weights;        // K live aspect weights
+    at::Tensor weightRows;              // [N, K] each completion's own weights (steerable runs), or undefined
     std::int64_t G = 1;                 // completions per prompt
     Aggregation aggregation = Aggregation::SumThenNormalize;   // grpo
     ScaleRewards scale = ScaleRewards::Group;                   // grpo

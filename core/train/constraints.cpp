@@ -1,6 +1,7 @@
 #include "train/constraints.h"
 
 #include "util/error.h"
+#include "util/text_util.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,13 +10,6 @@
 namespace awb {
 
 namespace {
-
-std::string trimmed(const std::string &s)
-{
-    const auto b = s.find_first_not_of(" \t");
-    const auto e = s.find_last_not_of(" \t");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
 
 } // namespace
 

@@ -310,7 +310,7 @@ bool GrpoTrainer::Impl::runDpoStep(StepReport &report, const StepControls &c)
         std::vector<std::int64_t> prompts;
         for (std::int64_t i = 0; i < std::min(evalCount, o.promptsPerStep); ++i)
             prompts.push_back(evalBegin + i);
-        if (!sampleAndScore(s, prompts, mixSeed(o.seed, static_cast<std::uint64_t>(s), 3), eval, eval.batch))
+        if (!sampleAndScore(s, prompts, mixSeed(o.seed, static_cast<std::uint64_t>(s), 3), eval, eval.batch, {}))
             return false;
         eval.adv = advantages(eval.batch, c);
         m["tokens_per_s"] = static_cast<double>(eval.generatedTokens) / std::max(eval.genSeconds, 1e-9);

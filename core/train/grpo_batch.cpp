@@ -25,6 +25,23 @@ at::Tensor GenerationBatch::scoresTensor() const
     return out;
 }
 
+at::Tensor GenerationBatch::weightRows(std::int64_t K) const
+{
+    if (groupWeights.empty())
+        return {};
+    at::Tensor out = at::empty({static_cast<std::int64_t>(completions.size()), K}, at::kDouble);
+    auto rows = out.accessor<double, 2>();
+    for (std::int64_t i = 0; i < out.size(0); ++i) {
+        const auto &w = groupWeights[static_cast<std::size_t>(i / G)];
+        if (static_cast<std::int64_t>(w.size()) != K)
+            throw Error("weightRows: a group's weights have " + std::to_string(w.size()) + " entries for " +
+                        std::to_string(K) + " aspects");
+        for (std::int64_t k = 0; k < K; ++k)
+            rows[i][k] = static_cast<double>(K) * w[static_cast<std::size_t>(k)];
+    }
+    return out;
+}
+
 void GenerationBatch::replaceGroup(std::size_t g, const GenerationBatch &other, std::size_t e)
 {
     const auto n = static_cast<std::size_t>(G);
@@ -179,17 +196,51 @@ std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelCo
     return ids;
 }
 
-std::vector<std::int32_t> encodePrompt(const Tokenizer &tokenizer, const std::string &prompt, bool chatTemplate,
-                                       std::int64_t maxLength)
+namespace {
+
+std::vector<std::int32_t> encodeTurns(const Tokenizer &tokenizer, const std::string &prompt, bool chatTemplate,
+                                      const std::string &system)
 {
-    std::vector<std::int32_t> ids;
     const auto kind = tokenizer.chatTemplate().kind();
-    if (chatTemplate && kind != ChatTemplateKind::None && kind != ChatTemplateKind::Unknown)
-        ids = tokenizer.encode(tokenizer.applyChatTemplate({{"user", prompt}}, true), false);
-    else
-        ids = tokenizer.encode(prompt, true);
+    if (chatTemplate && kind != ChatTemplateKind::None && kind != ChatTemplateKind::Unknown) {
+        std::vector<ChatMessage> turns;
+        if (!system.empty())
+            turns.push_back({"system", system});
+        turns.push_back({"user", prompt});
+        return tokenizer.encode(tokenizer.applyChatTemplate(turns, true), false);
+    }
+    return tokenizer.encode(system.empty() ? prompt : system + "\n" + prompt, true);
+}
+
+} // namespace
+
+std::vector<std::int32_t> encodePrompt(const Tokenizer &tokenizer, const std::string &prompt, bool chatTemplate,
+                                       std::int64_t maxLength, const std::string &system)
+{
+    std::vector<std::int32_t> ids = encodeTurns(tokenizer, prompt, chatTemplate, system);
     if (ids.empty())
         throw Error("GRPO: the prompt \"" + prompt.substr(0, 40) + "\" encodes to no tokens");
+    if (static_cast<std::int64_t>(ids.size()) > maxLength && !system.empty()) {
+        // Keep the system line whole: cut the prompt's own text from the front,
+        // the least that fits (binary search over the UTF-8 character starts).
+        std::vector<std::size_t> starts;
+        for (std::size_t i = 0; i <= prompt.size(); ++i)
+            if (i == prompt.size() || (static_cast<unsigned char>(prompt[i]) & 0xC0) != 0x80)
+                starts.push_back(i);
+        std::size_t lo = 0, hi = starts.size() - 1;   // starts[hi] (the empty rest) is the fallback
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            const auto n = encodeTurns(tokenizer, prompt.substr(starts[mid]), chatTemplate, system).size();
+            if (static_cast<std::int64_t>(n) <= maxLength)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        ids = encodeTurns(tokenizer, prompt.substr(starts[hi]), chatTemplate, system);
+        if (static_cast<std::int64_t>(ids.size()) > maxLength)
+            throw Error("GRPO: the conditioning line alone takes " + std::to_string(ids.size()) +
+                        " tokens, more than max_prompt_length " + std::to_string(maxLength) + "; raise max_prompt_length");
+    }
     if (static_cast<std::int64_t>(ids.size()) > maxLength)
         ids.erase(ids.begin(), ids.end() - maxLength);
     return ids;

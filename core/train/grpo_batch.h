@@ -52,12 +52,17 @@ struct PackedMicroBatch
 struct GenerationBatch
 {
     std::vector<std::int64_t> promptIndex;   // B prompts
+    // B weight vectors (summing to 1), one per group, in a steerable run; empty otherwise.
+    std::vector<std::vector<double>> groupWeights;
     std::int64_t G = 1;
     std::vector<GeneratedCompletion> completions;   // B * G, prompt-major
     std::int64_t generatedTokens = 0;
     bool cancelled = false;
 
     at::Tensor scoresTensor() const;   // [B*G, K] float64 on the CPU
+    // [B*G, K] float64 on the CPU: each completion's group vector scaled to sum K
+    // (as the default weights of 1 do); undefined without groupWeights.
+    at::Tensor weightRows(std::int64_t K) const;
     // Replaces group g with group e of `other` (dynamic sampling).
     void replaceGroup(std::size_t g, const GenerationBatch &other, std::size_t e);
     PackedMicroBatch pack(std::int64_t begin, std::int64_t end, std::int64_t padId, bool maskTruncated,
@@ -92,8 +97,11 @@ std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelCo
 
 // A prompt as the policy sees it: a user turn in the chat template with the
 // generation prompt (when asked and the tokenizer has a template), tokenized,
-// keeping the last maxLength tokens.
+// keeping the last maxLength tokens. A non-empty `system` (a steerable run's
+// conditioning line) is a system turn before it, or without a template its own
+// line before the prompt; it is never cut: a prompt too long for both loses
+// the start of its own text instead.
 std::vector<std::int32_t> encodePrompt(const Tokenizer &tokenizer, const std::string &prompt, bool chatTemplate,
-                                       std::int64_t maxLength);
+                                       std::int64_t maxLength, const std::string &system = {});
 
 } // namespace awb

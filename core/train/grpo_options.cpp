@@ -1,5 +1,6 @@
 #include "train/grpo_options.h"
 
+#include "train/conditioning.h"
 #include "train/constraints.h"
 #include "train/dpo_loss.h"
 #include "util/error.h"
@@ -70,6 +71,9 @@ const std::map<std::string, std::vector<std::string>> &algorithmOnlyKnobs()
         {"lambda_lr", {"grpo", "rloo", "ppo"}},
         {"lambda_max", {"grpo", "rloo", "ppo"}},
         {"lambda_update_delay_steps", {"grpo", "rloo", "ppo"}},
+        {"conditioning", {"grpo", "rloo", "ppo"}},
+        {"conditioning_alpha", {"grpo", "rloo", "ppo"}},
+        {"conditioning_vectors", {"grpo", "rloo", "ppo"}},
         {"pair_source", {"dpo"}},
         {"preference_file", {"dpo"}},
         {"pair_min_margin", {"dpo"}},
@@ -164,6 +168,7 @@ std::vector<std::string> optionChoices(const std::string &key, const std::string
         {"value_model_init", {"reward_model", "policy"}},
         {"kl_estimator", {"k1", "k3"}},
         {"pair_source", {"auto", "file", "workspace", "gold"}},
+        {"conditioning", {"none", "prompt"}},
     };
     const auto it = choices.find(key);
     return it == choices.end() ? std::vector<std::string>{} : it->second;
@@ -281,6 +286,13 @@ void validateGrpoOptions(const GrpoOptions &o)
     requireAtLeast("lambda_lr", o.lambdaLr, 0);
     requireAtLeast("lambda_max", o.lambdaMax, 0);
     requireAtLeast("lambda_update_delay_steps", static_cast<double>(o.lambdaUpdateDelaySteps), 0);
+    if (parseConditioning(o.conditioning) != Conditioning::None) {
+        if (!(o.conditioningAlpha > 0) || !std::isfinite(o.conditioningAlpha))
+            throw Error("conditioning_alpha: " + show(o.conditioningAlpha) + " must be greater than 0");
+        if (!o.constraints.empty())
+            throw Error("conditioning: a steerable run draws every aspect's weight per group, so it cannot also hold "
+                        "an aspect to a constraint; drop constraints or set conditioning to none");
+    }
 }
 
 void checkAspectWeights(const std::vector<std::string> &aspects, const std::map<std::string, double> &weights,

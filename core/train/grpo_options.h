@@ -65,6 +65,12 @@ struct GrpoOptions
     double lambdaLr = 1.0;                   // lambda_lr: step size of the multipliers' projected gradient ascent (on the demo 0.1 moves too slowly to hold safety >= 0.9 within 60 steps)
     double lambdaMax = 10.0;                 // lambda_max: cap on a multiplier; 0 = none
     std::int64_t lambdaUpdateDelaySteps = 0; // lambda_update_delay_steps: multipliers stay at lambda_init this many steps
+    // awb (steerable run, train/conditioning.h): each prompt group trains with its own weight vector, shown to
+    // the policy; "none" keeps the run's weights. conditioning_vectors: fixed vectors ("corners", "uniform",
+    // "a=1,b=2", ";"-separated) that take up to half of each step's groups; the others draw Dirichlet(alpha).
+    std::string conditioning = "none";       // conditioning: none | prompt
+    double conditioningAlpha = 1.0;          // conditioning_alpha: Dirichlet concentration of the drawn vectors
+    std::string conditioningVectors = "corners;uniform"; // conditioning_vectors: always-included vectors
 
     // --- PPO (TRL's PPOConfig names and defaults) ---
     std::string valueModelInit = "reward_model"; // awb: the value model's backbone: reward_model (TRL) | policy
@@ -159,6 +165,10 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("lambda_lr", o.lambdaLr, "Step size of the multipliers");
     v("lambda_max", o.lambdaMax, "Cap on a multiplier; 0: none");
     v("lambda_update_delay_steps", o.lambdaUpdateDelaySteps, "Steps before the multipliers move");
+    v("conditioning", o.conditioning, "Steerable run: none, or prompt (each group's weights in a system line)");
+    v("conditioning_alpha", o.conditioningAlpha, "Dirichlet concentration of a steerable run's drawn weights");
+    v("conditioning_vectors", o.conditioningVectors,
+      "Weight vectors always trained (corners, uniform or a=1,b=2; separated by ;)");
     v("value_model_init", o.valueModelInit, "Value model backbone: reward_model or policy");
     v("kl_coef", o.klCoef, "Per-token KL penalty in the PPO reward");
     v("kl_estimator", o.klEstimator, "k1 or k3");

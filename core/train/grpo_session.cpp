@@ -126,6 +126,10 @@ struct GrpoSession::Impl : TrainingSink
             s.finish = smp.finish;
             s.scores = toMap(r.aspects, smp.scores);
             s.gold = toMap(r.aspects, smp.gold);
+            s.weights = toMap(r.aspects, smp.weights);
+            s.scoreStd = toMap(r.aspects, smp.scoreStd);
+            for (std::size_t k = 0; k < r.aspects.size() && k < smp.members.size(); ++k)
+                s.members[r.aspects[k]] = smp.members[k];
             s.reward = smp.reward;
             s.advantage = smp.advantage;
             s.rewardModelVersion = r.rewardModelVersion;

@@ -39,6 +39,7 @@ AdvantageResult GrpoTrainer::Impl::advantages(const GenerationBatch &batch, cons
     AdvantageInputs in;
     in.scores = batch.scoresTensor();
     in.weights = c.weights;
+    in.weightRows = batch.weightRows(static_cast<std::int64_t>(c.weights.size()));   // a steerable run's groups
     in.G = setup.options.numGenerations;
     in.aggregation = c.aggregation;
     in.scale = c.scale;
@@ -87,16 +88,32 @@ GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &repo
     return c;
 }
 
+std::vector<std::vector<double>> GrpoTrainer::Impl::stepGroupWeights(std::int64_t s, std::int64_t groups) const
+{
+    std::vector<std::vector<double>> out;
+    if (conditioning == Conditioning::None)
+        return out;
+    const GrpoOptions &o = setup.options;
+    // The fixed vectors take at most half of the groups (rounded up), so every step also draws.
+    const std::int64_t fixedGroups = std::min<std::int64_t>(static_cast<std::int64_t>(fixedVectors.size()), (groups + 1) / 2);
+    for (std::int64_t g = 0; g < groups; ++g)
+        out.push_back(groupWeights(fixedVectors, runAspects.size(), o.conditioningAlpha, o.seed, s, g, fixedGroups));
+    return out;
+}
+
 // One round of sampling and scoring into `batch`; false when stopped.
 bool GrpoTrainer::Impl::sampleAndScore(std::int64_t s, const std::vector<std::int64_t> &prompts, std::uint64_t seed,
-                                       RolloutPhase &out, GenerationBatch &batch)
+                                       RolloutPhase &out, GenerationBatch &batch,
+                                       const std::vector<std::vector<double>> &weights)
 {
     // A data-parallel rank samples and scores its share of the groups; then every rank holds them all.
     sink.onPhase(s, "generation");
     auto t0 = Clock::now();
     const auto [g0, g1] = share(static_cast<std::int64_t>(prompts.size()));
     batch = rollout->generate(std::vector<std::int64_t>(prompts.begin() + g0, prompts.begin() + g1), seed,
-                              [this] { return cancelled(); }, g0);
+                              [this] { return cancelled(); }, g0,
+                              weights.empty() ? weights
+                                              : std::vector<std::vector<double>>(weights.begin() + g0, weights.begin() + g1));
     out.genSeconds += secondsSince(t0);
     if (batch.cancelled || stopping())
         return false;
@@ -104,7 +121,7 @@ bool GrpoTrainer::Impl::sampleAndScore(std::int64_t s, const std::vector<std::in
     t0 = Clock::now();
     rollout->score(batch, *rewardModel, setup.goldScorer, rewardModelLabel(), s);
     out.scoreSeconds += secondsSince(t0);
-    batch = gatherBatch(std::move(batch), prompts);
+    batch = gatherBatch(std::move(batch), prompts, weights);
     out.generatedTokens += batch.generatedTokens;
     return true;
 }
@@ -113,7 +130,10 @@ GrpoTrainer::Impl::RolloutPhase GrpoTrainer::Impl::runRollout(std::int64_t s, co
 {
     const GrpoOptions &o = setup.options;
     RolloutPhase r;
-    if (!sampleAndScore(s, rollout->promptsForStep(s), mixSeed(o.seed, static_cast<std::uint64_t>(s), 3), r, r.batch)) {
+    rollout->clearConditionedPrompts();
+    const std::vector<std::int64_t> prompts = rollout->promptsForStep(s);
+    const auto weights = stepGroupWeights(s, static_cast<std::int64_t>(prompts.size()));
+    if (!sampleAndScore(s, prompts, mixSeed(o.seed, static_cast<std::uint64_t>(s), 3), r, r.batch, weights)) {
         r.stopped = true;
         return r;
     }
@@ -122,14 +142,19 @@ GrpoTrainer::Impl::RolloutPhase GrpoTrainer::Impl::runRollout(std::int64_t s, co
     for (std::int64_t round = 0; o.dynamicSampling && round < o.dynamicSamplingMaxRounds && r.adv.fracZeroStd > 0; ++round) {
         // DAPO's dynamic sampling: groups that teach nothing are replaced by
         // groups of fresh prompts (drawn from the steps after the last one).
+        // A replacement keeps its slot's weight vector in a steerable run.
         std::vector<std::int64_t> fresh;
+        std::vector<std::vector<double>> freshWeights;
         const auto pool = rollout->promptsForStep(o.maxSteps + 1 + s * (o.dynamicSamplingMaxRounds + 1) + round);
         for (std::size_t g = 0; g < r.adv.zeroStdGroup.size(); ++g)
-            if (r.adv.zeroStdGroup[g])
+            if (r.adv.zeroStdGroup[g]) {
                 fresh.push_back(pool[g % pool.size()]);
+                if (!weights.empty())
+                    freshWeights.push_back(weights[g]);
+            }
         GenerationBatch extra;
         if (!sampleAndScore(s, fresh, mixSeed(o.seed, static_cast<std::uint64_t>(s), 10 + static_cast<std::uint64_t>(round)),
-                            r, extra)) {
+                            r, extra, freshWeights)) {
             r.stopped = true;
             return r;
         }
@@ -186,10 +211,21 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     d.rewardModelVersion = d.setup.rewardModelVersion;
     d.runAspects = d.rewardModel->aspects().names();
     d.constraints = parseConstraints(o.constraints, "constraints");
-    for (const auto &c : d.constraints)
-        if (std::find(d.runAspects.begin(), d.runAspects.end(), c.aspect) == d.runAspects.end())
+    for (const auto &c : d.constraints) {
+        const auto k = d.rewardModel->aspects().find(c.aspect);
+        if (!k)
             throw Error("constraints: the reward model has no aspect \"" + c.aspect + "\" " + joinNames(d.runAspects));
+        const Aspect &a = d.rewardModel->aspects().at(*k);
+        // A bound at or past the range's end can never be met (">= max") or always is (">= min").
+        if (!(c.bound > a.min && c.bound < a.max))
+            throw Error("constraints: the bound " + std::to_string(c.bound) + " on \"" + c.aspect +
+                        "\" is outside its range (" + std::to_string(a.min) + ", " + std::to_string(a.max) +
+                        "); pick a bound strictly inside it");
+    }
     d.lambdas.assign(d.constraints.size(), o.lambdaInit);
+    d.conditioning = parseConditioning(o.conditioning);
+    if (d.conditioning != Conditioning::None)
+        d.fixedVectors = parseConditioningVectors(o.conditioningVectors, d.runAspects);
     d.comm = d.setup.comm ? d.setup.comm : Communicator::single();
     d.checkDataParallel();
 
@@ -209,6 +245,7 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
         }
     }
     d.rollout = std::make_unique<Rollout>(o, *d.policy, d.spec.offline ? d.dpoRolloutPrompts() : d.setup.prompts);
+    d.rollout->setConditioningAspects(d.runAspects);
     if (d.reference)
         limitToTokenizer(*d.reference, d.rollout->tokenizer(), o.model);
 

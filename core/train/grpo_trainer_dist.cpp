@@ -105,7 +105,8 @@ bool GrpoTrainer::Impl::syncControls(std::int64_t step)
     return comm->any(controls.stopRequested(), "the agreement to start the next step");
 }
 
-GenerationBatch GrpoTrainer::Impl::gatherBatch(GenerationBatch local, const std::vector<std::int64_t> &prompts) const
+GenerationBatch GrpoTrainer::Impl::gatherBatch(GenerationBatch local, const std::vector<std::int64_t> &prompts,
+                                               const std::vector<std::vector<double>> &weights) const
 {
     if (!distributed())
         return local;
@@ -119,13 +120,15 @@ GenerationBatch GrpoTrainer::Impl::gatherBatch(GenerationBatch local, const std:
     const std::vector<std::uint8_t> bytes = nlohmann::json::to_cbor(mine);
     GenerationBatch all;
     all.promptIndex = prompts;
+    all.groupWeights = weights;
     all.G = local.G;
     for (const std::string &part : comm->allGather(std::string(bytes.begin(), bytes.end()), "the step's completions")) {
         const nlohmann::json j = nlohmann::json::from_cbor(part);
         all.generatedTokens += j["generated"].get<std::int64_t>();
         for (const auto &row : j["rows"]) {
             GeneratedCompletion c;
-            c.prompt = &rollout->promptIds(prompts[all.completions.size() / static_cast<std::size_t>(all.G)]);
+            const std::size_t g = all.completions.size() / static_cast<std::size_t>(all.G);
+            c.prompt = &rollout->conditionedPromptIds(prompts[g], weights.empty() ? std::vector<double>{} : weights[g]);
             c.tokens = row[0].get<std::vector<std::int32_t>>();
             const auto &text = row[1].get_binary();
             c.text.assign(text.begin(), text.end());

@@ -13,6 +13,7 @@
 #include "dist/communicator.h"
 #include "train/adamw.h"
 #include "train/algorithms.h"
+#include "train/conditioning.h"
 #include "train/constraints.h"
 #include "train/grpo_checkpoint.h"
 #include "train/lr_schedule.h"
@@ -51,6 +52,9 @@ struct GrpoTrainer::Impl
     std::vector<std::string> checkpoints;   // oldest first
     std::vector<Constraint> constraints;    // Safe RLHF's: each with its multiplier in lambdas
     std::vector<double> lambdas;
+    // A steerable run (conditioning != none): the fixed vectors of conditioning_vectors, quantised.
+    Conditioning conditioning = Conditioning::None;
+    std::vector<std::vector<double>> fixedVectors;
     std::shared_ptr<Communicator> comm;     // data-parallel ranks (a single one without a job)
 
     // The phases of one step, in order; each returns what the next ones need.
@@ -151,7 +155,8 @@ struct GrpoTrainer::Impl
     // Rank 0's controls (weights, aggregation, reward model, pause) on every rank; true to stop.
     bool syncControls(std::int64_t step);
     // Every rank's groups of `local` (this rank's share of `prompts`), in order, on every rank.
-    GenerationBatch gatherBatch(GenerationBatch local, const std::vector<std::int64_t> &prompts) const;
+    GenerationBatch gatherBatch(GenerationBatch local, const std::vector<std::int64_t> &prompts,
+                                const std::vector<std::vector<double>> &weights) const;
     // Rows [begin, end) of the whole batch's [N, ...] tensor filled on each rank: the sum over ranks.
     at::Tensor sumOverRanks(at::Tensor local, const std::string &what) const;
     // A per-token field of every rank's micro-batches as one [N, T] tensor (gatherRows over the whole batch).
@@ -174,8 +179,10 @@ struct GrpoTrainer::Impl
     AdvantageResult advantages(const GenerationBatch &batch, const StepControls &c, const at::Tensor &kl = {}) const;
 
     StepControls readControls(StepReport &report);
+    // The weight vector of each of the step's `groups` groups (empty when not steerable).
+    std::vector<std::vector<double>> stepGroupWeights(std::int64_t s, std::int64_t groups) const;
     bool sampleAndScore(std::int64_t s, const std::vector<std::int64_t> &prompts, std::uint64_t seed,
-                        RolloutPhase &out, GenerationBatch &batch);
+                        RolloutPhase &out, GenerationBatch &batch, const std::vector<std::vector<double>> &weights);
     RolloutPhase runRollout(std::int64_t s, const StepControls &c);
     LogpPhase runLogps(std::int64_t s, RolloutPhase &r, const StepControls &c);
     UpdatePhase runUpdate(std::int64_t s, LogpPhase &l, const AdvantageResult &adv);

@@ -122,6 +122,7 @@ void GrpoTrainer::Impl::gaeForBatch(LogpPhase &l, RolloutPhase &r, const StepCon
     AdvantageInputs in;
     in.scores = r.batch.scoresTensor();
     in.weights = c.weights;
+    in.weightRows = r.batch.weightRows(static_cast<std::int64_t>(c.weights.size()));
     const auto N = static_cast<std::int64_t>(r.batch.completions.size());
     in.oldLogps = wholeRows(l.micro, &PackedMicroBatch::oldLogps, N);
     in.refLogps = o.klCoef != 0.0 ? wholeRows(l.micro, &PackedMicroBatch::refLogps, N) : in.oldLogps;
@@ -253,6 +254,49 @@ void GrpoTrainer::Impl::fillMetrics(StepReport &report, const StepControls &c, c
     fillRolloutMetrics(report, c, r);
 }
 
+namespace {
+
+// A steerable run's curves split by weight region: the groups whose largest
+// weight is aspect j ("<j>_heavy"; ties go to the earlier aspect) give
+// "steer/<j>_heavy/<k>" (reward-model mean of aspect k), ".../gold/<k>" and
+// ".../groups" (how many groups fell there this step).
+void fillWeightRegionMetrics(nlohmann::json &m, const std::vector<std::string> &names, const GenerationBatch &batch)
+{
+    if (batch.groupWeights.empty())
+        return;
+    const auto G = static_cast<std::size_t>(batch.G);
+    const std::size_t K = names.size();
+    std::vector<std::vector<double>> sum(K, std::vector<double>(K, 0.0)), gold(K, std::vector<double>(K, 0.0));
+    std::vector<double> rows(K, 0.0), groups(K, 0.0);
+    for (std::size_t g = 0; g < batch.groupWeights.size(); ++g) {
+        const auto &w = batch.groupWeights[g];
+        const auto j = static_cast<std::size_t>(std::max_element(w.begin(), w.end()) - w.begin());
+        groups[j] += 1;
+        for (std::size_t i = g * G; i < (g + 1) * G && i < batch.completions.size(); ++i) {
+            const auto &cpl = batch.completions[i];
+            rows[j] += 1;
+            for (std::size_t k = 0; k < K; ++k) {
+                sum[j][k] += cpl.scores[k];
+                if (!cpl.gold.empty())
+                    gold[j][k] += cpl.gold[k];
+            }
+        }
+    }
+    for (std::size_t j = 0; j < K; ++j) {
+        const std::string region = "steer/" + names[j] + "_heavy/";
+        m[region + "groups"] = groups[j];
+        if (rows[j] == 0)
+            continue;
+        for (std::size_t k = 0; k < K; ++k) {
+            m[region + names[k]] = sum[j][k] / rows[j];
+            if (!batch.completions.front().gold.empty())
+                m[region + "gold/" + names[k]] = gold[j][k] / rows[j];
+        }
+    }
+}
+
+} // namespace
+
 void GrpoTrainer::Impl::fillRolloutMetrics(StepReport &report, const StepControls &c, const RolloutPhase &r) const
 {
     nlohmann::json &m = report.metrics;
@@ -297,6 +341,7 @@ void GrpoTrainer::Impl::fillRolloutMetrics(StepReport &report, const StepControl
         report.goldObjective = weightSum != 0 ? goldObjective / weightSum : 0.0;
         m["gold_objective"] = report.goldObjective;
     }
+    fillWeightRegionMetrics(m, c.names, r.batch);
 }
 
 void GrpoTrainer::Impl::fillSamples(StepReport &report, const RolloutPhase &r) const
@@ -316,6 +361,8 @@ void GrpoTrainer::Impl::fillSamples(StepReport &report, const RolloutPhase &r) c
         smp.finish = c.finish;
         smp.scores = c.scores;
         smp.gold = c.gold;
+        if (!r.batch.groupWeights.empty())
+            smp.weights = r.batch.groupWeights[i / G];
         smp.reward = rw.data_ptr<double>()[i];
         smp.advantage = av.data_ptr<double>()[i];
         report.samples.push_back(std::move(smp));

@@ -5,6 +5,7 @@
 #include "model/lora.h"
 #include "model/sampler.h"
 #include "reward/reward_model.h"
+#include "train/conditioning.h"
 #include "text/tokenizer.h"
 #include "util/error.h"
 
@@ -72,14 +73,35 @@ std::vector<std::int64_t> epochOrder(std::int64_t P, std::int64_t B, std::uint64
     return out;
 }
 
+const std::vector<std::int32_t> &Rollout::conditionedPromptIds(std::int64_t index, const std::vector<double> &weights)
+{
+    if (weights.empty())
+        return promptIds(index);
+    auto key = std::make_pair(index, weights);
+    auto it = m_conditioned.find(key);
+    if (it == m_conditioned.end())
+        it = m_conditioned
+                 .emplace(std::move(key), encodePrompt(*m_tokenizer, prompt(index), m_options.useChatTemplate,
+                                                       m_options.maxPromptLength, conditioningLine(m_aspects, weights)))
+                 .first;
+    return it->second;
+}
+
 std::vector<std::int64_t> Rollout::promptsForStep(std::int64_t s) const
 {
     return epochOrder(static_cast<std::int64_t>(m_promptIds.size()), m_options.promptsPerStep, m_options.seed, s);
 }
 
 GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
-                                  const std::function<bool()> &cancelled, std::int64_t firstGroup)
+                                  const std::function<bool()> &cancelled, std::int64_t firstGroup,
+                                  const std::vector<std::vector<double>> &groupWeights)
 {
+    if (!groupWeights.empty() && groupWeights.size() != promptIndex.size())
+        throw Error("generate: " + std::to_string(groupWeights.size()) + " weight vectors for " +
+                    std::to_string(promptIndex.size()) + " prompts");
+    auto idsOf = [&](std::size_t g) -> const std::vector<std::int32_t> & {
+        return conditionedPromptIds(promptIndex[g], groupWeights.empty() ? std::vector<double>{} : groupWeights[g]);
+    };
     const GrpoOptions &o = m_options;
     SamplingOptions so;
     so.numSamples = o.numGenerations;
@@ -91,12 +113,13 @@ GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, 
     so.padTokenId = m_padId;
     so.seed = seed;
     std::vector<std::vector<std::int32_t>> prompts;
-    for (auto i : promptIndex) {
-        prompts.push_back(m_promptIds[static_cast<std::size_t>(i)]);
+    for (std::size_t g = 0; g < promptIndex.size(); ++g) {
+        prompts.push_back(idsOf(g));
         so.promptSeeds.push_back(mixSeed(seed, static_cast<std::uint64_t>(firstGroup) + (so.promptSeeds.size()), 40));
     }
     GenerationBatch batch;
     batch.promptIndex = promptIndex;
+    batch.groupWeights = groupWeights;
     batch.G = o.numGenerations;
     if (promptIndex.empty())
         return batch;   // a rank's share of a round can be empty
@@ -109,7 +132,7 @@ GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, 
             return batch;
         }
         GeneratedCompletion c;
-        c.prompt = &m_promptIds[static_cast<std::size_t>(promptIndex[static_cast<std::size_t>(seq.promptIndex)])];
+        c.prompt = &idsOf(static_cast<std::size_t>(seq.promptIndex));
         c.tokens = seq.tokens;
         c.finish = finishReasonName(seq.finish);
         c.truncated = seq.finish != FinishReason::Eos;

@@ -12,10 +12,12 @@
 
 #include "train/grpo_batch.h"
 #include "train/grpo_options.h"
+#include "train/seeds.h"
 #include "train/step_report.h"
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,9 +28,6 @@ class CausalLM;
 class RewardModel;
 class Tokenizer;
 struct LoraOptions;
-
-// splitmix64 of (seed, step, salt): decorrelated per-step seeds.
-std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t step, std::uint64_t salt);
 
 // Items [(s-1)n, sn) of the concatenated epoch-wise permutations of 0..count-1,
 // each permutation seeded by (seed, epoch): the prompts (or DPO's pairs) of step s.
@@ -54,6 +53,14 @@ public:
     std::int64_t promptCount() const { return static_cast<std::int64_t>(m_prompts.size()); }
     const std::vector<std::int64_t> &eosIds() const { return m_eosIds; }
 
+    // A steerable run's prompt: promptIds(index) with the conditioning line of
+    // `weights` (K values over `aspects`, summing to 1) as a system turn;
+    // promptIds(index) itself when `weights` is empty. Owned here until
+    // clearConditionedPrompts() (each step start), so completions may point at it.
+    const std::vector<std::int32_t> &conditionedPromptIds(std::int64_t index, const std::vector<double> &weights);
+    void setConditioningAspects(std::vector<std::string> aspects) { m_aspects = std::move(aspects); }
+    void clearConditionedPrompts() { m_conditioned.clear(); }
+
     // Epoch-wise shuffled prompt order: step s takes prompts [(s-1)B, sB) of
     // the concatenated permutations, each seeded by (seed, epoch).
     std::vector<std::int64_t> promptsForStep(std::int64_t step) const;
@@ -61,8 +68,11 @@ public:
     // Group i (prompt promptIndex[i]) samples from its own stream, seeded by
     // mixSeed(seed, firstGroup + i, 40): the group's index in the whole step,
     // so which rank (or batch) draws a group does not change what it draws.
+    // `groupWeights`, when not empty, holds one weight vector per prompt: each group
+    // samples from conditionedPromptIds() and the batch records the vectors.
     GenerationBatch generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
-                             const std::function<bool()> &cancelled, std::int64_t firstGroup = 0);
+                             const std::function<bool()> &cancelled, std::int64_t firstGroup = 0,
+                             const std::vector<std::vector<double>> &groupWeights = {});
     // Fills every completion's scores (and gold scores with a gold scorer).
     // A non-finite score throws Error naming `rewardModelLabel` and `step`.
     void score(GenerationBatch &batch, RewardModel &rewardModel, const GoldScorer &gold,
@@ -78,6 +88,8 @@ private:
     std::vector<std::string> m_prompts;
     std::unique_ptr<Tokenizer> m_tokenizer;
     std::vector<std::vector<std::int32_t>> m_promptIds;   // templated, last max_prompt_length tokens
+    std::vector<std::string> m_aspects;                  // the conditioning line's aspect names
+    std::map<std::pair<std::int64_t, std::vector<double>>, std::vector<std::int32_t>> m_conditioned;
     std::vector<std::int64_t> m_eosIds;
     std::int64_t m_padId = 0;
 };

@@ -19,6 +19,7 @@ target_sources(awb_core PRIVATE
     train/dpo_trainer_step.cpp
     train/preference_pairs.cpp
     train/constraints.cpp
+    train/conditioning.cpp
     train/training_controls.cpp
     train/lm_trainer.cpp
     train/grpo_session.cpp

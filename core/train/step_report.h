@@ -25,6 +25,9 @@ struct StepSample
     std::string finish;                        // "eos", "length", "stop"
     std::vector<double> scores;                // per aspect, from the reward model
     std::vector<double> gold;                  // per aspect, from the gold scorer (empty without one)
+    std::vector<double> weights;               // per aspect, the group's own weights (steerable runs; else empty)
+    std::vector<double> scoreStd;              // per aspect, the ensemble's spread (empty for one model)
+    std::vector<std::vector<double>> members;  // per aspect, each ensemble member's score (empty for one model)
     double reward = 0.0;
     double advantage = 0.0;
 };

@@ -8,6 +8,7 @@
 #include "text/tokenizer.h"
 #include "train/grpo_options.h"
 #include "train/grpo_trainer.h"
+#include "train/training_controls.h"
 #include "util/error.h"
 #include "error_of.h"
 
@@ -107,5 +108,34 @@ struct RecordingSink : TrainingSink
     }
 };
 
+
+// The same run twice: whole for `steps` steps into `full`, and stopped after
+// step `stopAt` (a checkpoint) then resumed to `steps` in a new trainer, whose
+// steps go to `resumed`. `setup` gives the options for a checkpoint folder.
+inline void runWholeAndResumed(const std::function<GrpoTrainerSetup(const std::string &)> &setup, std::int64_t steps,
+                               std::int64_t stopAt, RecordingSink &full, RecordingSink &resumed)
+{
+    QTemporaryDir ckA, ckB;
+    TrainingControls c1, c2, c3;
+    RecordingSink first;
+    {
+        GrpoTrainer t(setup(ckA.path().toStdString()), c1, full);
+        if (t.run() != steps)
+            throw Error("runWholeAndResumed: the whole run did not reach step " + std::to_string(steps));
+    }
+    first.hook = [&](const StepReport &r) {
+        if (r.step == stopAt)
+            c2.requestStop();
+    };
+    {
+        GrpoTrainer t(setup(ckB.path().toStdString()), c2, first);
+        if (t.run() != stopAt)
+            throw Error("runWholeAndResumed: the first part did not stop at step " + std::to_string(stopAt));
+    }
+    GrpoTrainer t(setup(ckB.path().toStdString()), c3, resumed);
+    if (t.resumeFrom(GrpoTrainer::latestCheckpoint(ckB.path().toStdString())) != stopAt || t.run() != steps)
+        throw Error("runWholeAndResumed: the resumed run did not go from step " + std::to_string(stopAt) + " to " +
+                    std::to_string(steps));
+}
 
 } // namespace awb::test

@@ -103,24 +103,8 @@ private slots:
             s.options.constraints = {{"safety", ">= 0.9"}};
             return s;
         };
-        QTemporaryDir ckA, ckB;
-        TrainingControls c1, c2, c3;
-        RecordingSink full, first, second;
-        {
-            GrpoTrainer t(setup(ckA.path().toStdString()), c1, full);
-            QCOMPARE(t.run(), std::int64_t(4));
-        }
-        first.hook = [&](const StepReport &r) {
-            if (r.step == 2)
-                c2.requestStop();
-        };
-        {
-            GrpoTrainer t(setup(ckB.path().toStdString()), c2, first);
-            QCOMPARE(t.run(), std::int64_t(2));
-        }
-        GrpoTrainer t(setup(ckB.path().toStdString()), c3, second);
-        QCOMPARE(t.resumeFrom(GrpoTrainer::latestCheckpoint(ckB.path().toStdString())), std::int64_t(2));
-        QCOMPARE(t.run(), std::int64_t(4));
+        RecordingSink full, second;
+        runWholeAndResumed(setup, 4, 2, full, second);
         for (std::size_t i = 0; i < 2; ++i)
             for (const char *key : {"lambda/safety", "loss", "reward", "constraint/safety/violation"})
                 QVERIFY2(full.steps[i + 2].metrics[key].get<double>() == second.steps[i].metrics[key].get<double>(), key);
@@ -136,6 +120,13 @@ private slots:
         RecordingSink sink;
         QVERIFY(errorOf([&] { GrpoTrainer t(std::move(s), controls, sink); }).find("no aspect \"harmlessness\"") !=
                 std::string::npos);
+        // A bound at or past the end of the aspect's range [0, 1] cannot be a constraint.
+        for (const char *bound : {">= 1.5", "<= 0", ">= -0.2"}) {
+            GrpoTrainerSetup b = f.setup();
+            b.options.constraints = {{"safety", bound}};
+            QVERIFY2(errorOf([&] { GrpoTrainer t(std::move(b), controls, sink); }).find("outside its range") !=
+                         std::string::npos, bound);
+        }
         QVERIFY(errorOf([] {
                     grpoOptionsFromJson(nlohmann::json{{"algorithm", "dpo"}, {"constraints", {{"safety", ">= 0.9"}}}}, "cfg");
                 }).find("\"constraints\" is an option of grpo, rloo, ppo") != std::string::npos);

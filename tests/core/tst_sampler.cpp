@@ -3,6 +3,7 @@
 // prompt, seeds, top-k/top-p, EOS and stop strings.
 #include "core/reference_lm.h"
 #include "core/reward_fixtures.h"
+#include "model/kernels.h"
 #include "model/sampler.h"
 #include "train/grpo_batch.h"
 #include "util/error.h"
@@ -49,6 +50,8 @@ private slots:
     void eosAndStopStrings();
     void badRequests();
     void paddingRowsAreNeverSampled();
+    void promptsDoNotDependOnTheirBatch_data();
+    void promptsDoNotDependOnTheirBatch();
 
 private:
     QTemporaryDir m_dir;
@@ -251,6 +254,38 @@ void TestSampler::paddingRowsAreNeverSampled()
     auto small = CausalLM::create(rewardtest::llamaConfig(200, 32, 1, 4, 2, 64), 3, {});
     const std::string err = rewardtest::errorOf([&] { limitToTokenizer(*small, tok, "my-folder"); });
     QVERIFY2(err.find("my-folder") != std::string::npos && err.find("260") != std::string::npos, err.c_str());
+}
+
+// A prompt's samples (tokens and log-probabilities, bit for bit) are the same
+// alone and in a batch of longer and shorter prompts, on every instruction set
+// of the kernels: data-parallel ranks generate a step's groups in other batches.
+void TestSampler::promptsDoNotDependOnTheirBatch_data()
+{
+    QTest::addColumn<int>("isa");
+    for (kernels::Isa isa : {kernels::Isa::Scalar, kernels::Isa::Avx2, kernels::Isa::Avx512})
+        if (kernels::isaSupported(isa))
+            QTest::newRow(kernels::isaName(isa)) << static_cast<int>(isa);
+}
+
+void TestSampler::promptsDoNotDependOnTheirBatch()
+{
+    QFETCH(int, isa);
+    const kernels::Isa before = kernels::isa();
+    kernels::setIsa(static_cast<kernels::Isa>(isa));
+    SamplingOptions o;
+    o.maxNewTokens = 12;
+    o.numSamples = 3;
+    const std::vector<std::int32_t> longer = {7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19};
+    // The batch draws from per-prompt streams: prompt p2's seed is the same in both calls.
+    o.promptSeeds = {41, 42, 43};
+    const GenerationResult batch = generate(*m_model, {longer, m_p2, m_p1}, o);
+    o.promptSeeds = {42};
+    const GenerationResult alone = generate(*m_model, {m_p2}, o);
+    kernels::setIsa(before);
+    for (int s = 0; s < 3; ++s) {
+        QCOMPARE(batch.sequences[3 + s].tokens, alone.sequences[s].tokens);
+        QCOMPARE(batch.sequences[3 + s].logprobs, alone.sequences[s].logprobs);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSampler)

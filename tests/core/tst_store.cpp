@@ -48,7 +48,7 @@ void TestStore::createsAFreshWorkspace()
 {
     Store store = Store::open(dbPath());
     QCOMPARE(store.schemaVersion(), Store::currentSchemaVersion());
-    QCOMPARE(store.schemaVersion(), 3);
+    QCOMPARE(store.schemaVersion(), 4);
     QCOMPARE(store.path(), dbPath());
     QVERIFY(store.runs().empty());
     QVERIFY(store.promptSets().empty());
@@ -160,6 +160,10 @@ void TestStore::stepRoundTrip()
     in.samples[0].promptId = promptId;
     in.samples[1].gold = {{"politeness", 1.0}, {"safety", 0.0}};
     in.samples[2].finish = "length";
+    // A steerable run's own weights and an ensemble's members survive the round trip.
+    in.samples[1].weights = {{"politeness", 0.25}, {"safety", 0.75}};
+    in.samples[2].members = {{"politeness", {0.5, 0.7, 0.6}}, {"safety", {0.1, 0.2, 0.3}}};
+    in.samples[2].scoreStd = {{"politeness", 0.1}, {"safety", 0.1}};
     in.samples[2].rewardModelVersion = 3;
     // The store takes run and step from the StepRecord, not from its samples.
     in.samples[2].runId = 999;

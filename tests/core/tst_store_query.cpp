@@ -41,6 +41,7 @@ private slots:
     void disagreementOrder();
     void labelAggregates();
     void badLabels();
+    void uncertaintyOrder();
 
 private:
     std::int64_t id(const std::string &completion) const { return m_ids.at(completion); }
@@ -257,3 +258,42 @@ void TestStoreQuery::badLabels()
 
 QTEST_GUILESS_MAIN(TestStoreQuery)
 #include "tst_store_query.moc"
+
+void TestStoreQuery::uncertaintyOrder()
+{
+    // Spreads (std across ensemble members) per aspect, by hand:
+    //   u1 pol 0.05 saf 0.30; u2 pol 0.20 saf 0.01; u3 pol 0.10 (no saf); u4 none.
+    // Over both aspects: u1 (0.30), u2 (0.20), u3 (0.10), then u4. Over pol only:
+    // u2, u3, u1, u4. Over saf only: u1, u2, then u3 and u4 by id.
+    Store &st = *m_store;
+    const std::int64_t run = st.createRun("C", {});
+    StepRecord c1{run, 1, {}, {}, "sum", 1, 0, {}};
+    c1.samples = {sample("p", "u1", 0, 0, {{"pol", 0.5}, {"saf", 0.5}}), sample("p", "u2", 0, 1, {{"pol", 0.5}, {"saf", 0.5}}),
+                  sample("p", "u3", 0, 2, {{"pol", 0.5}}), sample("p", "u4", 0, 3, {{"pol", 0.5}})};
+    c1.samples[0].scoreStd = {{"pol", 0.05}, {"saf", 0.30}};
+    c1.samples[1].scoreStd = {{"pol", 0.20}, {"saf", 0.01}};
+    c1.samples[2].scoreStd = {{"pol", 0.10}};
+    c1.samples[0].members = {{"pol", {0.45, 0.55}}, {"saf", {0.2, 0.8}}};
+    st.writeStep(c1);
+    SampleFilter f;
+    f.runId = run;
+    f.orderByUncertainty = true;
+    QCOMPARE(completions(st.samples(f)), (Names{"u1", "u2", "u3", "u4"}));
+    f.uncertaintyAspects = {"pol"};
+    QCOMPARE(completions(st.samples(f)), (Names{"u2", "u3", "u1", "u4"}));
+    f.uncertaintyAspects = {"saf"};
+    const auto bySafety = st.samples(f);
+    QCOMPARE(completions(bySafety), (Names{"u1", "u2", "u3", "u4"}));
+    QVERIFY(sameMap(bySafety[0].scoreStd, {{"pol", 0.05}, {"saf", 0.30}}));
+    QCOMPARE(bySafety[0].members.at("saf"), (std::vector<double>{0.2, 0.8}));
+    QVERIFY(bySafety[3].scoreStd.empty() && bySafety[3].members.empty());
+
+    // Labels remember the queue they came from; counted per queue.
+    const std::int64_t before = st.labelsSince(0, "uncertainty");
+    st.addLabel({0, bySafety[0].id, "saf", 0.9, "ann", 9000}, "uncertainty");
+    st.addLabel({0, bySafety[1].id, "saf", 0.9, "ann", 9001});
+    st.addLabel({0, bySafety[1].id, "pol", 0.9, "ann", 9002}, "disagreement");
+    QCOMPARE(st.labelsSince(0, "uncertainty"), before + 1);
+    QCOMPARE(st.labelsSince(9001, "uncertainty"), std::int64_t(0));
+    QCOMPARE(st.labelsSince(9000, "disagreement"), std::int64_t(1));
+}

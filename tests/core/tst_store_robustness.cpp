@@ -268,7 +268,7 @@ void TestStoreRobustness::migratesVersion1()
         QCOMPARE(q(raw.exec(kDataV1)), QString());
     }
     Store store = Store::open(dbPath());
-    QCOMPARE(store.schemaVersion(), 3);
+    QCOMPARE(store.schemaVersion(), 4);
     // Version 3's run controls work on the migrated file: each write bumps the revision.
     QVERIFY(!store.runControls(1));
     Store::RunControls c;
@@ -329,7 +329,7 @@ void TestStoreRobustness::migratesVersion1()
     QCOMPARE(store.registerRewardModel("rm/v2", 1, {}, ""), 2);
 
     // Opening again finds nothing to do.
-    QCOMPARE(Store::open(dbPath()).schemaVersion(), 3);
+    QCOMPARE(Store::open(dbPath()).schemaVersion(), 4);
 }
 
 void TestStoreRobustness::labelsCannotBeRewritten()

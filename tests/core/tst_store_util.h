@@ -83,7 +83,8 @@ inline bool sameSample(const awb::SampleRecord &a, const awb::SampleRecord &b)
     return a.promptId == b.promptId && a.prompt == b.prompt && a.completion == b.completion && a.group == b.group
            && a.indexInGroup == b.indexInGroup && a.completionTokens == b.completionTokens && a.finish == b.finish
            && sameMap(a.scores, b.scores) && sameMap(a.gold, b.gold) && sameDouble(a.reward, b.reward)
-           && sameDouble(a.advantage, b.advantage) && a.rewardModelVersion == b.rewardModelVersion;
+           && sameDouble(a.advantage, b.advantage) && a.rewardModelVersion == b.rewardModelVersion
+           && sameMap(a.weights, b.weights) && a.members == b.members && sameMap(a.scoreStd, b.scoreStd);
 }
 
 inline QString q(const std::string &s) { return QString::fromStdString(s); }
