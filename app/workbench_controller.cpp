@@ -1,5 +1,7 @@
 #include "workbench_controller.h"
 
+#include "steer_controller.h"
+
 #include "core_views.h"
 #include "demo/demo_builder.h"
 #include "main_window.h"
@@ -96,6 +98,7 @@ WorkbenchController::WorkbenchController(MainWindow *window, QObject *parent)
 WorkbenchController::~WorkbenchController()
 {
     // Join the workers before the views and the workspace go.
+    m_steer->reset();
     m_rewardModels->cancel();
     m_training->stop();
     m_rewardModels->wait();
@@ -135,6 +138,8 @@ void WorkbenchController::buildViews()
     QDockWidget *rmDock = m_window->addDockView(m_rmPanel, tr("Reward model"), QStringLiteral("rewardModelDock"),
                                                 Qt::LeftDockWidgetArea);
     m_window->tabifyDockWidget(runDock, rmDock);
+    buildSteering();
+    m_window->tabifyDockWidget(runDock, m_playgroundDock);
     runDock->raise();
     if (!qEnvironmentVariableIsSet("AWB_DEFAULT_LAYOUT"))   // screenshots and checks want the default layout
         m_window->restoreLayout();
@@ -194,6 +199,7 @@ void WorkbenchController::connectViews()
     connect(w, &MainWindow::sampleForLabellingRequested, this, &WorkbenchController::sampleForLabellingWithDialog);
 
     connectFollowing();
+    connectSteering();
     connect(m_run, &RunPanel::startRequested, this, [this] { startTraining(); });
     // Queued: the form is rebuilt, which must not happen inside the combo box's own signal.
     connect(m_run->optionsForm(), &OptionsForm::valuesChanged, this, [this] { followAlgorithm(); }, Qt::QueuedConnection);
@@ -367,6 +373,8 @@ void WorkbenchController::showRun(qint64 runId)
         if (r.step == m_lastStep)
             last.push_back(r);
     m_pareto->setSamples(m_lastStep, last);
+    m_pareto->clearSweptFront();
+    refreshCheckpoints();
     if (!m_aspects.isEmpty() && m_weights->weights().isEmpty()) {
         QMap<QString, double> w;
         for (const auto &a : m_aspects)

@@ -7,6 +7,7 @@
 // GUI thread only. No torch in this header.
 
 #include "model_export_dialog.h"
+#include "steer_types.h"
 #include "reward_controller.h"
 #include "training_controller.h"
 #include "store/store.h"
@@ -20,6 +21,7 @@
 #include <functional>
 #include <memory>
 
+class QDockWidget;
 class QMenu;
 class QThread;
 class QTimer;
@@ -28,6 +30,8 @@ namespace awb {
 
 class MainWindow;
 class ParetoView;
+class PlaygroundPanel;
+class SteerController;
 class RewardCurvesView;
 class RewardModelController;
 class RewardModelPanel;
@@ -119,6 +123,13 @@ public:
     WeightsPanel *weightsPanel() const { return m_weights; }
     RunPanel *runPanel() const { return m_run; }
     RewardModelPanel *rewardModelPanel() const { return m_rmPanel; }
+    PlaygroundPanel *playground() const { return m_playground; }
+    SteerController &steering() { return *m_steer; }
+    // The checkpoints the playground offers: every run with the shown run's aspects, newest first.
+    QVector<view::SteerCheckpoint> steerCheckpoints() const;
+    void refreshCheckpoints();
+    // The Pareto view's "Sweep front" on the shown run (workbench_steer.cpp).
+    void sweepFront(bool adversarialOnly);
 
 signals:
     void trainingFinished(qint64 runId, const QString &status);
@@ -164,6 +175,9 @@ private:
     void followTick();
     bool following() const { return m_followedRun > 0 && !m_training->isActive(); }
     void steerFollowed(const std::function<void(Store::RunControls &)> &change, const QString &what);
+    // The playground dock and the front sweep (workbench_steer.cpp).
+    void buildSteering();
+    void connectSteering();
 
     QPointer<MainWindow> m_window;
     std::unique_ptr<Workspace> m_workspace;
@@ -179,6 +193,10 @@ private:
     RunPanel *m_run = nullptr;
     QMenu *m_overlayMenu = nullptr;
     RewardModelPanel *m_rmPanel = nullptr;
+    PlaygroundPanel *m_playground = nullptr;
+    QDockWidget *m_playgroundDock = nullptr;
+    SteerController *m_steer = nullptr;
+    bool m_sweeping = false;
 
     bool m_demo = false;
     QString m_demoDir;

@@ -77,6 +77,7 @@ ParetoView::ParetoView(QWidget *parent)
     bar->addWidget(m_yCombo);
     bar->addWidget(swap);
     bar->addStretch(1);
+    bar->addWidget(buildSweepButton());
     bar->addWidget(buildExportButton());
     auto *sourceRow = new QHBoxLayout;
     sourceRow->addWidget(m_sourceLabel);
@@ -341,9 +342,25 @@ void ParetoView::updateLabel()
                                 .arg(m_aspects[m_xAspect].name).arg(ref.x(), 0, 'f', 2)
                                 .arg(m_aspects[m_yAspect].name).arg(ref.y(), 0, 'f', 2)
                                 .arg(m_customReference ? tr(", set by hand") : QString());
+    QString sweep;
+    if (!m_sweepStatus.isEmpty())
+        sweep = QStringLiteral("<br>") + m_sweepStatus.toHtmlEscaped();
+    else if (m_swept && sweptFrontShown())
+        sweep = QStringLiteral("<br>") +
+                tr("Swept front of %1: hypervolume <b>%2</b> (%3 weight vectors)")
+                    .arg(m_swept->runLabel.toHtmlEscaped())
+                    .arg(m_swept->hypervolume, 0, 'f', 4)
+                    .arg(m_swept->points.size()) +
+                (m_swept->fixedPoints.isEmpty()
+                     ? QString()
+                     : tr(" &nbsp;·&nbsp; %1 fixed-weight runs: <b>%2</b>")
+                           .arg(m_swept->fixedPoints.size())
+                           .arg(m_swept->fixedHypervolume, 0, 'f', 4));
+    else if (m_swept)
+        sweep = QStringLiteral("<br>") + tr("A swept front is measured on other axes or values; choose those to see it.");
     if (m_cloudXY.isEmpty()) {
         m_hvLabel->setText(tr("Hypervolume: no samples shown. Click a point of the trajectory to "
-                              "load that step's samples. %1").arg(refText));
+                              "load that step's samples. %1").arg(refText) + sweep);
         return;
     }
     m_hvLabel->setText(tr("Hypervolume of step %1's front: <b>%2</b> &nbsp;·&nbsp; %3 of %4 samples "
@@ -352,7 +369,7 @@ void ParetoView::updateLabel()
                            .arg(m_hypervolume, 0, 'f', 4)
                            .arg(m_front.size())
                            .arg(m_cloudXY.size())
-                           .arg(refText));
+                           .arg(refText) + sweep);
 }
 
 void ParetoView::updateSourceCombo()

@@ -10,6 +10,7 @@
 // hypervolume are recomputed at once, so the accessors are always current.
 // The Export button saves the plot (PNG, SVG, PDF) or the plotted points (CSV).
 
+#include "steer_types.h"
 #include "view_types.h"
 
 #include <QPointF>
@@ -19,7 +20,10 @@
 
 #include <optional>
 
+class QCPCurve;
+class QCPScatterStyle;
 class QCustomPlot;
+class QPen;
 class QCPColorScale;
 class QComboBox;
 class QLabel;
@@ -92,9 +96,20 @@ public:
     QString csvText() const;
     bool exportCsv(const QString &path, QString *error = nullptr) const;
 
+    // A steerable run's swept front (pareto_view_sweep.cpp): its points, the
+    // front through them and the fixed-weight runs as single points, drawn
+    // while the axes and the value source are those it was measured on.
+    void setSweptFront(const view::SweptFront &front);
+    void clearSweptFront();
+    bool hasSweptFront() const { return m_swept.has_value(); }
+    // Shown on the Sweep button's menu while a sweep runs: what it is doing.
+    void setSweepStatus(const QString &status);
+
 signals:
     void sampleActivated(qint64 sampleId);
     void stepActivated(int step);
+    // "Sweep front": the shown run's weights over the simplex, on the current axes.
+    void sweepRequested(bool adversarialOnly);
 
 private:
     // The point under a pixel: kind and index into m_cloudXY / m_trajXY.
@@ -121,6 +136,12 @@ private:
     void showContextMenu(const QPoint &pos);
     void resetRanges();
     QToolButton *buildExportButton();
+    QToolButton *buildSweepButton();
+    // A curve of points (joined by lines when `line`), not selectable, on the plot's axes.
+    static QCPCurve *addCurve(QCustomPlot *plot, const QVector<QPointF> &pts, const QPen &pen,
+                              const QCPScatterStyle &scatter, bool line);
+    bool sweptFrontShown() const;
+    void addSweptFront();
 
     QVector<view::AspectSpec> m_aspects;
     QVector<view::StepPoint> m_trajectory;
@@ -130,6 +151,8 @@ private:
     int m_yAspect = 1;
     ValueSource m_source = ValueSource::RewardModel;
     std::optional<QPointF> m_customReference;
+    std::optional<view::SweptFront> m_swept;
+    QString m_sweepStatus;
 
     // Derived on every change: plotted coordinates and what they stand for.
     QVector<QPointF> m_cloudXY;

@@ -26,8 +26,10 @@ QCPColorGradient stepGradient()
     return g;
 }
 
-QCPCurve *addCurve(QCustomPlot *plot, const QVector<QPointF> &pts, const QPen &pen,
-                   const QCPScatterStyle &scatter, bool line)
+} // namespace
+
+QCPCurve *ParetoView::addCurve(QCustomPlot *plot, const QVector<QPointF> &pts, const QPen &pen,
+                               const QCPScatterStyle &scatter, bool line)
 {
     auto *c = new QCPCurve(plot->xAxis, plot->yAxis);
     QVector<double> xs, ys;
@@ -42,8 +44,6 @@ QCPCurve *addCurve(QCustomPlot *plot, const QVector<QPointF> &pts, const QPen &p
     c->setSelectable(QCP::stNone);
     return c;
 }
-
-} // namespace
 
 void ParetoView::resetRanges()
 {
@@ -60,6 +60,7 @@ void ParetoView::resetRanges()
 void ParetoView::rebuildPlot()
 {
     m_plot->clearPlottables();
+    m_plot->clearItems();   // the swept front's labels
     m_plot->legend->clearItems();
     if (m_aspects.isEmpty())
         return;
@@ -69,6 +70,7 @@ void ParetoView::rebuildPlot()
     m_plot->yAxis->setLabel(m_aspects[m_yAspect].name);
 
     addFront();   // the dominated area lies underneath everything else
+    addSweptFront();
     if (!m_cloudXY.isEmpty()) {
         auto *cloud = addCurve(m_plot, m_cloudXY, Qt::NoPen,
                                QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kCloudColour.darker(130), 1),

@@ -21,25 +21,6 @@ namespace awb {
 
 namespace {
 
-// The checkpoint of `run` at `step` (-1: the newest).
-std::string findCheckpoint(const std::string &db, std::int64_t run, std::int64_t step)
-{
-    const std::string dir = runCheckpointDir(db, run);
-    const auto all = runCheckpoints(dir);
-    if (all.empty())
-        throw IoError(dir + ": run " + std::to_string(run) + " has no checkpoints (is --run right? checkpoints are "
-                      "written every save_steps and when a run stops)");
-    if (step < 0)
-        return all.back().path;
-    std::string kept;
-    for (const auto &c : all) {
-        if (c.step == step)
-            return c.path;
-        kept += (kept.empty() ? "" : ", ") + std::to_string(c.step);
-    }
-    throw IoError(dir + ": no checkpoint at step " + std::to_string(step) + "; kept: " + kept);
-}
-
 nlohmann::json transferJson(const RewardModelTransfer &t)
 {
     nlohmann::json j = {{"path", t.path}, {"aspects", t.aspects}, {"label_count", t.labelCount},
@@ -82,7 +63,7 @@ void registerPolicyExport(CLI::App &app, CommandContext &ctx)
                 if (o->db.empty() || o->run <= 0)
                     throw Error("policy export: name --checkpoint DIR, or --db FILE with --run N");
                 requireWorkspace(o->db);
-                checkpoint = findCheckpoint(o->db, o->run, o->step);
+                checkpoint = findRunCheckpoint(o->db, o->run, o->step);
             }
             const PolicyExportResult r = exportPolicy(
                 checkpoint, o->out, o->adapters ? PolicyExportLayout::Adapters : PolicyExportLayout::Merged,

@@ -135,6 +135,7 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
     registerCompareCommands(app, ctx);
     registerLabelCommands(app, ctx);
     registerExportCommands(app, ctx);
+    registerSteerCommands(app, ctx);
     registerLabellingCommands(app, ctx);
     registerModelInitCommands(app, ctx);
 }

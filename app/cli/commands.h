@@ -35,6 +35,7 @@ void registerCompareCommands(CLI::App &app, CommandContext &ctx); // compare
 void registerLabelCommands(CLI::App &app, CommandContext &ctx);   // labels export|import
 void registerExportCommands(CLI::App &app, CommandContext &ctx);  // policy export, reward-model export|import
 void registerModelInitCommands(CLI::App &app, CommandContext &ctx);   // model init
+void registerSteerCommands(CLI::App &app, CommandContext &ctx);   // steer, front
 
 // The `model` group (awb model init, ...): made on the first call, returned
 // after, so several cmd_<topic>.cpp can add subcommands beneath it.

@@ -214,6 +214,13 @@ std::vector<std::int32_t> encodeTurns(const Tokenizer &tokenizer, const std::str
 
 } // namespace
 
+std::int64_t systemTurnTokens(const Tokenizer &tokenizer, bool chatTemplate, const std::string &system)
+{
+    const auto with = static_cast<std::int64_t>(encodeTurns(tokenizer, "", chatTemplate, system).size());
+    const auto without = static_cast<std::int64_t>(encodeTurns(tokenizer, "", chatTemplate, "").size());
+    return std::max<std::int64_t>(0, with - without);
+}
+
 std::vector<std::int32_t> encodePrompt(const Tokenizer &tokenizer, const std::string &prompt, bool chatTemplate,
                                        std::int64_t maxLength, const std::string &system)
 {

@@ -103,5 +103,8 @@ std::vector<std::int64_t> endOfTurnIds(const Tokenizer &tokenizer, const ModelCo
 // the start of its own text instead.
 std::vector<std::int32_t> encodePrompt(const Tokenizer &tokenizer, const std::string &prompt, bool chatTemplate,
                                        std::int64_t maxLength, const std::string &system = {});
+// How many more tokens `system` as a system turn (or line) adds to a prompt:
+// a steerable run's conditioning line does not count against max_prompt_length.
+std::int64_t systemTurnTokens(const Tokenizer &tokenizer, bool chatTemplate, const std::string &system);
 
 } // namespace awb

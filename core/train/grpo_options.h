@@ -66,7 +66,7 @@ struct GrpoOptions
     double lambdaMax = 10.0;                 // lambda_max: cap on a multiplier; 0 = none
     std::int64_t lambdaUpdateDelaySteps = 0; // lambda_update_delay_steps: multipliers stay at lambda_init this many steps
     // awb (steerable run, train/conditioning.h): each prompt group trains with its own weight vector, shown to
-    // the policy; "none" keeps the run's weights. conditioning_vectors: fixed vectors ("corners", "uniform",
+    // the policy in a system line that comes on top of max_prompt_length; "none" keeps the run's weights. conditioning_vectors: fixed vectors ("corners", "uniform",
     // "a=1,b=2", ";"-separated) that take up to half of each step's groups; the others draw Dirichlet(alpha).
     std::string conditioning = "none";       // conditioning: none | prompt
     double conditioningAlpha = 1.0;          // conditioning_alpha: Dirichlet concentration of the drawn vectors

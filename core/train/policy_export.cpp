@@ -77,6 +77,45 @@ std::vector<CheckpointSummary> runCheckpoints(const std::string &dir)
     return out;
 }
 
+namespace {
+
+void requireBaseModel(const CheckpointSummary &cp)
+{
+    if (cp.lora && (cp.baseModel.empty() || !fs::is_regular_file(fs::path(cp.baseModel) / "config.json")))
+        throw IoError(cp.path + "/trainer_state.json: the base model the adapters were trained on, \"" + cp.baseModel
+                      + "\", is not a model folder (config.json missing); it is needed to load this checkpoint");
+}
+
+} // namespace
+
+std::unique_ptr<CausalLM> loadCheckpointPolicy(const CheckpointSummary &cp, const Runtime &runtime)
+{
+    requireBaseModel(cp);
+    const std::string policyDir = (fs::path(cp.path) / "policy").string();
+    std::unique_ptr<CausalLM> model = CausalLM::load(cp.lora ? cp.baseModel : policyDir, loadOptionsFor(runtime, true));
+    if (cp.lora)
+        model->loadLora(policyDir);
+    return model;
+}
+
+std::string findRunCheckpoint(const std::string &db, std::int64_t run, std::int64_t step)
+{
+    const std::string dir = runCheckpointDir(db, run);
+    const auto all = runCheckpoints(dir);
+    if (all.empty())
+        throw IoError(dir + ": run " + std::to_string(run) + " has no checkpoints (is --run right? checkpoints are "
+                      "written every save_steps and when a run stops)");
+    if (step < 0)
+        return all.back().path;
+    std::string kept;
+    for (const auto &c : all) {
+        if (c.step == step)
+            return c.path;
+        kept += (kept.empty() ? "" : ", ") + std::to_string(c.step);
+    }
+    throw IoError(dir + ": no checkpoint at step " + std::to_string(step) + "; kept: " + kept);
+}
+
 std::vector<std::string> policyExportDtypes() { return {"float32", "bfloat16", "float16"}; }
 
 PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string &outDir, PolicyExportLayout layout,
@@ -96,9 +135,7 @@ PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string
     if (layout == PolicyExportLayout::Adapters && !cp.lora)
         throw Error(cp.path + ": this run trained all weights (use_lora was off), so it has no LoRA adapters to "
                     "export; export the merged model instead");
-    if (cp.lora && (cp.baseModel.empty() || !fs::is_regular_file(fs::path(cp.baseModel) / "config.json")))
-        throw IoError(cp.path + "/trainer_state.json: the base model the adapters were trained on, \"" + cp.baseModel
-                      + "\", is not a model folder (config.json missing); it is needed to export this checkpoint");
+    requireBaseModel(cp);
 
     AtomicFolder out(outDir);   // refuses a non-empty folder before any work
     const fs::path staging = out.staging();

@@ -18,7 +18,10 @@
 // exists and is not empty is refused before anything is written.
 // Any thread; reads only the checkpoint and the base model. Core-only header (no torch).
 
+#include "util/runtime.h"
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,18 @@ struct CheckpointSummary
 CheckpointSummary describeCheckpoint(const std::string &checkpoint);
 // The readable checkpoints under a run's checkpoint folder, oldest first.
 std::vector<CheckpointSummary> runCheckpoints(const std::string &dir);
+
+// The checkpoint's trained policy for inference: the base model with the
+// checkpoint's adapters (a LoRA run) or the checkpoint's full weights. Throws
+// Error naming the file when the checkpoint or its base model cannot be read.
+// The checkpoint of a workspace's run at `step` (-1: the newest). Throws
+// IoError naming the folder when the run has none, or none at that step
+// (listing those kept).
+std::string findRunCheckpoint(const std::string &db, std::int64_t run, std::int64_t step = -1);
+
+// A LoRA run's base keeps its stored dtype as the runtime says (loadOptionsFor).
+class CausalLM;
+std::unique_ptr<CausalLM> loadCheckpointPolicy(const CheckpointSummary &checkpoint, const Runtime &runtime);
 
 enum class PolicyExportLayout { Merged, Adapters };
 

@@ -79,11 +79,15 @@ const std::vector<std::int32_t> &Rollout::conditionedPromptIds(std::int64_t inde
         return promptIds(index);
     auto key = std::make_pair(index, weights);
     auto it = m_conditioned.find(key);
-    if (it == m_conditioned.end())
+    if (it == m_conditioned.end()) {
+        // The line comes on top of max_prompt_length, which keeps counting the prompt's own tokens.
+        const std::string line = conditioningLine(m_aspects, weights);
+        const std::int64_t budget =
+            m_options.maxPromptLength + systemTurnTokens(*m_tokenizer, m_options.useChatTemplate, line);
         it = m_conditioned
-                 .emplace(std::move(key), encodePrompt(*m_tokenizer, prompt(index), m_options.useChatTemplate,
-                                                       m_options.maxPromptLength, conditioningLine(m_aspects, weights)))
+                 .emplace(std::move(key), encodePrompt(*m_tokenizer, prompt(index), m_options.useChatTemplate, budget, line))
                  .first;
+    }
     return it->second;
 }
 

@@ -20,6 +20,7 @@ target_sources(awb_core PRIVATE
     train/preference_pairs.cpp
     train/constraints.cpp
     train/conditioning.cpp
+    train/steering.cpp
     train/training_controls.cpp
     train/lm_trainer.cpp
     train/grpo_session.cpp

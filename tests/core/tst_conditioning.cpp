@@ -169,6 +169,9 @@ private slots:
         QVERIFY2(cutText.find(line) != std::string::npos, cutText.c_str());
         QVERIFY(cutText.find("Tell me a joke.") != std::string::npos);
         QVERIFY(errorOf([&] { encodePrompt(tok, "hi", true, 5, line); }).find("raise max_prompt_length") != std::string::npos);
+        // The line's own tokens: the conditioned prompt minus the plain one, counted without truncation.
+        const auto plain = encodePrompt(tok, "Tell me a joke.", true, 512);
+        QCOMPARE(systemTurnTokens(tok, true, line), static_cast<std::int64_t>(ids.size() - plain.size()));
     }
 
     // A steerable run: samples carry their group's vector, rewards use it, and a resumed run draws the same.
@@ -180,7 +183,6 @@ private slots:
             s.options.conditioning = "prompt";
             s.options.conditioningVectors = "corners";
             s.options.promptsPerStep = 3;
-            s.options.maxPromptLength = 112;   // the tiny tokenizer spells the line out in about 90 tokens
             return s;
         };
         RecordingSink full, second;
