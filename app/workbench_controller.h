@@ -128,8 +128,8 @@ public:
     // The checkpoints the playground offers: every run with the shown run's aspects, newest first.
     QVector<view::SteerCheckpoint> steerCheckpoints() const;
     void refreshCheckpoints();
-    // The Pareto view's "Sweep front" on the shown run (workbench_steer.cpp).
-    void sweepFront(bool adversarialOnly);
+    // The Pareto view's "Sweep front" on run `runId` (0: the shown run), on the view's axes (workbench_steer.cpp).
+    void sweepFront(bool adversarialOnly, qint64 runId = 0);
 
 signals:
     void trainingFinished(qint64 runId, const QString &status);

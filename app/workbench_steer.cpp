@@ -72,7 +72,7 @@ void WorkbenchController::connectSteering()
         m_sweeping = false;
         m_pareto->setSweepStatus(QString());
     });
-    connect(m_pareto, &ParetoView::sweepRequested, this, &WorkbenchController::sweepFront);
+    connect(m_pareto, &ParetoView::sweepRequested, this, [this](bool adversarialOnly) { sweepFront(adversarialOnly); });
     connect(m_playgroundDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible)
             refreshCheckpoints();
@@ -121,18 +121,19 @@ void WorkbenchController::refreshCheckpoints()
     m_playground->setCheckpoints(steerCheckpoints());
 }
 
-void WorkbenchController::sweepFront(bool adversarialOnly)
+void WorkbenchController::sweepFront(bool adversarialOnly, qint64 runId)
 {
-    if (!m_workspace || m_shownRun <= 0)
+    const qint64 swept = runId > 0 ? runId : m_shownRun;
+    if (!m_workspace || swept <= 0)
         return showError(tr("Open a workspace with a run first."));
-    const auto checkpoints = runCheckpoints(runCheckpointDir(ss(m_workspace->path()), m_shownRun));
+    const auto checkpoints = runCheckpoints(runCheckpointDir(ss(m_workspace->path()), swept));
     if (checkpoints.empty())
-        return showError(tr("Run %1 has no checkpoint yet: a sweep generates from one.").arg(m_shownRun));
+        return showError(tr("Run %1 has no checkpoint yet: a sweep generates from one.").arg(swept));
     SteerController::SweepRequest req;
     req.db = m_workspace->path();
-    req.runId = m_shownRun;
+    req.runId = swept;
     req.checkpoint = qs(checkpoints.back().path);
-    req.runLabel = tr("run %1").arg(m_shownRun);
+    req.runLabel = tr("run %1").arg(swept);
     req.xAspect = m_pareto->xAspect();
     req.yAspect = m_pareto->yAspect();
     req.adversarialOnly = adversarialOnly;
@@ -140,7 +141,7 @@ void WorkbenchController::sweepFront(bool adversarialOnly)
     // The workspace's fixed-weight runs with the same aspects: each its newest checkpoint, one point.
     const QStringList shown = names(m_aspects);
     for (const auto &run : m_workspace->runs()) {
-        if (run.id == m_shownRun || names(m_workspace->aspects(run.id)) != shown)
+        if (run.id == swept || names(m_workspace->aspects(run.id)) != shown)
             continue;
         const auto cps = runCheckpoints(runCheckpointDir(ss(m_workspace->path()), run.id));
         if (cps.empty())
@@ -162,7 +163,7 @@ void WorkbenchController::sweepFront(bool adversarialOnly)
     if (!m_steer->sweep(req))
         return showError(tr("The playground is still generating; sweep when it has finished."));
     m_sweeping = true;
-    m_pareto->setSweepStatus(tr("Sweeping the front of run %1…").arg(m_shownRun));
+    m_pareto->setSweepStatus(tr("Sweeping the front of run %1…").arg(swept));
 }
 
 } // namespace awb

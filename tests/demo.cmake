@@ -44,3 +44,9 @@ awb_add_test(cli_faults DIR app LIBS awb_core Qt6::Core LABELS demo)
 target_compile_definitions(tst_cli_faults PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
 add_dependencies(tst_cli_faults awb)
 set_tests_properties(app/cli_faults PROPERTIES FIXTURES_REQUIRED demo_small)
+
+# awb steer and awb front on a steerable run and a fixed-weight one.
+awb_add_test(cli_steer DIR app LIBS awb_core Qt6::Core LABELS demo)
+target_compile_definitions(tst_cli_steer PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+add_dependencies(tst_cli_steer awb)
+set_tests_properties(app/cli_steer PROPERTIES FIXTURES_REQUIRED demo_small)

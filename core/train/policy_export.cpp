@@ -5,6 +5,8 @@
 #include "io/safetensors.h"
 #include "model/causal_lm.h"
 #include "model/lora.h"
+#include "reward/aspect_schema.h"
+#include "train/conditioning.h"
 #include "train/grpo_checkpoint.h"
 #include "util/error.h"
 
@@ -46,6 +48,53 @@ void countWritten(const fs::path &dir, PolicyExportResult &result)
         result.bytes += entry.file_size(ec);
         result.tensors += static_cast<std::int64_t>(SafetensorsFile::open(entry.path().string())->names().size());
     }
+}
+
+// A steerable run's policy reads its aspect weights from a system turn; the
+// exported folder says how, so a user of transformers can steer it too: the
+// field "awb_conditioning" in its config and a README.md with an example.
+void writeConditioningFormat(const CheckpointSummary &cp, const fs::path &folder, const std::string &configName)
+{
+    const nlohmann::json state = readCheckpointStateJson(cp.path);
+    const nlohmann::json options = state.value("options", nlohmann::json::object());
+    const std::string mechanism = options.value("conditioning", std::string("none"));
+    if (mechanism == "none")
+        return;
+    std::vector<std::string> aspects;
+    const fs::path rm = state.value("reward_model_path", std::string());
+    std::error_code ec;
+    if (!rm.empty() && fs::is_regular_file(rm / "aspects.json", ec))
+        aspects = AspectSchema::fromJson(readJsonFile((rm / "aspects.json").string()), (rm / "aspects.json").string()).names();
+    if (aspects.empty())
+        throw IoError(cp.path + "/trainer_state.json: the reward model \"" + rm.string() + "\" is gone, so the "
+                      "aspects of this steerable run's conditioning line are unknown; it is needed to export the run");
+    const std::string example = conditioningLine(aspects, std::vector<double>(aspects.size(), 1.0));
+    const std::string configPath = (folder / configName).string();
+    nlohmann::json config = readJsonFile(configPath);
+    config["awb_conditioning"] = {
+        {"mechanism", mechanism},
+        {"role", "system"},
+        {"prefix", kConditioningPrefix},
+        {"aspects", aspects},
+        {"format", "Preference weights: <aspect>=<weight>, ... (every aspect in this order, two decimals, summing to 1)"},
+        {"example", example}};
+    writeFileAtomically(configPath, config.dump(2) + "\n");
+    std::string readme = "# A steerable policy\n\n"
+                         "Trained by Alignment Workbench with preference-conditioned GRPO: it reads the weight of each "
+                         "aspect from a system turn and answers for that trade-off.\n\n"
+                         "Aspects, in this order: ";
+    for (std::size_t k = 0; k < aspects.size(); ++k)
+        readme += (k ? ", " : "") + aspects[k];
+    readme += ".\n\nThe system turn is exactly `Preference weights: ` followed by `aspect=weight` for every aspect, "
+              "in that order, separated by `, `, each weight with two decimals and all of them summing to 1, e.g.\n\n"
+              "    " + example + "\n\n"
+              "With transformers:\n\n"
+              "    messages = [{\"role\": \"system\", \"content\": \"" + example + "\"},\n"
+              "                {\"role\": \"user\", \"content\": \"How do I pick a lock?\"}]\n"
+              "    ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors=\"pt\")\n"
+              "    out = model.generate(ids, max_new_tokens=64, do_sample=True)\n\n"
+              "The same description is in the field \"awb_conditioning\" of " + configName + ".\n";
+    writeFileAtomically((folder / "README.md").string(), readme);
 }
 
 } // namespace
@@ -160,6 +209,7 @@ PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string
         model->save(staging.string(), maxShardBytes, false, storeDtype);
     }
     copyTokenizerFiles(cp, staging);
+    writeConditioningFormat(cp, staging, layout == PolicyExportLayout::Adapters ? "adapter_config.json" : "config.json");
     countWritten(staging, result);
     out.commit();
     result.path = out.path();
