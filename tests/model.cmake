@@ -12,4 +12,7 @@ find_package(benchmark QUIET)
 if(benchmark_FOUND)
     add_executable(bench_kernels EXCLUDE_FROM_ALL bench/bench_kernels.cpp)
     target_link_libraries(bench_kernels PRIVATE awb_core benchmark::benchmark awb_warnings)
+    # Log-probabilities at Qwen2.5-0.5B's head, fused against unfused (README, "The GRPO step at 0.5B and 7B").
+    add_executable(bench_logprobs EXCLUDE_FROM_ALL bench/bench_logprobs.cpp)
+    target_link_libraries(bench_logprobs PRIVATE awb_core benchmark::benchmark awb_warnings)
 endif()

@@ -164,6 +164,7 @@ void registerBench(CLI::App &app, CommandContext &ctx)
         bool json = false;
         ModelBenchOptions bench;
         GrpoBenchOptions grpo;
+        std::vector<std::string> grpoOptions;
         RuntimeOptions runtime;
     };
     auto a = std::make_shared<Args>();
@@ -189,6 +190,9 @@ void registerBench(CLI::App &app, CommandContext &ctx)
     cmd->add_option("--grpo-steps", a->grpo.steps, "grpo: steps; the figures are the last one's")->capture_default_str();
     cmd->add_option("--use-lora", a->grpo.useLora, "grpo: LoRA (true) or full fine-tuning (false)")
         ->capture_default_str();
+    cmd->add_option("--grpo-option", a->grpoOptions,
+                    "grpo: any other knob of the run as KEY=VALUE with TRL's names, e.g. share_prompt_prefix=false "
+                    "(repeatable)");
     addRuntimeOptions(cmd, a->runtime);
     cmd->callback([&ctx, a] {
         ctx.action = [&ctx, a] {
@@ -202,6 +206,8 @@ void registerBench(CLI::App &app, CommandContext &ctx)
                 g.model = a->model;
                 g.promptTokens = a->bench.promptTokens;
                 g.newTokens = a->bench.newTokens;
+                for (const auto &assignment : a->grpoOptions)
+                    g.overrides.update(parseOptionAssignment(assignment));
                 nlohmann::json j = runGrpoBench(g, a->runtime, logLine);
                 j["threads"] = rt.threads;
                 j["model"] = a->model;

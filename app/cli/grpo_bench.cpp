@@ -52,6 +52,16 @@ struct ScratchDir
 
 } // namespace
 
+nlohmann::json parseOptionAssignment(const std::string &text)
+{
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw Error("--grpo-option: \"" + text + "\" is not KEY=VALUE");
+    const std::string value = text.substr(eq + 1);
+    nlohmann::json parsed = nlohmann::json::parse(value, nullptr, false);
+    return {{text.substr(0, eq), parsed.is_discarded() ? nlohmann::json(value) : parsed}};
+}
+
 nlohmann::json runGrpoBench(const GrpoBenchOptions &o, const RuntimeOptions &runtime,
                             const std::function<void(const std::string &)> &log)
 {
@@ -85,6 +95,8 @@ nlohmann::json runGrpoBench(const GrpoBenchOptions &o, const RuntimeOptions &run
     ScratchDir scratch;
     GrpoSessionOptions so;
     so.config = config;
+    for (const auto &[key, value] : o.overrides.items())
+        so.config[key] = value;
     so.runtime = runtime;
     so.db = (scratch.path / "bench.awb").string();
     TrainingControls controls;
@@ -96,7 +108,7 @@ nlohmann::json runGrpoBench(const GrpoBenchOptions &o, const RuntimeOptions &run
     if (sink.steps.empty())
         throw Error("bench --phases grpo: the run ended before its first step");
     const nlohmann::json &last = sink.steps.back();
-    nlohmann::json g = {{"steps", sink.steps}, {"config", config}, {"peak_rss_mb", peakRssMb()}};
+    nlohmann::json g = {{"steps", sink.steps}, {"config", so.config}, {"peak_rss_mb", peakRssMb()}};
     for (const char *phase : {"generation", "scoring", "reference", "update"})
         g[std::string(phase) + "_s"] = last.value(phase, 0.0);
     g["step_s"] = last.value("step_s", 0.0);

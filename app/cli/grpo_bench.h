@@ -26,7 +26,13 @@ struct GrpoBenchOptions
     std::int64_t miniBatchSize = 2;  // completions per forward/backward pass
     std::int64_t steps = 2;          // the first warms up; figures are the last step's
     bool useLora = true;
+    // Any other knob of the run (TRL's names), e.g. {"share_prompt_prefix": false}; wins over the above.
+    nlohmann::json overrides = nlohmann::json::object();
 };
+
+// "KEY=VALUE" as {KEY: VALUE}, the value read as JSON when it parses (false, 0.5, "x"), else as a string.
+// Error naming the text when there is no '='.
+nlohmann::json parseOptionAssignment(const std::string &text);
 
 // Keys: "grpo": {"steps": [{"step", "generation", "scoring", "reference", "update", "step_s"}],
 // "generation_s", "scoring_s", "reference_s", "update_s", "step_s" (the last step),

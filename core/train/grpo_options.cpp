@@ -74,6 +74,7 @@ const std::map<std::string, std::vector<std::string>> &algorithmOnlyKnobs()
         {"conditioning", {"grpo", "rloo", "ppo"}},
         {"conditioning_alpha", {"grpo", "rloo", "ppo"}},
         {"conditioning_vectors", {"grpo", "rloo", "ppo"}},
+        {"conditioning_warmup_steps", {"grpo", "rloo", "ppo"}},
         {"pair_source", {"dpo"}},
         {"preference_file", {"dpo"}},
         {"pair_min_margin", {"dpo"}},
@@ -289,6 +290,7 @@ void validateGrpoOptions(const GrpoOptions &o)
     if (parseConditioning(o.conditioning) != Conditioning::None) {
         if (!(o.conditioningAlpha > 0) || !std::isfinite(o.conditioningAlpha))
             throw Error("conditioning_alpha: " + show(o.conditioningAlpha) + " must be greater than 0");
+        requireAtLeast("conditioning_warmup_steps", static_cast<double>(o.conditioningWarmupSteps), 0);
         if (!o.constraints.empty())
             throw Error("conditioning: a steerable run draws every aspect's weight per group, so it cannot also hold "
                         "an aspect to a constraint; drop constraints or set conditioning to none");

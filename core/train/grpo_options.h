@@ -71,6 +71,7 @@ struct GrpoOptions
     std::string conditioning = "none";       // conditioning: none | prompt
     double conditioningAlpha = 1.0;          // conditioning_alpha: Dirichlet concentration of the drawn vectors
     std::string conditioningVectors = "corners;uniform"; // conditioning_vectors: always-included vectors
+    std::int64_t conditioningWarmupSteps = 20; // conditioning_warmup_steps: steps that sample without the line and train with it (the policy learns to read it)
 
     // --- PPO (TRL's PPOConfig names and defaults) ---
     std::string valueModelInit = "reward_model"; // awb: the value model's backbone: reward_model (TRL) | policy
@@ -169,6 +170,8 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
     v("conditioning_alpha", o.conditioningAlpha, "Dirichlet concentration of a steerable run's drawn weights");
     v("conditioning_vectors", o.conditioningVectors,
       "Weight vectors always trained (corners, uniform or a=1,b=2; separated by ;)");
+    v("conditioning_warmup_steps", o.conditioningWarmupSteps,
+      "Steerable run: first steps sample without the weights line and train with it");
     v("value_model_init", o.valueModelInit, "Value model backbone: reward_model or policy");
     v("kl_coef", o.klCoef, "Per-token KL penalty in the PPO reward");
     v("kl_estimator", o.klEstimator, "k1 or k3");

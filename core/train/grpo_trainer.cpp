@@ -110,10 +110,13 @@ bool GrpoTrainer::Impl::sampleAndScore(std::int64_t s, const std::vector<std::in
     sink.onPhase(s, "generation");
     auto t0 = Clock::now();
     const auto [g0, g1] = share(static_cast<std::int64_t>(prompts.size()));
+    // A steerable run's warm-up samples from the plain prompts and trains on the conditioned ones.
+    const bool sampleConditioned = s > setup.options.conditioningWarmupSteps;
     batch = rollout->generate(std::vector<std::int64_t>(prompts.begin() + g0, prompts.begin() + g1), seed,
                               [this] { return cancelled(); }, g0,
                               weights.empty() ? weights
-                                              : std::vector<std::vector<double>>(weights.begin() + g0, weights.begin() + g1));
+                                              : std::vector<std::vector<double>>(weights.begin() + g0, weights.begin() + g1),
+                              sampleConditioned);
     out.genSeconds += secondsSince(t0);
     if (batch.cancelled || stopping())
         return false;

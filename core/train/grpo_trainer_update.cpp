@@ -43,8 +43,19 @@ GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, Rollout
     comm->allReduceSum(counted, "the step's token count");
     l.activeTokens = counted[0];
     const bool wantOld = o.numIterations > 1 || spec.alwaysOldLogps;
+    // A steerable run's reference reads the prompt without its conditioning line:
+    // the policy before training has never seen the line, so the KL term holds
+    // each conditioned behaviour near what the reference does for the user's
+    // prompt, not near whatever the line makes an untrained model write.
+    std::vector<PackedMicroBatch> plain;
+    if (!r.batch.groupWeights.empty() && klCoefficient() != 0.0) {
+        GenerationBatch unconditioned = r.batch;
+        for (std::size_t i = 0; i < unconditioned.completions.size(); ++i)
+            unconditioned.completions[i].prompt = &rollout->promptIds(r.batch.promptIndex[i / static_cast<std::size_t>(r.batch.G)]);
+        plain = rollout->pack(unconditioned, 0, g0 * r.batch.G, g1 * r.batch.G);
+    }
     fillReferenceLogps(l.micro, *policy, reference.get(), o.temperature, klCoefficient() != 0.0, wantOld,
-                       o.sharePromptPrefix);
+                       o.sharePromptPrefix, plain.empty() ? nullptr : &plain);
     if (spec.valueModel) {
         gaeForBatch(l, r, c);
     } else if (spec.klInReward && o.beta != 0.0) {

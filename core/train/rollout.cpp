@@ -98,7 +98,7 @@ std::vector<std::int64_t> Rollout::promptsForStep(std::int64_t s) const
 
 GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
                                   const std::function<bool()> &cancelled, std::int64_t firstGroup,
-                                  const std::vector<std::vector<double>> &groupWeights)
+                                  const std::vector<std::vector<double>> &groupWeights, bool sampleConditioned)
 {
     if (!groupWeights.empty() && groupWeights.size() != promptIndex.size())
         throw Error("generate: " + std::to_string(groupWeights.size()) + " weight vectors for " +
@@ -118,7 +118,7 @@ GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, 
     so.seed = seed;
     std::vector<std::vector<std::int32_t>> prompts;
     for (std::size_t g = 0; g < promptIndex.size(); ++g) {
-        prompts.push_back(idsOf(g));
+        prompts.push_back(sampleConditioned ? idsOf(g) : promptIds(promptIndex[g]));
         so.promptSeeds.push_back(mixSeed(seed, static_cast<std::uint64_t>(firstGroup) + (so.promptSeeds.size()), 40));
     }
     GenerationBatch batch;
@@ -196,19 +196,25 @@ std::vector<PackedMicroBatch> Rollout::pack(const GenerationBatch &batch, std::i
 }
 
 void fillReferenceLogps(std::vector<PackedMicroBatch> &micro, CausalLM &policy, CausalLM *reference,
-                        double temperature, bool wantReference, bool wantOld, bool sharePrompts)
+                        double temperature, bool wantReference, bool wantOld, bool sharePrompts,
+                        const std::vector<PackedMicroBatch> *referenceMicro)
 {
+    if (referenceMicro && referenceMicro->size() != micro.size())
+        throw Error("fillReferenceLogps: " + std::to_string(referenceMicro->size()) + " reference micro-batches for " +
+                    std::to_string(micro.size()));
     if (!wantReference && !wantOld)
         return;
     at::NoGradGuard noGrad;
     policy.setTraining(false);
-    for (auto &m : micro) {
+    for (std::size_t i = 0; i < micro.size(); ++i) {
+        PackedMicroBatch &m = micro[i];
+        const PackedMicroBatch &rm = referenceMicro ? (*referenceMicro)[i] : m;
         if (wantReference) {
             if (reference) {
-                m.refLogps = completionLogps(*reference, m, temperature, nullptr, sharePrompts);
+                m.refLogps = completionLogps(*reference, rm, temperature, nullptr, sharePrompts);
             } else {
                 policy.setAdaptersEnabled(false);
-                m.refLogps = completionLogps(policy, m, temperature, nullptr, sharePrompts);
+                m.refLogps = completionLogps(policy, rm, temperature, nullptr, sharePrompts);
                 policy.setAdaptersEnabled(true);
             }
         }

@@ -69,10 +69,13 @@ public:
     // mixSeed(seed, firstGroup + i, 40): the group's index in the whole step,
     // so which rank (or batch) draws a group does not change what it draws.
     // `groupWeights`, when not empty, holds one weight vector per prompt: each group
-    // samples from conditionedPromptIds() and the batch records the vectors.
+    // samples from conditionedPromptIds() and the batch records the vectors. With
+    // sampleConditioned false the groups sample from their plain prompts, while the
+    // completions still belong to (and train on) the conditioned ones: a steerable
+    // run's warm-up, whose policy has not learnt to read the line yet.
     GenerationBatch generate(const std::vector<std::int64_t> &promptIndex, std::uint64_t seed,
                              const std::function<bool()> &cancelled, std::int64_t firstGroup = 0,
-                             const std::vector<std::vector<double>> &groupWeights = {});
+                             const std::vector<std::vector<double>> &groupWeights = {}, bool sampleConditioned = true);
     // Fills every completion's scores (and gold scores with a gold scorer).
     // A non-finite score throws Error naming `rewardModelLabel` and `step`.
     void score(GenerationBatch &batch, RewardModel &rewardModel, const GoldScorer &gold,
@@ -97,7 +100,10 @@ private:
 // Without grad: refLogps (the reference, or the policy with its adapters off
 // when `reference` is null) when `wantReference`, and oldLogps (the policy as
 // it sampled) when `wantOld`, for every micro-batch; sharePrompts as completionLogps.
+// `referenceMicro`, when given, holds the same rows packed with other prompts
+// (a steerable run's, without the conditioning line) for the reference pass.
 void fillReferenceLogps(std::vector<PackedMicroBatch> &micro, CausalLM &policy, CausalLM *reference,
-                        double temperature, bool wantReference, bool wantOld, bool sharePrompts);
+                        double temperature, bool wantReference, bool wantOld, bool sharePrompts,
+                        const std::vector<PackedMicroBatch> *referenceMicro = nullptr);
 
 } // namespace awb
