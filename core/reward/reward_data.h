@@ -28,7 +28,7 @@
 // preference file without an aspect. Free functions; any thread.
 
 #include "reward/aspect_schema.h"
-#include "reward/reward_trainer.h"
+#include "reward/reward_examples.h"
 
 #include <optional>
 #include <string>
