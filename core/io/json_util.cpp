@@ -1,40 +1,90 @@
 #include "io/json_util.h"
 
 #include "io/atomic_file.h"
+#include "io/input_limits.h"
 #include "util/error.h"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace awb {
 
+namespace {
+
+// "line:column" of a byte offset, which editors understand.
+std::string lineColumn(const std::string &text, std::size_t offset)
+{
+    std::size_t line = 1, column = 1;
+    const std::size_t stop = std::min(offset, text.size());
+    for (std::size_t i = 0; i < stop; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string depthMessage()
+{
+    return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (the limit of nesting in JSON)";
+}
+
+} // namespace
+
+std::size_t jsonDepthExceededAt(std::string_view text)
+{
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                return i;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return std::string::npos;
+}
+
 nlohmann::json parseJson(const std::string &text, const std::string &label)
 {
+    if (const std::size_t at = jsonDepthExceededAt(text); at != std::string::npos)
+        throw FormatError(label + ":" + lineColumn(text, at) + ": " + depthMessage());
     try {
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error &e) {
-        // Turn the byte offset into line:column, which editors understand.
-        std::size_t line = 1, column = 1;
-        const std::size_t stop = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-        for (std::size_t i = 0; i < stop; ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-        }
         std::string what = e.what();
         const auto colon = what.rfind(": ");
         if (colon != std::string::npos)
             what = what.substr(colon + 2);
-        throw FormatError(label + ":" + std::to_string(line) + ":" + std::to_string(column)
-                          + ": not valid JSON: " + what);
+        throw FormatError(label + ":" + lineColumn(text, e.byte > 0 ? e.byte - 1 : 0) + ": not valid JSON: " + what);
     }
+}
+
+std::string readJsonText(const std::string &path)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > static_cast<std::uintmax_t>(kMaxJsonFileBytes))
+        throw FormatError(path + ": " + std::to_string(size) + " bytes, larger than " + byteCountText(kMaxJsonFileBytes)
+                          + " (the limit of a JSON file)");
+    return readWholeFile(path);
 }
 
 nlohmann::json readJsonFile(const std::string &path)
 {
-    return parseJson(readWholeFile(path), path);
+    return parseJson(readJsonText(path), path);
 }
 
 namespace {
@@ -104,6 +154,8 @@ std::optional<std::string> optString(const nlohmann::json &obj, const char *key,
 
 nlohmann::json parseJsonLine(const std::string &line, const std::string &path, std::int64_t lineNo)
 {
+    if (const std::size_t at = jsonDepthExceededAt(line); at != std::string::npos)
+        throw FormatError(path + ":" + std::to_string(lineNo) + ":" + std::to_string(at + 1) + ": " + depthMessage());
     try {
         return nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error &e) {

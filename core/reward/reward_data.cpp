@@ -55,6 +55,14 @@ bool isCsv(const std::string &path)
     return name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
 }
 
+void checkRecordCount(const TextReader &reader, const std::vector<Record> &records, std::int64_t line)
+{
+    if (static_cast<std::int64_t>(records.size()) >= reader.limits().maxRecords)
+        throw FormatError(reader.path() + ":" + std::to_string(line) + ": more than "
+                          + std::to_string(reader.limits().maxRecords)
+                          + " records (the limit of a reward-model data file); split the file");
+}
+
 std::vector<Record> readCsv(TextReader &reader)
 {
     CsvReader csv(reader);
@@ -71,6 +79,7 @@ std::vector<Record> readCsv(TextReader &reader)
         if (fields.size() != header.size())
             throw FormatError(reader.path() + ":" + std::to_string(line) + ": " + std::to_string(fields.size())
                               + " fields, but the header has " + std::to_string(header.size()));
+        checkRecordCount(reader, out, line);
         json obj = json::object();
         for (std::size_t i = 0; i < header.size(); ++i)
             obj[trim(header[i])] = fields[i].empty() ? json(nullptr) : json(fields[i]);
@@ -90,16 +99,24 @@ std::vector<Record> readJsonl(TextReader &reader)
             text.erase(0, 3);
         if (trim(text).empty())
             continue;
-        json obj = json::parse(text, nullptr, false);
-        if (obj.is_discarded()) {
+        json obj;
+        if (jsonDepthExceededAt(text) != std::string::npos || (obj = json::parse(text, nullptr, false)).is_discarded()) {
             parseJsonLine(text, reader.path(), line);   // throws the error naming line and column
             throw FormatError(reader.path() + ":" + std::to_string(line) + ": not valid JSON");
         }
         if (!obj.is_object())
             throw FormatError(reader.path() + ":" + std::to_string(line) + ": expected a JSON object per line");
+        checkRecordCount(reader, out, line);
         out.push_back({std::move(obj), line});
     }
     return out;
+}
+
+// The records of a JSONL or CSV file (by its extension), plain or gzip-compressed.
+std::vector<Record> readRecords(const std::string &path, const ReadLimits &limits)
+{
+    TextReader reader(path, limits);
+    return isCsv(path) ? readCsv(reader) : readJsonl(reader);
 }
 
 std::string where(const std::string &path, const Record &r)
@@ -205,14 +222,11 @@ std::string detectLayout(const std::string &path, const json &first)
                         "{prompt, chosen, rejected}, or HH-RLHF {chosen, rejected} transcripts");
 }
 
-ParsedFile readFile(const RewardDataFile &file, const std::vector<std::string> &knownAspects)
+ParsedFile readFile(const RewardDataFile &file, const std::vector<std::string> &knownAspects, const ReadLimits &limits)
 {
     ParsedFile f;
     f.summary.path = file.path;
-    {
-        TextReader reader(file.path);
-        f.records = isCsv(file.path) ? readCsv(reader) : readJsonl(reader);
-    }
+    f.records = readRecords(file.path, limits);
     if (f.records.empty())
         throw FormatError(file.path + ": empty: no records");
     const json &first = f.records.front().value;
@@ -481,7 +495,7 @@ std::vector<AspectRequest> parseAspectList(const std::string &text)
 }
 
 RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std::vector<AspectRequest> &requested,
-                             const std::optional<AspectSchema> &workspace)
+                             const std::optional<AspectSchema> &workspace, const ReadLimits &limits)
 {
     if (files.empty())
         throw Error("reward data: no data file given (--data FILE[:ASPECT])");
@@ -492,7 +506,7 @@ RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std
         known = workspace->names();
     std::vector<ParsedFile> parsed;
     for (const auto &f : files)
-        parsed.push_back(readFile(f, known));
+        parsed.push_back(readFile(f, known, limits));
 
     RewardDataset out;
     out.schema = resolveSchema(parsed, requested, workspace, out.warnings);
@@ -508,13 +522,11 @@ RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std
     return out;
 }
 
-std::vector<RewardPreference> loadPreferenceFile(const std::string &path, std::vector<std::string> &warnings)
+std::vector<RewardPreference> loadPreferenceFile(const std::string &path, std::vector<std::string> &warnings,
+                                                const ReadLimits &limits)
 {
     ParsedFile f;
-    {
-        TextReader reader(path);
-        f.records = isCsv(path) ? readCsv(reader) : readJsonl(reader);
-    }
+    f.records = readRecords(path, limits);
     if (f.records.empty())
         throw FormatError(path + ": empty: no preference pairs");
     f.summary.path = path;

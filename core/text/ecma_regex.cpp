@@ -1,5 +1,6 @@
 #include "text/ecma_regex.h"
 
+#include "io/input_limits.h"
 #include "text/utf8.h"
 #include "util/error.h"
 
@@ -156,9 +157,14 @@ struct MatchState
     {
         data = pcre2_match_data_create(1, nullptr);
         context = pcre2_match_context_create(nullptr);
-        jitStack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, nullptr);
+        jitStack = pcre2_jit_stack_create(32 * 1024, static_cast<PCRE2_SIZE>(kMaxRegexJitStackBytes), nullptr);
         if (context && jitStack)
             pcre2_jit_stack_assign(context, nullptr, jitStack);
+        if (context) {
+            pcre2_set_match_limit(context, kMaxRegexMatchSteps);
+            pcre2_set_depth_limit(context, kMaxRegexMatchSteps);
+            pcre2_set_heap_limit(context, kMaxRegexHeapKiB);
+        }
     }
     ~MatchState()
     {
@@ -175,6 +181,23 @@ MatchState &matchState()
 {
     thread_local MatchState state;
     return state;
+}
+
+// Why pcre2_match failed, naming the limit when one was hit.
+std::string matchFailure(int rc)
+{
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
+        return "the regex needs more than " + std::to_string(kMaxRegexMatchSteps)
+               + " backtracking steps (the limit of a tokenizer regex); it backtracks catastrophically";
+    if (rc == PCRE2_ERROR_HEAPLIMIT)
+        return "the regex needs more than " + byteCountText(std::int64_t{kMaxRegexHeapKiB} * 1024)
+               + " of memory (the limit of a tokenizer regex)";
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        return "the regex needs more than " + byteCountText(kMaxRegexJitStackBytes)
+               + " of JIT stack (the limit of a tokenizer regex)";
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(rc, message, sizeof message);
+    return reinterpret_cast<const char *>(message);
 }
 
 } // namespace
@@ -297,12 +320,8 @@ void EcmaRegex::forEachMatch(std::string_view text,
         const int rc = pcre2_match(code, subject, text.size(), pos, PCRE2_NO_UTF_CHECK, state.data, state.context);
         if (rc == PCRE2_ERROR_NOMATCH)
             return;
-        if (rc < 0) {
-            PCRE2_UCHAR message[256];
-            pcre2_get_error_message(rc, message, sizeof message);
-            throw Error(m_label + ": matching regex failed at byte " + std::to_string(pos) + ": "
-                        + reinterpret_cast<const char *>(message));
-        }
+        if (rc < 0)
+            throw Error(m_label + ": matching regex failed at byte " + std::to_string(pos) + ": " + matchFailure(rc));
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(state.data);
         const std::size_t begin = ov[0], end = ov[1];
         onMatch(begin, end);

@@ -1,6 +1,6 @@
 #include "text/tokenizer_impl.h"
 
-#include "io/atomic_file.h"
+#include "io/input_limits.h"
 #include "io/json_util.h"
 #include "util/error.h"
 
@@ -249,6 +249,9 @@ Tokenizer Tokenizer::fromJsonText(const std::string &tokenizerJson, const std::s
             throw FormatError(configLabel + ": field \"chat_template\" must be a string or a list of templates");
         }
     }
+    if (static_cast<std::int64_t>(chatSource.size()) > kMaxChatTemplateBytes)
+        throw FormatError(configLabel + ": chat_template is " + std::to_string(chatSource.size())
+                          + " bytes, longer than " + byteCountText(kMaxChatTemplateBytes) + " (the limit of a chat template)");
     impl->chat = ChatTemplate::fromSource(chatSource, configToken(config, "bos_token", configLabel).value_or(""));
     return Tokenizer(std::move(impl));
 }
@@ -262,8 +265,8 @@ Tokenizer Tokenizer::load(const std::string &pathOrDir)
     if (!fs::exists(file, ec))
         throw IoError(file.string() + ": no such file (expected a model folder or a tokenizer.json)");
     const fs::path configFile = file.parent_path() / "tokenizer_config.json";
-    const std::string config = fs::exists(configFile, ec) ? readWholeFile(configFile.string()) : std::string();
-    return fromJsonText(readWholeFile(file.string()), config, file.string(), configFile.string());
+    const std::string config = fs::exists(configFile, ec) ? readJsonText(configFile.string()) : std::string();
+    return fromJsonText(readJsonText(file.string()), config, file.string(), configFile.string());
 }
 
 } // namespace awb
