@@ -5,6 +5,8 @@
 #include "util/error.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 
 namespace awb {
@@ -25,6 +27,13 @@ std::string lineColumn(const std::string &text, std::size_t offset)
         }
     }
     return std::to_string(line) + ":" + std::to_string(column);
+}
+
+// nlohmann's message without its "[json.exception.<kind>.<id>] " prefix.
+std::string withoutPrefix(const std::string &what)
+{
+    const auto close = what.find("] ");
+    return close == std::string::npos ? what : what.substr(close + 2);
 }
 
 std::string depthMessage()
@@ -69,6 +78,9 @@ nlohmann::json parseJson(const std::string &text, const std::string &label)
         if (colon != std::string::npos)
             what = what.substr(colon + 2);
         throw FormatError(label + ":" + lineColumn(text, e.byte > 0 ? e.byte - 1 : 0) + ": not valid JSON: " + what);
+    } catch (const nlohmann::json::exception &e) {
+        // out_of_range.406: a number too large for a double ("1e400"), which has no position.
+        throw FormatError(label + ": not valid JSON: " + withoutPrefix(e.what()));
     }
 }
 
@@ -111,12 +123,16 @@ std::optional<std::int64_t> optInt(const nlohmann::json &obj, const char *key, c
     const auto *v = field(obj, key);
     if (!v)
         return std::nullopt;
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+        wrongType(key, label, "an integer below 2^63");
     if (v->is_number_integer())
         return v->get<std::int64_t>();
-    // 4096.0 is an integer written as a float by some exporters.
+    // 4096.0 is an integer written as a float by some exporters. Outside the
+    // range of int64 the cast would be undefined, so that is checked first.
     if (v->is_number_float()) {
         const double d = v->get<double>();
-        if (d == static_cast<double>(static_cast<std::int64_t>(d)))
+        if (d >= -kTwoTo63 && d < kTwoTo63 && d == std::trunc(d))
             return static_cast<std::int64_t>(d);
     }
     wrongType(key, label, "an integer");
@@ -168,6 +184,8 @@ nlohmann::json parseJsonLine(const std::string &line, const std::string &path, s
             what = what.substr(colon + 2);
         throw FormatError(path + ":" + std::to_string(lineNo) + ":" + std::to_string(std::max<std::size_t>(e.byte, 1))
                           + ": not valid JSON: " + what);
+    } catch (const nlohmann::json::exception &e) {
+        throw FormatError(path + ":" + std::to_string(lineNo) + ": not valid JSON: " + withoutPrefix(e.what()));
     }
 }
 

@@ -156,7 +156,9 @@ std::optional<double> scoreOf(const json &v, const std::string &at, const std::s
         if (end == s.c_str() + s.size() && std::isfinite(d))
             return d;
     }
-    throw FormatError(at + ": the score for aspect \"" + aspect + "\" is not a number: " + v.dump());
+    // A CSV cell need not be UTF-8: dump it with U+FFFD where it is not.
+    throw FormatError(at + ": the score for aspect \"" + aspect + "\" is not a number: "
+                      + v.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 bool looksNumeric(const json &v)
