@@ -44,8 +44,10 @@ Rollout::Rollout(const GrpoOptions &options, CausalLM &policy, std::vector<std::
     limitToTokenizer(m_policy, *m_tokenizer, options.model);
     m_eosIds = endOfTurnIds(*m_tokenizer, m_policy.config(), loadGenerationEosIds(options.model));
     m_padId = m_tokenizer->padId().value_or(m_eosIds.empty() ? 0 : m_eosIds.front());
+    m_budget = promptBudget(options.maxPromptLength, options.maxCompletionLength,
+                            m_policy.config().maxPositionEmbeddings, options.model);
     for (const auto &p : m_prompts)
-        m_promptIds.push_back(encodePrompt(*m_tokenizer, p, options.useChatTemplate, options.maxPromptLength));
+        m_promptIds.push_back(encodePrompt(*m_tokenizer, p, options.useChatTemplate, m_budget.promptTokens));
 }
 
 Rollout::~Rollout() = default;

@@ -12,6 +12,7 @@
 
 #include "train/grpo_batch.h"
 #include "train/grpo_options.h"
+#include "train/prompt_budget.h"
 #include "train/step_report.h"
 
 #include <cstdint>
@@ -53,6 +54,8 @@ public:
     const std::vector<std::int32_t> &promptIds(std::int64_t index) const { return m_promptIds[static_cast<std::size_t>(index)]; }
     std::int64_t promptCount() const { return static_cast<std::int64_t>(m_prompts.size()); }
     const std::vector<std::int64_t> &eosIds() const { return m_eosIds; }
+    // Non-empty when max_prompt_length was lowered so that completions fit the context (prompt_budget.h).
+    const std::string &contextNote() const { return m_budget.note; }
 
     // Epoch-wise shuffled prompt order: step s takes prompts [(s-1)B, sB) of
     // the concatenated permutations, each seeded by (seed, epoch).
@@ -78,6 +81,7 @@ private:
     std::vector<std::string> m_prompts;
     std::unique_ptr<Tokenizer> m_tokenizer;
     std::vector<std::vector<std::int32_t>> m_promptIds;   // templated, last max_prompt_length tokens
+    PromptBudget m_budget;                                 // what fits the policy's context
     std::vector<std::int64_t> m_eosIds;
     std::int64_t m_padId = 0;
 };
