@@ -3,6 +3,7 @@
 target_sources(awb_base PRIVATE
     reward/aspect_schema.cpp
     reward/reward_data.cpp
+    reward/reward_records.cpp
 )
 target_sources(awb_core PRIVATE
     reward/reward_metrics.cpp
