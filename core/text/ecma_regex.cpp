@@ -7,6 +7,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <vector>
@@ -44,7 +45,12 @@ long readUnicodeEscape(const std::string &p, std::size_t &i)
         for (std::size_t k = i + 3; k < close; ++k)
             if (!isHex(p[k]))
                 return -1;
-        const long cp = std::stol(p.substr(i + 3, close - i - 3), nullptr, 16);
+        // Leading zeros are allowed; past six significant digits the value is beyond U+10FFFF
+        // (and beyond what stol reads), which PCRE2 then refuses like ECMAScript does.
+        const std::size_t first = std::min(p.find_first_not_of('0', i + 3), close);
+        const long cp = close - first > 6 ? 0x110000
+                        : first == close  ? 0
+                                          : std::stol(p.substr(first, close - first), nullptr, 16);
         i = close + 1;
         return cp;
     }
