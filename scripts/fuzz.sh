@@ -39,13 +39,14 @@ for t in "${targets[@]}"; do
     dict=()
     [[ -f "$root/tests/fuzz/dict/$t.dict" ]] && dict=("-dict=$root/tests/fuzz/dict/$t.dict")
     echo "== fuzz_$t for ${seconds}s"
-    status=0
     "$build/tests/fuzz/fuzz_$t" "$work" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$artifacts/" 2>&1 | tee "$build/logs/$t.log" | grep -E "^#[0-9]+ +(INITED|DONE|pulse)|ERROR|SUMMARY" || status=$?
-    last=$(grep -E "^#[0-9]+ " "$build/logs/$t.log" | tail -1)
+        -print_final_stats=1 -artifact_prefix="$artifacts/" 2>&1 | tee "$build/logs/$t.log" \
+        | grep -E "^#[0-9]+[[:space:]]+(INITED|DONE|pulse)|ERROR|SUMMARY" || true
+    last=$(grep -E "^#[0-9]+[[:space:]]" "$build/logs/$t.log" | tail -1 || true)
     runs=$(grep -oP "stat::number_of_executed_units: \K[0-9]+" "$build/logs/$t.log" || echo "?")
     cov=$(grep -oP "cov: \K[0-9]+" <<<"$last" || echo "?")
+    corpus=$(grep -oP "corp: \K[0-9]+/[0-9]+[a-zA-Z]*" <<<"$last" || echo "?")
     found=$(ls "$artifacts" | wc -l)
-    summary+=("$(printf '%-20s runs %-10s cov %-6s corpus %-6s artifacts %s' "$t" "$runs" "$cov" "$(ls "$work" | wc -l)" "$found")")
+    summary+=("$(printf '%-20s runs %-10s cov %-6s corpus %-12s artifacts %s' "$t" "$runs" "$cov" "$corpus" "$found")")
 done
 printf '%s\n' "${summary[@]}"
