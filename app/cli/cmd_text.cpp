@@ -11,6 +11,7 @@
 // stderr; --repeat N encodes every line N times (timing only) for benchmarks.
 #include "cli/commands.h"
 
+#include "io/json_util.h"
 #include "text/tokenizer.h"
 #include "util/error.h"
 
@@ -55,12 +56,12 @@ std::string lineLabel(std::size_t line)
 nlohmann::json parseLine(const std::string &text, std::size_t line)
 {
     try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error &e) {
+        return parseJsonLine(text, "stdin", static_cast<std::int64_t>(line));
+    } catch (const FormatError &e) {
+        // "stdin:N:C: not valid JSON: ..." as "stdin line N: not valid JSON: ...".
         std::string what = e.what();
-        const auto colon = what.rfind(": ");
-        throw FormatError(lineLabel(line) + ": not valid JSON: "
-                          + (colon == std::string::npos ? what : what.substr(colon + 2)));
+        const auto colon = what.find(": ");
+        throw FormatError(lineLabel(line) + (colon == std::string::npos ? ": " + what : what.substr(colon)));
     }
 }
 

@@ -15,7 +15,12 @@ bool CsvReader::next(std::vector<std::string> &fields, std::int64_t &startLine)
     bool quoted = false;     // inside a quoted section
     bool wasQuoted = false;  // the field began with a quote
     std::int64_t quoteLine = 0;
-    for (;; c = m_reader.get()) {
+    std::int64_t bytes = 0;   // of the record so far
+    for (;; c = m_reader.get(), ++bytes) {
+        if (bytes > m_reader.limits().maxLineBytes)
+            throw FormatError(m_reader.path() + ":" + std::to_string(startLine) + ": a record longer than "
+                              + byteCountText(m_reader.limits().maxLineBytes)
+                              + " (the limit of one record of a data file)");
         if (c < 0) {
             if (quoted)
                 throw FormatError(m_reader.path() + ":" + std::to_string(quoteLine)
@@ -53,6 +58,9 @@ bool CsvReader::next(std::vector<std::string> &fields, std::int64_t &startLine)
             quoted = wasQuoted = true;
             quoteLine = m_line;
         } else if (d == ',') {
+            if (static_cast<std::int64_t>(fields.size()) >= kMaxCsvFields)
+                throw FormatError(m_reader.path() + ":" + std::to_string(startLine) + ": a record with more than "
+                                  + std::to_string(kMaxCsvFields) + " fields (the limit of a CSV record)");
             fields.push_back(std::move(field));
             field.clear();
             wasQuoted = false;

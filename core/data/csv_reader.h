@@ -20,7 +20,8 @@ public:
 
     // Next record and the 1-based line it starts on; false at the end of the
     // file. Throws FormatError "path:line: unterminated quoted field ..."
-    // naming the line where the open quote is.
+    // naming the line where the open quote is, and "path:line: a record longer
+    // than ..." past the reader's maxLineBytes.
     bool next(std::vector<std::string> &fields, std::int64_t &startLine);
 
 private:

@@ -100,6 +100,9 @@ public:
             return tick();
         }
         prompt.split = promptSplitFor(prompt.text, m_options.heldOutFraction);
+        if (static_cast<std::int64_t>(m_result.prompts.size()) >= m_options.limits.maxRecords)
+            throw FormatError(m_path + ":" + prompt.sourceId + ": more than " + std::to_string(m_options.limits.maxRecords)
+                              + " prompts (the limit of a prompt set); split the file");
         m_result.prompts.push_back(std::move(prompt));
         if (m_options.maxPrompts > 0 && static_cast<std::int64_t>(m_result.prompts.size()) >= m_options.maxPrompts) {
             ++m_records;
@@ -203,12 +206,12 @@ bool isHhRlhf(const nlohmann::json &obj)
 }
 
 // The format from the extension, else from the first non-blank line.
-std::string detectFormat(const std::string &path)
+std::string detectFormat(const std::string &path, const ReadLimits &limits)
 {
     std::string name = lower(path);
     if (endsWith(name, ".gz"))
         name.resize(name.size() - 3);
-    TextReader reader(path);
+    TextReader reader(path, limits);
     std::string line;
     std::string first;
     while (reader.getLine(line)) {
@@ -381,14 +384,14 @@ PromptImportResult importPrompts(const std::string &path, const PromptImportOpti
         throw Error("importing " + path + ": maxPrompts must be >= 0");
     std::string format = options.format;
     if (format == "auto")
-        format = detectFormat(path);
+        format = detectFormat(path, options.limits);
     if (format != "jsonl" && format != "csv" && format != "hh-rlhf")
         throw Error("importing " + path + ": unknown format \"" + options.format
                     + "\" (expected auto, jsonl, csv or hh-rlhf)");
     if (format != "hh-rlhf" && trim(options.field).empty())
         throw Error("importing " + path + ": the prompt field name is empty");
 
-    TextReader reader(path);
+    TextReader reader(path, options.limits);
     Collector out(path, options, progress);
     if (format == "csv")
         importCsv(reader, out, options.field);

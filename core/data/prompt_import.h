@@ -8,6 +8,7 @@
 // with no shared state: any thread may call it; `progress` is called on the
 // calling thread.
 
+#include "io/input_limits.h"
 #include "store/store_records.h"
 
 #include <cstdint>
@@ -42,6 +43,9 @@ struct PromptImportOptions
     // one space, equals an earlier one's. The first occurrence is kept.
     bool dedup = true;
     std::int64_t maxPrompts = 0; // stop after this many prompts are kept; 0 = all
+    // Lines, text and gzip inflation (see input_limits.h); more prompts kept
+    // than limits.maxRecords (with maxPrompts 0 or larger) is a FormatError.
+    ReadLimits limits;
 };
 
 struct PromptImportResult
@@ -56,7 +60,8 @@ struct PromptImportResult
 // Throws IoError when the file cannot be opened or read, FormatError naming
 // file:line for a line that is not JSON, an unterminated CSV quote, a CSV
 // header without the requested column, or a file in which no record has the
-// field; Error for bad options. `progress` receives the number of records read
+// field, and FormatError naming the file and the limit past one of
+// options.limits; Error for bad options. `progress` receives the number of records read
 // so far (every 1000 records and at the end); returning false stops the import
 // early and the result holds what was kept until then, with a warning saying so.
 PromptImportResult importPrompts(const std::string &path, const PromptImportOptions &options = {},

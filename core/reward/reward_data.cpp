@@ -1,8 +1,6 @@
 #include "reward/reward_data.h"
 
-#include "data/csv_reader.h"
-#include "data/text_reader.h"
-#include "io/json_util.h"
+#include "reward/reward_records.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -22,87 +20,11 @@ namespace awb {
 
 namespace {
 
-// Ordered, so aspects found in a file keep its column (or key) order rather than an alphabetical one.
-using json = nlohmann::ordered_json;
+using json = RewardRecordJson;
 
 constexpr const char *kAssistantTurn = "\n\nAssistant:";
 
-struct Record
-{
-    json value;            // an object
-    std::int64_t line = 0; // 1-based line where it starts
-};
-
-std::string lower(std::string s)
-{
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-std::string trim(const std::string &s)
-{
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos)
-        return {};
-    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-bool isCsv(const std::string &path)
-{
-    std::string name = lower(fs::path(path).filename().string());
-    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0)
-        name.resize(name.size() - 3);
-    return name.size() > 4 && name.compare(name.size() - 4, 4, ".csv") == 0;
-}
-
-std::vector<Record> readCsv(TextReader &reader)
-{
-    CsvReader csv(reader);
-    std::vector<std::string> header, fields;
-    std::int64_t line = 0;
-    if (!csv.next(header, line))
-        return {};
-    if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0)
-        header[0].erase(0, 3);   // spreadsheets' "CSV UTF-8" starts with a byte-order mark
-    std::vector<Record> out;
-    while (csv.next(fields, line)) {
-        if (fields.size() == 1 && trim(fields[0]).empty())
-            continue;
-        if (fields.size() != header.size())
-            throw FormatError(reader.path() + ":" + std::to_string(line) + ": " + std::to_string(fields.size())
-                              + " fields, but the header has " + std::to_string(header.size()));
-        json obj = json::object();
-        for (std::size_t i = 0; i < header.size(); ++i)
-            obj[trim(header[i])] = fields[i].empty() ? json(nullptr) : json(fields[i]);
-        out.push_back({std::move(obj), line});
-    }
-    return out;
-}
-
-std::vector<Record> readJsonl(TextReader &reader)
-{
-    std::vector<Record> out;
-    std::string text;
-    std::int64_t line = 0;
-    while (reader.getLine(text)) {
-        ++line;
-        if (line == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0)
-            text.erase(0, 3);
-        if (trim(text).empty())
-            continue;
-        json obj = json::parse(text, nullptr, false);
-        if (obj.is_discarded()) {
-            parseJsonLine(text, reader.path(), line);   // throws the error naming line and column
-            throw FormatError(reader.path() + ":" + std::to_string(line) + ": not valid JSON");
-        }
-        if (!obj.is_object())
-            throw FormatError(reader.path() + ":" + std::to_string(line) + ": expected a JSON object per line");
-        out.push_back({std::move(obj), line});
-    }
-    return out;
-}
-
-std::string where(const std::string &path, const Record &r)
+std::string where(const std::string &path, const RewardRecord &r)
 {
     return path + ":" + std::to_string(r.line);
 }
@@ -131,7 +53,7 @@ std::optional<double> scoreOf(const json &v, const std::string &at, const std::s
     if (v.is_number())
         return v.get<double>();
     if (v.is_string()) {
-        const std::string s = trim(v.get<std::string>());
+        const std::string s = trimmed(v.get<std::string>());
         if (s.empty())
             return std::nullopt;
         char *end = nullptr;
@@ -139,7 +61,9 @@ std::optional<double> scoreOf(const json &v, const std::string &at, const std::s
         if (end == s.c_str() + s.size() && std::isfinite(d))
             return d;
     }
-    throw FormatError(at + ": the score for aspect \"" + aspect + "\" is not a number: " + v.dump());
+    // A CSV cell need not be UTF-8: dump it with U+FFFD where it is not.
+    throw FormatError(at + ": the score for aspect \"" + aspect + "\" is not a number: "
+                      + v.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 bool looksNumeric(const json &v)
@@ -153,18 +77,18 @@ bool looksNumeric(const json &v)
 
 // Whether the first value of `key` that is given (not null or an empty cell) is a number: an
 // unlabelled first record must not hide an aspect column.
-bool firstGivenIsNumeric(const std::vector<Record> &records, const std::string &key)
+bool firstGivenIsNumeric(const std::vector<RewardRecord> &records, const std::string &key)
 {
     for (const auto &r : records) {
         const auto it = r.value.find(key);
-        if (it == r.value.end() || it->is_null() || (it->is_string() && trim(it->get<std::string>()).empty()))
+        if (it == r.value.end() || it->is_null() || (it->is_string() && trimmed(it->get<std::string>()).empty()))
             continue;
         return looksNumeric(*it);
     }
     return false;
 }
 
-std::string textField(const Record &r, const char *key, const std::string &path)
+std::string textField(const RewardRecord &r, const char *key, const std::string &path)
 {
     const auto it = r.value.find(key);
     if (it == r.value.end() || it->is_null())
@@ -177,7 +101,7 @@ std::string textField(const Record &r, const char *key, const std::string &path)
 struct ParsedFile
 {
     RewardDataFileSummary summary;
-    std::vector<Record> records;
+    std::vector<RewardRecord> records;
     std::vector<std::string> aspects;   // score files: keys read as aspects, in column order
 };
 
@@ -205,14 +129,11 @@ std::string detectLayout(const std::string &path, const json &first)
                         "{prompt, chosen, rejected}, or HH-RLHF {chosen, rejected} transcripts");
 }
 
-ParsedFile readFile(const RewardDataFile &file, const std::vector<std::string> &knownAspects)
+ParsedFile readFile(const RewardDataFile &file, const std::vector<std::string> &knownAspects, const ReadLimits &limits)
 {
     ParsedFile f;
     f.summary.path = file.path;
-    {
-        TextReader reader(file.path);
-        f.records = isCsv(file.path) ? readCsv(reader) : readJsonl(reader);
-    }
+    f.records = readRewardRecords(file.path, limits);
     if (f.records.empty())
         throw FormatError(file.path + ": empty: no records");
     const json &first = f.records.front().value;
@@ -259,7 +180,7 @@ ParsedFile readFile(const RewardDataFile &file, const std::vector<std::string> &
 }
 
 // The value of `aspect` in record r of a score file, or nullopt when unlabelled.
-std::optional<double> recordScore(const ParsedFile &f, const Record &r, const std::string &aspect)
+std::optional<double> recordScore(const ParsedFile &f, const RewardRecord &r, const std::string &aspect)
 {
     const json &holder = f.summary.layout == "labels" ? r.value["labels"] : r.value;
     const auto it = holder.find(aspect);
@@ -383,8 +304,8 @@ bool splitTranscript(const std::string &t, std::string &prompt, std::string &res
     const auto at = t.rfind(kAssistantTurn);
     if (at == std::string::npos)
         return false;
-    prompt = trim(t.substr(0, at));
-    response = trim(t.substr(at + std::string(kAssistantTurn).size()));
+    prompt = trimmed(t.substr(0, at));
+    response = trimmed(t.substr(at + std::string(kAssistantTurn).size()));
     return !prompt.empty();
 }
 
@@ -433,7 +354,7 @@ RewardDataFile parseRewardDataArgument(const std::string &argument)
     const auto colon = argument.rfind(':');
     if (fs::exists(argument, ec) || colon == std::string::npos || colon == 0)
         return {argument, ""};
-    const std::string aspect = trim(argument.substr(colon + 1));
+    const std::string aspect = trimmed(argument.substr(colon + 1));
     if (aspect.empty() || aspect.find('/') != std::string::npos)
         return {argument, ""};
     return {argument.substr(0, colon), aspect};
@@ -445,14 +366,14 @@ std::vector<AspectRequest> parseAspectList(const std::string &text)
     std::stringstream ss(text);
     std::string entry;
     while (std::getline(ss, entry, ',')) {
-        entry = trim(entry);
+        entry = trimmed(entry);
         if (entry.empty())
             continue;
         // Split by hand: getline drops a trailing empty part, so "a:0:1:" would pass as a:0:1.
         std::vector<std::string> parts;
         for (std::size_t from = 0;;) {
             const auto at = entry.find(':', from);
-            parts.push_back(trim(entry.substr(from, at - from)));   // npos - from still runs to the end
+            parts.push_back(trimmed(entry.substr(from, at - from)));   // npos - from still runs to the end
             if (at == std::string::npos)
                 break;
             from = at + 1;
@@ -481,7 +402,7 @@ std::vector<AspectRequest> parseAspectList(const std::string &text)
 }
 
 RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std::vector<AspectRequest> &requested,
-                             const std::optional<AspectSchema> &workspace)
+                             const std::optional<AspectSchema> &workspace, const ReadLimits &limits)
 {
     if (files.empty())
         throw Error("reward data: no data file given (--data FILE[:ASPECT])");
@@ -492,7 +413,7 @@ RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std
         known = workspace->names();
     std::vector<ParsedFile> parsed;
     for (const auto &f : files)
-        parsed.push_back(readFile(f, known));
+        parsed.push_back(readFile(f, known, limits));
 
     RewardDataset out;
     out.schema = resolveSchema(parsed, requested, workspace, out.warnings);
@@ -508,13 +429,11 @@ RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std
     return out;
 }
 
-std::vector<RewardPreference> loadPreferenceFile(const std::string &path, std::vector<std::string> &warnings)
+std::vector<RewardPreference> loadPreferenceFile(const std::string &path, std::vector<std::string> &warnings,
+                                                const ReadLimits &limits)
 {
     ParsedFile f;
-    {
-        TextReader reader(path);
-        f.records = isCsv(path) ? readCsv(reader) : readJsonl(reader);
-    }
+    f.records = readRewardRecords(path, limits);
     if (f.records.empty())
         throw FormatError(path + ": empty: no preference pairs");
     f.summary.path = path;

@@ -25,10 +25,13 @@
 // Every error names the file, and the line for a bad record: no column
 // matching any aspect, a non-numeric or out-of-range score, a pair with equal
 // chosen and rejected texts, an empty file, an unrecognised layout, a
-// preference file without an aspect. Free functions; any thread.
+// preference file without an aspect; and the limit passed (ReadLimits: a
+// line or record too long, too much text, a gzip bomb, too many records).
+// Free functions; any thread.
 
+#include "io/input_limits.h"
 #include "reward/aspect_schema.h"
-#include "reward/reward_trainer.h"
+#include "reward/reward_examples.h"
 
 #include <optional>
 #include <string>
@@ -75,13 +78,14 @@ struct RewardDataset
 
 // `requested`: --aspects (may be empty); `workspace`: the workspace's schema, if any.
 RewardDataset loadRewardData(const std::vector<RewardDataFile> &files, const std::vector<AspectRequest> &requested,
-                             const std::optional<AspectSchema> &workspace);
+                             const std::optional<AspectSchema> &workspace, const ReadLimits &limits = {});
 
 // The pairs of one preference file ({prompt, chosen, rejected} JSONL or CSV, or
 // HH-RLHF transcripts; .gz allowed), for DPO: every pair's aspect is 0. A file
 // of scores, an empty file or one whose pairs are all unusable is a FormatError
 // naming the file; warnings (skipped pairs) are appended to `warnings`.
-std::vector<RewardPreference> loadPreferenceFile(const std::string &path, std::vector<std::string> &warnings);
+std::vector<RewardPreference> loadPreferenceFile(const std::string &path, std::vector<std::string> &warnings,
+                                                const ReadLimits &limits = {});
 
 // The aspects of HelpSteer2, in its column order.
 const std::vector<std::string> &helpSteer2Aspects();

@@ -1,5 +1,6 @@
 #include "reward/reward_retrain.h"
 
+#include "data/text_reader.h"
 #include "io/json_util.h"
 #include "reward/reward_exchange.h"
 #include "reward/reward_model.h"
@@ -9,7 +10,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
 #include <random>
 
@@ -21,24 +21,17 @@ namespace {
 
 std::vector<RewardExample> readReplay(const std::string &path, const AspectSchema &schema)
 {
-    std::ifstream in(path);
-    if (!in)
-        throw IoError(path + ": cannot open the replay labels");
+    TextReader in(path);   // the limits of every data file
     std::vector<RewardExample> out;
     std::string line;
     std::int64_t lineNo = 0;
-    while (std::getline(in, line)) {
+    while (in.getLine(line)) {
         ++lineNo;
         if (line.find_first_not_of(" \t\r") == std::string::npos)
             continue;
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(line);
-        } catch (const std::exception &e) {
-            throw FormatError(path + ":" + std::to_string(lineNo) + ": not JSON (" + e.what() + ")");
-        }
-        if (!j.is_object() || !j.contains("prompt") || !j.contains("response") || !j.contains("labels")
-            || !j["labels"].is_object())
+        const nlohmann::json j = parseJsonLine(line, path, lineNo);
+        if (!j.is_object() || !j.contains("prompt") || !j["prompt"].is_string() || !j.contains("response")
+            || !j["response"].is_string() || !j.contains("labels") || !j["labels"].is_object())
             throw FormatError(path + ":" + std::to_string(lineNo) + ": expected {\"prompt\", \"response\", \"labels\"}");
         RewardExample ex{j["prompt"].get<std::string>(), j["response"].get<std::string>(), {}};
         for (const auto &name : schema.names()) {

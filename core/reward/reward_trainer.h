@@ -24,6 +24,7 @@
 // Core-only header (ATen): app/ and widgets/ must not include it.
 
 #include "model/lora.h"
+#include "reward/reward_examples.h"
 #include "reward/reward_model.h"
 
 #include <ATen/core/Tensor.h>
@@ -36,21 +37,6 @@
 #include <vector>
 
 namespace awb {
-
-struct RewardExample
-{
-    std::string prompt;
-    std::string response;
-    std::vector<std::optional<double>> targets;   // one slot per aspect, schema order; nullopt = not labelled
-};
-
-struct RewardPreference
-{
-    std::string prompt;
-    std::string chosen;
-    std::string rejected;
-    std::size_t aspect = 0;   // schema index of the aspect the pair supervises
-};
 
 struct RewardTrainOptions
 {

@@ -1,12 +1,13 @@
 #include "store/label_exchange.h"
 
+#include "data/text_reader.h"
 #include "io/atomic_file.h"
+#include "io/json_util.h"
 #include "util/error.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -25,14 +26,9 @@ struct LabelLine
     double value = 0.0;
 };
 
-LabelLine parseLine(const std::string &text, const std::string &where)
+LabelLine parseLine(const std::string &text, const std::string &path, std::int64_t lineNo, const std::string &where)
 {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception &e) {
-        throw Error(where + ": not a JSON object: " + e.what());
-    }
+    const nlohmann::json j = parseJsonLine(text, path, lineNo);
     if (!j.is_object())
         throw Error(where + ": not a JSON object");
     auto field = [&](const char *name, auto check, const char *kind) -> const nlohmann::json & {
@@ -100,24 +96,21 @@ std::string asWritten(const std::string &text)
 
 } // namespace
 
-LabelImportResult importLabels(Store &store, const std::string &path)
+LabelImportResult importLabels(Store &store, const std::string &path, const ReadLimits &limits)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw IoError(path + ": cannot open the labels file");
+    TextReader in(path, limits);
     // Parse everything first: a bad line means nothing is written.
     std::vector<std::pair<LabelLine, std::string>> lines;
     std::string text;
-    for (std::int64_t n = 1; std::getline(in, text); ++n) {
-        if (!text.empty() && text.back() == '\r')
-            text.pop_back();
+    for (std::int64_t n = 1; in.getLine(text); ++n) {
         if (text.find_first_not_of(" \t") == std::string::npos)
             continue;
         const std::string where = path + ":" + std::to_string(n);
-        lines.emplace_back(parseLine(text, where), where);
+        if (static_cast<std::int64_t>(lines.size()) >= limits.maxRecords)
+            throw FormatError(where + ": more than " + std::to_string(limits.maxRecords)
+                              + " labels (the limit of a labels file); split the file");
+        lines.emplace_back(parseLine(text, path, n, where), where);
     }
-    if (in.bad())
-        throw IoError(path + ": read error");
 
     LabelImportResult result;
     std::map<std::int64_t, std::optional<SampleRecord>> samples;

@@ -13,6 +13,7 @@
 // are append-only, so the latest label (by time) still wins; a conflict is a
 // sample and aspect whose latest labels from two annotators differ.
 
+#include "io/input_limits.h"
 #include "store/store.h"
 
 #include <string>
@@ -50,10 +51,11 @@ struct LabelImportResult
 };
 
 // Throws Error naming `path` and the line for a line that is not a label
-// (bad JSON, a missing or mistyped field, a non-finite value); nothing is
-// written then, as the whole file is read first. Each label is then appended
+// (bad JSON, a missing or mistyped field, a non-finite value) or past one of
+// `limits` (a line too long, too many labels; the file may be gzip-compressed);
+// nothing is written then, as the whole file is read first. Each label is then appended
 // in its own transaction: after a failure midway (a full disk), importing the
 // file again adds the rest and skips what is there.
-LabelImportResult importLabels(Store &store, const std::string &path);
+LabelImportResult importLabels(Store &store, const std::string &path, const ReadLimits &limits = {});
 
 } // namespace awb

@@ -1,5 +1,5 @@
-# core/store: SQLite experiment store.
-target_sources(awb_core PRIVATE
+# core/store: SQLite experiment store (no LibTorch: awb_base).
+target_sources(awb_base PRIVATE
     store/sqlite_db.cpp
     store/label_exchange.cpp
     store/store.cpp

@@ -370,15 +370,18 @@ std::optional<Store::RunControls> Store::runControls(std::int64_t runId) const
         st.bind(1, runId);
         if (!st.step())
             return std::nullopt;
-        const nlohmann::json j = jsonColumn(st.columnText(0), path() + " (controls of " + runText(runId) + ")");
+        const std::string label = path() + " (controls of " + runText(runId) + ")";
+        const nlohmann::json j = jsonColumn(st.columnText(0), label);
+        if (!j.is_object())
+            throw FormatError(label + ": expected a JSON object, not " + j.type_name());
         RunControls c;
-        const auto &w = j.value("weights", nlohmann::json::object());
-        for (const auto &[name, v] : w.items())
-            if (v.is_number())
-                c.weights[name] = v.get<double>();
-        c.aggregation = j.value("aggregation", std::string());
-        c.rewardModelVersion = j.value("reward_model_version", std::int64_t(0));
-        c.command = j.value("command", std::string());
+        if (const auto w = j.find("weights"); w != j.end() && w->is_object())
+            for (const auto &[name, v] : w->items())
+                if (v.is_number())
+                    c.weights[name] = v.get<double>();
+        c.aggregation = optString(j, "aggregation", label).value_or("");
+        c.rewardModelVersion = optInt(j, "reward_model_version", label).value_or(0);
+        c.command = optString(j, "command", label).value_or("");
         c.revision = st.columnInt(1);
         return c;
     });

@@ -1,5 +1,7 @@
 #include "text/bpe_model.h"
 
+#include "io/input_limits.h"
+
 #include "text/byte_level.h"
 #include "text/utf8.h"
 #include "util/error.h"
@@ -53,6 +55,16 @@ BpeModel::~BpeModel() = default;
 BpeModel::BpeModel(BpeModel &&) noexcept = default;
 BpeModel &BpeModel::operator=(BpeModel &&) noexcept = default;
 
+std::int32_t tokenIdFromJson(const nlohmann::json &value, const std::string &where)
+{
+    if (!value.is_number_integer() || (!value.is_number_unsigned() && value.get<std::int64_t>() < 0))
+        throw FormatError(where + ": id must be a non-negative integer");
+    if (value.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxTokenId))
+        throw FormatError(where + ": id " + value.dump() + " is larger than " + std::to_string(kMaxTokenId)
+                          + " (the limit of a token id)");
+    return static_cast<std::int32_t>(value.get<std::uint64_t>());
+}
+
 BpeModel BpeModel::fromJson(const nlohmann::json &j, const std::string &label)
 {
     if (!j.is_object())
@@ -67,10 +79,7 @@ BpeModel BpeModel::fromJson(const nlohmann::json &j, const std::string &label)
         throw FormatError(label + ".vocab: missing or not an object");
     m.m_tokenToId.reserve(vocab->size());
     for (auto it = vocab->begin(); it != vocab->end(); ++it) {
-        if (!it.value().is_number_integer() || it.value().get<std::int64_t>() < 0
-            || it.value().get<std::int64_t>() > 0x7FFFFFFF)
-            throw FormatError(label + ".vocab[" + jsonQuoted(it.key()) + "]: id must be a non-negative integer");
-        m.addToken(it.key(), it.value().get<std::int32_t>());
+        m.addToken(it.key(), tokenIdFromJson(it.value(), label + ".vocab[" + jsonQuoted(it.key()) + "]"));
     }
 
     const auto merges = j.find("merges");

@@ -23,6 +23,10 @@
 
 namespace awb {
 
+// A token id from tokenizer.json: an integer in [0, kMaxTokenId] (input_limits.h).
+// Throws FormatError naming `where` (and the limit, for a larger one) otherwise.
+std::int32_t tokenIdFromJson(const nlohmann::json &value, const std::string &where);
+
 class BpeModel
 {
 public:

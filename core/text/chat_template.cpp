@@ -185,7 +185,8 @@ std::string ChatTemplate::apply(const std::vector<ChatMessage> &messages, const 
     case ChatTemplateKind::Unknown:
         break;
     }
-    throw Error("chat template: chat_template is not one of the recognised formats (ChatML, Llama 3, demo)");
+    throw Error("chat template: chat_template is not one of the recognised formats (ChatML, Llama 3, demo); "
+                "templates are recognised by their markers and rendered by the workbench, never executed");
 }
 
 std::string ChatTemplate::applyChatMl(const std::vector<ChatMessage> &messages,

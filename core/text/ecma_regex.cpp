@@ -1,11 +1,13 @@
 #include "text/ecma_regex.h"
 
+#include "io/input_limits.h"
 #include "text/utf8.h"
 #include "util/error.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <vector>
@@ -43,7 +45,12 @@ long readUnicodeEscape(const std::string &p, std::size_t &i)
         for (std::size_t k = i + 3; k < close; ++k)
             if (!isHex(p[k]))
                 return -1;
-        const long cp = std::stol(p.substr(i + 3, close - i - 3), nullptr, 16);
+        // Leading zeros are allowed; past six significant digits the value is beyond U+10FFFF
+        // (and beyond what stol reads), which PCRE2 then refuses like ECMAScript does.
+        const std::size_t first = std::min(p.find_first_not_of('0', i + 3), close);
+        const long cp = close - first > 6 ? 0x110000
+                        : first == close  ? 0
+                                          : std::stol(p.substr(first, close - first), nullptr, 16);
         i = close + 1;
         return cp;
     }
@@ -156,9 +163,14 @@ struct MatchState
     {
         data = pcre2_match_data_create(1, nullptr);
         context = pcre2_match_context_create(nullptr);
-        jitStack = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, nullptr);
+        jitStack = pcre2_jit_stack_create(32 * 1024, static_cast<PCRE2_SIZE>(kMaxRegexJitStackBytes), nullptr);
         if (context && jitStack)
             pcre2_jit_stack_assign(context, nullptr, jitStack);
+        if (context) {
+            pcre2_set_match_limit(context, kMaxRegexMatchSteps);
+            pcre2_set_depth_limit(context, kMaxRegexMatchSteps);
+            pcre2_set_heap_limit(context, kMaxRegexHeapKiB);
+        }
     }
     ~MatchState()
     {
@@ -175,6 +187,23 @@ MatchState &matchState()
 {
     thread_local MatchState state;
     return state;
+}
+
+// Why pcre2_match failed, naming the limit when one was hit.
+std::string matchFailure(int rc)
+{
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
+        return "the regex needs more than " + std::to_string(kMaxRegexMatchSteps)
+               + " backtracking steps (the limit of a tokenizer regex); it backtracks catastrophically";
+    if (rc == PCRE2_ERROR_HEAPLIMIT)
+        return "the regex needs more than " + byteCountText(std::int64_t{kMaxRegexHeapKiB} * 1024)
+               + " of memory (the limit of a tokenizer regex)";
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        return "the regex needs more than " + byteCountText(kMaxRegexJitStackBytes)
+               + " of JIT stack (the limit of a tokenizer regex)";
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(rc, message, sizeof message);
+    return reinterpret_cast<const char *>(message);
 }
 
 } // namespace
@@ -297,12 +326,8 @@ void EcmaRegex::forEachMatch(std::string_view text,
         const int rc = pcre2_match(code, subject, text.size(), pos, PCRE2_NO_UTF_CHECK, state.data, state.context);
         if (rc == PCRE2_ERROR_NOMATCH)
             return;
-        if (rc < 0) {
-            PCRE2_UCHAR message[256];
-            pcre2_get_error_message(rc, message, sizeof message);
-            throw Error(m_label + ": matching regex failed at byte " + std::to_string(pos) + ": "
-                        + reinterpret_cast<const char *>(message));
-        }
+        if (rc < 0)
+            throw Error(m_label + ": matching regex failed at byte " + std::to_string(pos) + ": " + matchFailure(rc));
         const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(state.data);
         const std::size_t begin = ov[0], end = ov[1];
         onMatch(begin, end);

@@ -1,5 +1,5 @@
-# core/text: tokenizer.json BPE and chat templates.
-target_sources(awb_core PRIVATE
+# core/text: tokenizer.json BPE and chat templates (no LibTorch: awb_base).
+target_sources(awb_base PRIVATE
     text/added_tokens.cpp
     text/bpe_model.cpp
     text/bpe_trainer.cpp
@@ -16,4 +16,4 @@ target_sources(awb_core PRIVATE
 
 # NFC and friends, and character properties for single_word added tokens (libicu-dev).
 find_package(ICU REQUIRED COMPONENTS uc)
-target_link_libraries(awb_core PRIVATE ICU::uc)
+target_link_libraries(awb_base PRIVATE ICU::uc)

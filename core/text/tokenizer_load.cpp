@@ -1,6 +1,6 @@
 #include "text/tokenizer_impl.h"
 
-#include "io/atomic_file.h"
+#include "io/input_limits.h"
 #include "io/json_util.h"
 #include "util/error.h"
 
@@ -72,6 +72,13 @@ void parsePostProcessor(const nlohmann::json &j, const std::string &label, const
             throw FormatError(where + ": token " + nlohmann::json(token).dump() + " is not in the vocabulary");
         return *id;
     };
+    // An id the post-processor adds must decode: it names a token of the vocabulary.
+    const auto knownId = [&](const nlohmann::json &v, const std::string &where) {
+        const std::int32_t id = tokenIdFromJson(v, where);
+        if (!model.idToToken(id))
+            throw FormatError(where + ": id " + std::to_string(id) + " is not in the vocabulary");
+        return id;
+    };
     if (type == "ByteLevel") {
         return;
     } else if (type == "Sequence") {
@@ -101,11 +108,8 @@ void parsePostProcessor(const nlohmann::json &j, const std::string &label, const
             const auto special = j.find("special_tokens");
             if (special != j.end() && special->is_object() && special->contains(name)
                 && (*special)[name].contains("ids") && (*special)[name]["ids"].is_array()) {
-                for (const auto &v : (*special)[name]["ids"]) {
-                    if (!v.is_number_integer())
-                        throw FormatError(label + ".special_tokens." + name + ".ids: must be integers");
-                    ids.push_back(v.get<std::int32_t>());
-                }
+                for (const auto &v : (*special)[name]["ids"])
+                    ids.push_back(knownId(v, label + ".special_tokens." + name + ".ids"));
             } else {
                 ids.push_back(idOf(name, where));
             }
@@ -118,7 +122,7 @@ void parsePostProcessor(const nlohmann::json &j, const std::string &label, const
             const auto it = j.find(key);
             if (it == j.end() || !it->is_array() || it->size() != 2 || !(*it)[1].is_number_integer())
                 throw FormatError(label + "." + key + ": expected [token, id]");
-            (std::string(key) == "cls" ? pp.prefix : pp.suffix).push_back((*it)[1].get<std::int32_t>());
+            (std::string(key) == "cls" ? pp.prefix : pp.suffix).push_back(knownId((*it)[1], label + "." + key));
         }
     } else {
         throw FormatError(label + ".type: post-processor \"" + type
@@ -138,12 +142,11 @@ std::vector<AddedToken> parseAddedTokens(const nlohmann::json &root, const std::
     for (std::size_t k = 0; k < it->size(); ++k) {
         const auto &e = (*it)[k];
         const std::string where = label + ": added_tokens[" + std::to_string(k) + "]";
-        if (!e.is_object() || !e.contains("id") || !e["id"].is_number_integer() || e["id"].get<std::int64_t>() < 0
-            || !e.contains("content") || !e["content"].is_string())
+        if (!e.is_object() || !e.contains("id") || !e.contains("content") || !e["content"].is_string())
             throw FormatError(where + ": needs an integer \"id\" >= 0 and a string \"content\"");
         AddedToken t;
         t.content = e["content"].get<std::string>();
-        t.id = e["id"].get<std::int32_t>();
+        t.id = tokenIdFromJson(e["id"], where + ".id");
         const auto flag = [&](const char *key) {
             const auto f = e.find(key);
             if (f == e.end() || f->is_null())
@@ -242,13 +245,16 @@ Tokenizer Tokenizer::fromJsonText(const std::string &tokenizerJson, const std::s
             chatSource = it->get<std::string>();
         } else if (it->is_array()) {
             for (const auto &e : *it)
-                if (e.is_object() && e.value("name", "") == "default" && e.contains("template")
+                if (e.is_object() && e.contains("name") && e["name"] == "default" && e.contains("template")
                     && e["template"].is_string())
                     chatSource = e["template"].get<std::string>();
         } else {
             throw FormatError(configLabel + ": field \"chat_template\" must be a string or a list of templates");
         }
     }
+    if (static_cast<std::int64_t>(chatSource.size()) > kMaxChatTemplateBytes)
+        throw FormatError(configLabel + ": chat_template is " + std::to_string(chatSource.size())
+                          + " bytes, longer than " + byteCountText(kMaxChatTemplateBytes) + " (the limit of a chat template)");
     impl->chat = ChatTemplate::fromSource(chatSource, configToken(config, "bos_token", configLabel).value_or(""));
     return Tokenizer(std::move(impl));
 }
@@ -262,8 +268,8 @@ Tokenizer Tokenizer::load(const std::string &pathOrDir)
     if (!fs::exists(file, ec))
         throw IoError(file.string() + ": no such file (expected a model folder or a tokenizer.json)");
     const fs::path configFile = file.parent_path() / "tokenizer_config.json";
-    const std::string config = fs::exists(configFile, ec) ? readWholeFile(configFile.string()) : std::string();
-    return fromJsonText(readWholeFile(file.string()), config, file.string(), configFile.string());
+    const std::string config = fs::exists(configFile, ec) ? readJsonText(configFile.string()) : std::string();
+    return fromJsonText(readJsonText(file.string()), config, file.string(), configFile.string());
 }
 
 } // namespace awb

@@ -249,6 +249,8 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     }
     d.rollout = std::make_unique<Rollout>(o, *d.policy, d.spec.offline ? d.dpoRolloutPrompts() : d.setup.prompts);
     d.rollout->setConditioningAspects(d.runAspects);
+    if (!d.rollout->contextNote().empty())
+        d.sink.onLog(d.rollout->contextNote());
     if (d.reference)
         limitToTokenizer(*d.reference, d.rollout->tokenizer(), o.model);
 

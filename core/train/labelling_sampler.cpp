@@ -6,6 +6,7 @@
 #include "store/store.h"
 #include "text/tokenizer.h"
 #include "train/grpo_batch.h"
+#include "train/prompt_budget.h"
 #include "util/error.h"
 #include "util/runtime.h"
 
@@ -75,6 +76,9 @@ LabellingSampleResult sampleForLabelling(const LabellingSampleOptions &o,
     const Tokenizer tokenizer = Tokenizer::load(o.model);
     limitToTokenizer(*policy, tokenizer, o.model);
     const std::vector<std::int64_t> eos = endOfTurnIds(tokenizer, policy->config(), loadGenerationEosIds(o.model));
+    const std::int64_t promptTokens =
+        promptBudget(o.maxPromptLength, o.maxCompletionLength, policy->config().maxPositionEmbeddings, o.model)
+            .promptTokens;
 
     nlohmann::json config = {{"algorithm", "labelling"},
                              {"model", o.model},
@@ -97,7 +101,7 @@ LabellingSampleResult sampleForLabelling(const LabellingSampleOptions &o,
             std::vector<std::vector<std::int32_t>> ids;
             for (std::int64_t i = first; i < last; ++i)
                 ids.push_back(encodePrompt(tokenizer, prompts[static_cast<std::size_t>(i)].text, o.useChatTemplate,
-                                           o.maxPromptLength));
+                                           promptTokens));
             SamplingOptions so;
             so.numSamples = o.numGenerations;
             so.maxNewTokens = o.maxCompletionLength;

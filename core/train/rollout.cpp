@@ -45,8 +45,10 @@ Rollout::Rollout(const GrpoOptions &options, CausalLM &policy, std::vector<std::
     limitToTokenizer(m_policy, *m_tokenizer, options.model);
     m_eosIds = endOfTurnIds(*m_tokenizer, m_policy.config(), loadGenerationEosIds(options.model));
     m_padId = m_tokenizer->padId().value_or(m_eosIds.empty() ? 0 : m_eosIds.front());
+    m_budget = promptBudget(options.maxPromptLength, options.maxCompletionLength,
+                            m_policy.config().maxPositionEmbeddings, options.model);
     for (const auto &p : m_prompts)
-        m_promptIds.push_back(encodePrompt(*m_tokenizer, p, options.useChatTemplate, options.maxPromptLength));
+        m_promptIds.push_back(encodePrompt(*m_tokenizer, p, options.useChatTemplate, m_budget.promptTokens));
 }
 
 Rollout::~Rollout() = default;
@@ -80,10 +82,13 @@ const std::vector<std::int32_t> &Rollout::conditionedPromptIds(std::int64_t inde
     auto key = std::make_pair(index, weights);
     auto it = m_conditioned.find(key);
     if (it == m_conditioned.end()) {
-        // The line comes on top of max_prompt_length, which keeps counting the prompt's own tokens.
+        // The line comes on top of the prompt budget, which keeps counting the prompt's own tokens,
+        // as long as the completion still fits the context (then the prompt's own text is cut).
         const std::string line = conditioningLine(m_aspects, weights);
-        const std::int64_t budget =
-            m_options.maxPromptLength + systemTurnTokens(*m_tokenizer, m_options.useChatTemplate, line);
+        std::int64_t budget = m_budget.promptTokens + systemTurnTokens(*m_tokenizer, m_options.useChatTemplate, line);
+        const std::int64_t context = m_policy.config().maxPositionEmbeddings;
+        if (context > 0)
+            budget = std::min(budget, context - m_options.maxCompletionLength);
         it = m_conditioned
                  .emplace(std::move(key), encodePrompt(*m_tokenizer, prompt(index), m_options.useChatTemplate, budget, line))
                  .first;

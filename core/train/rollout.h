@@ -13,6 +13,7 @@
 #include "train/grpo_batch.h"
 #include "train/grpo_options.h"
 #include "train/seeds.h"
+#include "train/prompt_budget.h"
 #include "train/step_report.h"
 
 #include <cstdint>
@@ -52,6 +53,8 @@ public:
     const std::vector<std::int32_t> &promptIds(std::int64_t index) const { return m_promptIds[static_cast<std::size_t>(index)]; }
     std::int64_t promptCount() const { return static_cast<std::int64_t>(m_prompts.size()); }
     const std::vector<std::int64_t> &eosIds() const { return m_eosIds; }
+    // Non-empty when max_prompt_length was lowered so that completions fit the context (prompt_budget.h).
+    const std::string &contextNote() const { return m_budget.note; }
 
     // A steerable run's prompt: promptIds(index) with the conditioning line of
     // `weights` (K values over `aspects`, summing to 1) as a system turn;
@@ -93,6 +96,7 @@ private:
     std::vector<std::vector<std::int32_t>> m_promptIds;   // templated, last max_prompt_length tokens
     std::vector<std::string> m_aspects;                  // the conditioning line's aspect names
     std::map<std::pair<std::int64_t, std::vector<double>>, std::vector<std::int32_t>> m_conditioned;
+    PromptBudget m_budget;                                 // what fits the policy's context
     std::vector<std::int64_t> m_eosIds;
     std::int64_t m_padId = 0;
 };

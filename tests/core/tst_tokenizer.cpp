@@ -538,6 +538,11 @@ void TestTokenizer::ecmaRegex()
              (V{"\xC3\xA9", "\xF0\x9F\x98\x80", "\xF0\x9F\x98\x81"}));
     QCOMPARE(matches("\\p{Script=Han}+", "ab\xE4\xBD\xA0\xE5\xA5\xBD"), (V{"\xE4\xBD\xA0\xE5\xA5\xBD"}));
     QCOMPARE(EcmaRegex::toPcre2("(?i:'s)x"), std::string("(?:'[sS])x"));
+    // \u{...} may have leading zeros; more than six significant digits is past U+10FFFF, which
+    // does not compile (it once threw std::out_of_range from stol: the fuzz corpus keeps it).
+    QCOMPARE(matches("\\u{00000000000041}+", "AAb"), (V{"AA"}));
+    QCOMPARE(EcmaRegex::toPcre2("\\u{FFFFFFFFFFFFFFFFFFFFFFFF}"), std::string("\\x{110000}"));
+    QVERIFY_THROWS_EXCEPTION(FormatError, EcmaRegex("\\u{FFFFFFFFFFFFFFFFFFFFFFFF}", "test"));
 }
 
 QTEST_GUILESS_MAIN(TestTokenizer)
