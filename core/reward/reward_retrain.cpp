@@ -60,6 +60,9 @@ RewardRetrainResult retrainRewardModel(
 {
     if (o.db.empty())
         throw Error("reward-model retraining: no workspace file given");
+    if (o.ensembleSize < 0)
+        throw Error("reward-model retraining: ensemble_size must be at least 1 (or 0: as the version it starts from), "
+                    "got " + std::to_string(o.ensembleSize));
     Store store = Store::open(o.db);
     std::string base = o.baseModelDir;
     if (base.empty()) {
@@ -77,6 +80,8 @@ RewardRetrainResult retrainRewardModel(
     } else {
         model = RewardModel::load(base);
     }
+    if (o.ensembleSize > 0)
+        model->setEnsembleSize(o.ensembleSize, o.seed, o.ensembleSpread);
     const AspectSchema &schema = model->aspects();
 
     std::vector<RewardExample> examples;

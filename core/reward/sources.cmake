@@ -1,6 +1,7 @@
 # core/reward: aspect schema, multi-aspect reward model.
 target_sources(awb_core PRIVATE
     reward/aspect_schema.cpp
+    reward/conservative_reward.cpp
     reward/reward_metrics.cpp
     reward/reward_model.cpp
     reward/reward_model_io.cpp

@@ -25,4 +25,5 @@ target_sources(awb_core PRIVATE
     train/grpo_session.cpp
     train/workspace_controls.cpp
     train/labelling_sampler.cpp
+    train/active_learning.cpp
 )
