@@ -145,6 +145,7 @@ void SampleInspector::setAspects(const QVector<view::AspectSpec> &aspects)
     m_filter->clearAspectRanges();
     m_editor->setAspects(aspects);
     rebuildAspectFilters();
+    rebuildUncertaintyMenu();
     sizeColumns();
 }
 
@@ -275,7 +276,7 @@ void SampleInspector::onEditorSubmitted(qint64 sampleId, const QVector<double> &
         showDetail(s);
         showGroup(s);
     }
-    emit labelsSubmitted(sampleId, values, m_editor->annotator());
+    emit labelsSubmitted(sampleId, values, m_editor->annotator(), labellingQueue());
 }
 
 void SampleInspector::showGroup(const view::SampleRow &sample)
@@ -356,7 +357,48 @@ void SampleInspector::showDetail(const view::SampleRow &s)
         html += QStringLiteral("</tr>");
     }
     html += QStringLiteral("</table>");
+    if (!s.weights.isEmpty()) {
+        QStringList parts;
+        for (int a = 0; a < m_aspects.size() && a < s.weights.size(); ++a)
+            parts << QStringLiteral("%1 %2").arg(m_aspects[a].name.toHtmlEscaped(), QString::number(s.weights[a], 'g', 3));
+        html += tr("<p>Trained with weights: %1</p>").arg(parts.join(QStringLiteral(", ")));
+    }
+    html += whyThisOne(s);
     m_detail->setHtml(html);
+}
+
+QString SampleInspector::whyThisOne(const view::SampleRow &s) const
+{
+    if (s.members.isEmpty() || s.scoreStd.isEmpty())
+        return QString();
+    int worst = -1;
+    for (int a = 0; a < m_aspects.size() && a < s.scoreStd.size(); ++a)
+        if (!view::isMissing(s.scoreStd[a]) && (worst < 0 || s.scoreStd[a] > s.scoreStd[worst]))
+            worst = a;
+    if (worst < 0)
+        return QString();
+    const int m = int(s.members.value(worst).size());
+    QString html = tr("<p><b>Why this one</b>: the reward model's %1 members disagree most on %2 "
+                      "(spread %3). Their scores:</p>")
+                       .arg(m)
+                       .arg(m_aspects[worst].name.toHtmlEscaped(), fmt(s.scoreStd[worst]));
+    html += QStringLiteral("<table cellspacing='0' cellpadding='3' border='1' style='border-collapse:collapse'>"
+                           "<tr><th align='left'>%1</th><th>%2</th><th>%3</th>")
+                .arg(tr("Aspect"), tr("Mean"), tr("Spread"));
+    for (int j = 0; j < m; ++j)
+        html += QStringLiteral("<th>#%1</th>").arg(j + 1);
+    html += QStringLiteral("</tr>");
+    for (int a = 0; a < m_aspects.size() && a < s.members.size(); ++a) {
+        const QString open = a == worst ? QStringLiteral("<b>") : QString();
+        const QString close = a == worst ? QStringLiteral("</b>") : QString();
+        html += QStringLiteral("<tr><td>%1%2%3</td><td align='right'>%4</td><td align='right'>%1%5%3</td>")
+                    .arg(open, m_aspects[a].name.toHtmlEscaped(), close, fmt(s.scores.value(a, view::missing())),
+                         fmt(s.scoreStd.value(a, view::missing())));
+        for (double v : s.members[a])
+            html += QStringLiteral("<td align='right'>%1</td>").arg(fmt(v));
+        html += QStringLiteral("</tr>");
+    }
+    return html + QStringLiteral("</table>");
 }
 
 bool SampleInspector::eventFilter(QObject *watched, QEvent *event)

@@ -118,7 +118,7 @@ RewardRetrainResult retrainRewardModel(
     to.headLearningRate = o.headLearningRate;
     to.epochs = o.epochs;
     to.seed = o.seed;
-    to.validationFraction = examples.size() >= 20 ? 0.1 : 0.0;
+    to.validationFraction = o.validationFraction >= 0 ? o.validationFraction : examples.size() >= 20 ? 0.1 : 0.0;
     std::int64_t labelCount = 0;
     for (const auto &ex : examples)
         for (const auto &t : ex.targets)

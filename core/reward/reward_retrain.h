@@ -26,6 +26,9 @@ struct RewardRetrainOptions
     std::int64_t replayPerHumanLabel = 3;  // replayed examples per human-labelled sample ...
     std::int64_t replayMinimum = 200;      // ... but at least this many (when the file has them)
     std::int64_t epochs = 3;           // upper bound; early stopping on the validation split may end sooner
+    // Held out for early stopping (which keeps the starting weights when no epoch beats them);
+    // negative: 0.1 with 20 or more examples, else none. 0: every epoch trains and the last is kept.
+    double validationFraction = -1.0;
     double learningRate = 1e-4;        // backbone (or adapters)
     double headLearningRate = 1e-3;
     std::uint64_t seed = 0;            // replay choice, validation split, bootstrap resamples, new members

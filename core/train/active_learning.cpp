@@ -199,6 +199,9 @@ RewardRetrainResult retrainFromStart(const ActiveLearningOptions &o, const std::
     ro.epochs = o.epochs;
     ro.seed = o.seed;
     ro.ensembleSize = o.ensembleSize;
+    // No early stopping: its validation split would be mostly replayed labels the starting model was fitted
+    // to, so it would often keep the starting weights; the held-out gold samples are the measure here.
+    ro.validationFraction = 0.0;
     return retrainRewardModel(ro, {}, shouldStop);
 }
 

@@ -14,8 +14,8 @@
 //    the strategy's order, labels every aspect with the gold score (queue =
 //    the strategy, as the window records it), retrains from the starting model
 //    on all labels so far plus a replay of the demo's labels (reward_retrain.h,
-//    as the window's Retrain does) and records Spearman and RMSE per aspect on
-//    the held-out samples.
+//    as the window's Retrain does, but without early stopping: every epoch
+//    trains) and records Spearman and RMSE per aspect on the held-out samples.
 //
 // Strategies: "uncertainty" (the largest std across members over the aspects,
 // first), "disagreement" (query by committee: the largest range, max - min,
