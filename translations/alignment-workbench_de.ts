@@ -1303,10 +1303,6 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <translation>paarweise Genauigkeit: wie oft die gewählte Antwort höher bewertet wird als die abgelehnte</translation>
     </message>
     <message>
-        <source>heads: </source>
-        <translation>Köpfe: </translation>
-    </message>
-    <message>
         <source>Ensemble size</source>
         <translation>Ensemblegröße</translation>
     </message>
@@ -1317,6 +1313,10 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
     <message>
         <source>%1 of them from the uncertainty queue.</source>
         <translation>%1 davon aus der Unsicherheits-Warteschlange.</translation>
+    </message>
+    <message>
+        <source>Ensemble &amp;heads of the next version:</source>
+        <translation>Ensemble-&amp;Köpfe der nächsten Version:</translation>
     </message>
 </context>
 <context>
@@ -1702,14 +1702,6 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <translation>&lt;p&gt;&lt;b&gt;Warum dieses&lt;/b&gt;: Die %1 Mitglieder des Belohnungsmodells sind sich bei %2 am wenigsten einig (Streuung %3). Ihre Bewertungen:&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Mean</source>
-        <translation>Mittel</translation>
-    </message>
-    <message>
-        <source>Spread</source>
-        <translation>Streuung</translation>
-    </message>
-    <message>
         <source>Most uncertain first</source>
         <translation>Unsicherste zuerst</translation>
     </message>
@@ -1720,6 +1712,14 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
     <message>
         <source>Spread over</source>
         <translation>Streuung über</translation>
+    </message>
+    <message>
+        <source>Mean ± spread</source>
+        <translation>Mittel ± Streuung</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
     </message>
 </context>
 <context>

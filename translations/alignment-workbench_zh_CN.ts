@@ -1300,10 +1300,6 @@ Hover for the values of the newest run; double click opens that step.</source>
         <translation>成对准确率:被选回答得分高于被拒回答的频率</translation>
     </message>
     <message>
-        <source>heads: </source>
-        <translation>头数：</translation>
-    </message>
-    <message>
         <source>Ensemble size</source>
         <translation>集成规模</translation>
     </message>
@@ -1314,6 +1310,10 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>%1 of them from the uncertainty queue.</source>
         <translation>其中 %1 条来自不确定性队列。</translation>
+    </message>
+    <message>
+        <source>Ensemble &amp;heads of the next version:</source>
+        <translation>下一版本的集成头数(&amp;H)：</translation>
     </message>
 </context>
 <context>
@@ -1699,14 +1699,6 @@ Hover for the values of the newest run; double click opens that step.</source>
         <translation>&lt;p&gt;&lt;b&gt;为什么是这条&lt;/b&gt;：奖励模型的 %1 个成员在 %2 上分歧最大（离散度 %3）。它们的评分：&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Mean</source>
-        <translation>均值</translation>
-    </message>
-    <message>
-        <source>Spread</source>
-        <translation>离散度</translation>
-    </message>
-    <message>
         <source>Most uncertain first</source>
         <translation>最不确定优先</translation>
     </message>
@@ -1717,6 +1709,14 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>Spread over</source>
         <translation>离散度统计范围</translation>
+    </message>
+    <message>
+        <source>Mean ± spread</source>
+        <translation>均值 ± 离散度</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>各成员</translation>
     </message>
 </context>
 <context>

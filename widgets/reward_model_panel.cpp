@@ -122,7 +122,6 @@ RewardModelPanel::RewardModelPanel(QWidget *parent)
     m_ensembleSpin = new QSpinBox(trainBox);
     m_ensembleSpin->setObjectName(QStringLiteral("ensembleSizeSpin"));
     m_ensembleSpin->setRange(1, 16);
-    m_ensembleSpin->setPrefix(tr("heads: "));
     m_ensembleSpin->setAccessibleName(tr("Ensemble size"));
     m_ensembleSpin->setToolTip(tr("Heads of the retrained version, each trained on its own bootstrap resample of the "
                                   "labels: with 2 or more the model knows where it is unsure (the inspector's "
@@ -131,11 +130,17 @@ RewardModelPanel::RewardModelPanel(QWidget *parent)
     connect(m_ensembleSpin, &QSpinBox::valueChanged, this,
             [](int n) { QSettings().setValue(QLatin1String(kEnsembleKey), n); });
     buttons->addWidget(m_retrain);
-    buttons->addWidget(m_ensembleSpin);
     buttons->addWidget(m_new);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_progress, 1);
     trainLayout->addLayout(buttons);
+    auto *headsRow = new QHBoxLayout;
+    auto *headsLabel = new QLabel(tr("Ensemble &heads of the next version:"), trainBox);
+    headsLabel->setBuddy(m_ensembleSpin);
+    headsRow->addWidget(headsLabel);
+    headsRow->addWidget(m_ensembleSpin);
+    headsRow->addStretch(1);
+    trainLayout->addLayout(headsRow);
     connect(m_retrain, &QPushButton::clicked, this, &RewardModelPanel::retrainRequested);
     connect(m_new, &QPushButton::clicked, this, &RewardModelPanel::newModelRequested);
     connect(m_cancel, &QPushButton::clicked, this, &RewardModelPanel::cancelRequested);

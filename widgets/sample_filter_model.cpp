@@ -98,13 +98,15 @@ void SampleFilterModel::setOrder(Order order)
     m_order = order;
     m_disagreement = order == Order::Disagreement;
     m_uncertainty = order == Order::Uncertainty;
-    invalidateFilter();
     if (order == Order::None)
         sort(m_sortColumnBefore, m_sortOrderBefore);
     else if (m_disagreement && m_source)
         sort(m_source->disagreementColumn(), Qt::DescendingOrder);
     else if (m_uncertainty)   // lessThan compares the uncertainty whatever the column: this only makes the proxy sort
         sort(SampleTableModel::StepColumn, Qt::DescendingOrder);
+    // sort() does nothing when column and order stay (the inspector's default is the step, descending),
+    // and the filter changed too: filter and sort again.
+    invalidate();
 }
 
 void SampleFilterModel::setUncertaintyAspects(const QVector<int> &aspects)

@@ -172,7 +172,10 @@ void SampleInspector::sizeColumns()
 void SampleInspector::setSamples(const QVector<view::SampleRow> &rows)
 {
     const qint64 keep = m_currentId;
+    const bool spread = m_model->hasUncertainty();
     m_model->setRows(rows);
+    if (m_model->hasUncertainty() != spread)   // the spread columns came or went
+        sizeColumns();
     m_currentId = 0;
     if (keep && m_model->rowForSampleId(keep) >= 0 && m_filter->proxyRowForSampleId(keep) >= 0)
         selectSample(keep);
@@ -382,21 +385,19 @@ QString SampleInspector::whyThisOne(const view::SampleRow &s) const
                       "(spread %3). Their scores:</p>")
                        .arg(m)
                        .arg(m_aspects[worst].name.toHtmlEscaped(), fmt(s.scoreStd[worst]));
+    // Three columns, so the table fits the narrow detail pane: the members' scores as one list.
     html += QStringLiteral("<table cellspacing='0' cellpadding='3' border='1' style='border-collapse:collapse'>"
-                           "<tr><th align='left'>%1</th><th>%2</th><th>%3</th>")
-                .arg(tr("Aspect"), tr("Mean"), tr("Spread"));
-    for (int j = 0; j < m; ++j)
-        html += QStringLiteral("<th>#%1</th>").arg(j + 1);
-    html += QStringLiteral("</tr>");
+                           "<tr><th align='left'>%1</th><th>%2</th><th align='left'>%3</th></tr>")
+                .arg(tr("Aspect"), tr("Mean \u00b1 spread"), tr("Members"));
     for (int a = 0; a < m_aspects.size() && a < s.members.size(); ++a) {
         const QString open = a == worst ? QStringLiteral("<b>") : QString();
         const QString close = a == worst ? QStringLiteral("</b>") : QString();
-        html += QStringLiteral("<tr><td>%1%2%3</td><td align='right'>%4</td><td align='right'>%1%5%3</td>")
-                    .arg(open, m_aspects[a].name.toHtmlEscaped(), close, fmt(s.scores.value(a, view::missing())),
-                         fmt(s.scoreStd.value(a, view::missing())));
+        QStringList each;
         for (double v : s.members[a])
-            html += QStringLiteral("<td align='right'>%1</td>").arg(fmt(v));
-        html += QStringLiteral("</tr>");
+            each << fmt(v, 2);
+        html += QStringLiteral("<tr><td>%1%2%3</td><td align='right'>%1%4 \u00b1 %5%3</td><td>%6</td></tr>")
+                    .arg(open, m_aspects[a].name.toHtmlEscaped(), close, fmt(s.scores.value(a, view::missing())),
+                         fmt(s.scoreStd.value(a, view::missing())), each.join(QStringLiteral(", ")));
     }
     return html + QStringLiteral("</table>");
 }

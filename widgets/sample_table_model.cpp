@@ -62,7 +62,7 @@ void SampleTableModel::appendRows(const QVector<view::SampleRow> &rows)
     if (rows.isEmpty())
         return;
     if (!m_hasSpread && anySpread(rows)) {   // the first ensemble-scored rows bring the spread columns
-        beginInsertColumns(QModelIndex(), disagreementColumn() + 1, disagreementColumn() + aspectCount());
+        beginInsertColumns(QModelIndex(), 3 + aspectCount(), 3 + 2 * aspectCount() - 1);
         m_hasSpread = true;
         endInsertColumns();
     }
@@ -133,7 +133,7 @@ int SampleTableModel::rowCount(const QModelIndex &parent) const
 
 int SampleTableModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : disagreementColumn() + 1 + (m_hasSpread ? aspectCount() : 0);
+    return parent.isValid() ? 0 : disagreementColumn() + 1;
 }
 
 int SampleTableModel::uncertaintyAspect(int column) const

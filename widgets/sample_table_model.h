@@ -8,9 +8,10 @@
 //   0 step, 1 prompt, 2 completion,
 //   3 .. 3+n-1        reward-model score per aspect   (scoreColumn(a))
 //   3+n .. 3+2n-1     latest human label per aspect   (labelColumn(a), blank when none)
-//   3+2n reward, 4+2n advantage, 5+2n reward-model version, 6+2n disagreement,
-//   7+2n .. 7+3n-1    the spread (std) across an ensemble's members per aspect
-//                     (uncertaintyColumn(a)), only while some row has one.
+//   3+2n reward, 4+2n advantage, 5+2n reward-model version, 6+2n disagreement.
+// While some row has an ensemble's spread, n columns of the spread (std) across
+// its members per aspect (uncertaintyColumn(a)) follow the scores, and every
+// column after them moves n to the right (the functions below say where).
 //
 // Colours (BackgroundRole, documented so tests can recompute them):
 //   scores and labels: t = (v - min) / (max - min) clamped to [0, 1];
@@ -69,13 +70,13 @@ public:
 
     int aspectCount() const { return int(m_aspects.size()); }
     int scoreColumn(int aspect) const { return 3 + aspect; }
-    int labelColumn(int aspect) const { return 3 + aspectCount() + aspect; }
-    int rewardColumn() const { return 3 + 2 * aspectCount(); }
+    int labelColumn(int aspect) const { return 3 + aspectCount() + spreadColumns() + aspect; }
+    int rewardColumn() const { return 3 + 2 * aspectCount() + spreadColumns(); }
     int advantageColumn() const { return rewardColumn() + 1; }
     int rmVersionColumn() const { return rewardColumn() + 2; }
     int disagreementColumn() const { return rewardColumn() + 3; }
     // -1 while no row has a spread (no ensemble).
-    int uncertaintyColumn(int aspect) const { return m_hasSpread ? disagreementColumn() + 1 + aspect : -1; }
+    int uncertaintyColumn(int aspect) const { return m_hasSpread ? 3 + aspectCount() + aspect : -1; }
     bool hasUncertainty() const { return m_hasSpread; }
 
     // The red -> yellow -> green scale at t in [0, 1] (see the header comment).
@@ -93,6 +94,7 @@ private:
     int scoreAspect(int column) const;
     int labelAspect(int column) const;
     int uncertaintyAspect(int column) const;
+    int spreadColumns() const { return m_hasSpread ? aspectCount() : 0; }
     static bool anySpread(const QVector<view::SampleRow> &rows);
     double numericValue(const view::SampleRow &row, int column) const;
     QString displayText(const view::SampleRow &row, int column) const;

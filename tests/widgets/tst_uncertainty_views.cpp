@@ -109,7 +109,9 @@ private slots:
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(m.columnCount(), 3 + 2 * 2 + 4 + 2);
         const int c = m.uncertaintyColumn(1);
-        QCOMPARE(c, m.disagreementColumn() + 2);
+        QCOMPARE(m.uncertaintyColumn(0), m.scoreColumn(1) + 1);   // right after the two score columns
+        QCOMPARE(c, m.scoreColumn(1) + 2);
+        QCOMPARE(m.labelColumn(0), m.uncertaintyColumn(1) + 1);
         const int row = m.rowForSampleId(101);
         QCOMPARE(m.index(row, c).data().toString(), QStringLiteral("0.300"));
         QCOMPARE(m.index(row, c).data(SampleTableModel::SortRole).toDouble(), 0.30);
@@ -131,7 +133,8 @@ private slots:
         m.setRows(rows());
         SampleFilterModel f;
         f.setSourceModel(&m);
-        f.sort(SampleTableModel::StepColumn, Qt::AscendingOrder);
+        // Already sorted by the step, descending (the inspector's default), as the mode's own sort is.
+        f.sort(SampleTableModel::StepColumn, Qt::DescendingOrder);
         f.setUncertaintyMode(true);
         // Largest spread over both aspects: 1 -> 0.30, 2 -> 0.20, 3 (labelled, hidden), 4 -> 0.12, 5 -> 0.25,
         // 6 none (last).
@@ -146,9 +149,9 @@ private slots:
         f.setDisagreementMode(false);
         QCOMPARE(f.rowCount(), 6);   // all back, by step again (ties in any order)
         QCOMPARE(f.sortColumn(), int(SampleTableModel::StepColumn));
-        QCOMPARE(f.sortOrder(), Qt::AscendingOrder);
+        QCOMPARE(f.sortOrder(), Qt::DescendingOrder);
         for (int r = 1; r < 6; ++r)
-            QVERIFY(m.sampleAt(m.rowForSampleId(f.sampleIdAt(r - 1))).step <= m.sampleAt(m.rowForSampleId(f.sampleIdAt(r))).step);
+            QVERIFY(m.sampleAt(m.rowForSampleId(f.sampleIdAt(r - 1))).step >= m.sampleAt(m.rowForSampleId(f.sampleIdAt(r))).step);
     }
 
     void inspectorQueueWhyAndWeights()
@@ -173,7 +176,8 @@ private slots:
         const QString detail = w.findChild<QTextBrowser *>(QStringLiteral("sampleDetail"))->toPlainText();
         QVERIFY2(detail.contains(QStringLiteral("Why this one")), qPrintable(detail));
         QVERIFY2(detail.contains(QStringLiteral("3 members disagree most on politeness (spread 0.200)")), qPrintable(detail));
-        QVERIFY2(detail.contains(QStringLiteral("0.300")) && detail.contains(QStringLiteral("0.700")), qPrintable(detail));
+        QVERIFY2(detail.contains(QStringLiteral("0.500 \u00b1 0.200")), qPrintable(detail));
+        QVERIFY2(detail.contains(QStringLiteral("0.30, 0.50, 0.70")), qPrintable(detail));
         QVERIFY2(detail.contains(QStringLiteral("Trained with weights: politeness 0.25, safety 0.75")), qPrintable(detail));
 
         QSignalSpy submitted(&w, &SampleInspector::labelsSubmitted);
