@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -80,6 +81,10 @@ view::StepPoint stepPointFromMetrics(qint64 runId, int step, const nlohmann::jso
     p.rewardAccuracy = jsonNumber(metrics, "rewards/accuracies");
     p.seconds = jsonNumber(metrics, "time/step");
     p.tokens = jsonNumber(metrics, "tokens/generated");
+    // "kl" is a token mean over the batch, so times the mean completion length it is the mean per completion.
+    const double length = jsonNumber(metrics, "completions/mean_length");
+    if (!view::isMissing(p.kl) && !view::isMissing(length))
+        p.sequenceKl = std::max(0.0, p.kl) * length;
     return p;
 }
 
@@ -103,6 +108,15 @@ view::SampleRow sampleRow(const SampleRecord &r, const std::map<std::string, dou
         row.labels.push_back(valueOf(labels, a));
         if (!r.gold.empty())
             row.gold.push_back(valueOf(r.gold, a));
+        if (!r.scoreStd.empty())
+            row.scoreStd.push_back(valueOf(r.scoreStd, a));
+        if (!r.members.empty()) {
+            const auto it = r.members.find(ss(a));
+            row.members.push_back(it == r.members.end() ? QVector<double>()
+                                                        : QVector<double>(it->second.begin(), it->second.end()));
+        }
+        if (!r.weights.empty())
+            row.weights.push_back(valueOf(r.weights, a));
     }
     row.reward = r.reward;
     row.advantage = r.advantage;

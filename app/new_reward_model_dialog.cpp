@@ -78,6 +78,13 @@ NewRewardModelDialog::NewRewardModelDialog(const QString &db, const QString &bas
     m_epochs->setRange(1, 100);
     m_epochs->setValue(3);
     form->addRow(tr("&Epochs (at most):"), m_epochs);
+    m_ensemble = new QSpinBox(this);
+    m_ensemble->setObjectName(QStringLiteral("ensembleSizeSpin"));
+    m_ensemble->setRange(1, 16);
+    m_ensemble->setValue(1);
+    m_ensemble->setToolTip(tr("Heads on the one backbone, each trained on its own bootstrap resample of the data: "
+                              "2 or more give every score a spread, the model's uncertainty"));
+    form->addRow(tr("Ensemble &heads:"), m_ensemble);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Train"));
@@ -188,6 +195,7 @@ NewRewardModelRequest NewRewardModelDialog::request() const
     r.useLora = m_lora->isChecked();
     r.workspaceLabels = m_labels->isChecked();
     r.epochs = m_epochs->value();
+    r.ensembleSize = m_ensemble->value();
     return r;
 }
 

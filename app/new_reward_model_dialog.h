@@ -43,6 +43,7 @@ private:
     QLineEdit *m_aspects = nullptr;
     QCheckBox *m_lora = nullptr;
     QSpinBox *m_epochs = nullptr;
+    QSpinBox *m_ensemble = nullptr;
     QLabel *m_found = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     bool m_aspectsEdited = false;

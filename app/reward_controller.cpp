@@ -102,6 +102,7 @@ bool RewardModelController::start(const RetrainRequest &given)
         o.baseModelDir = ss(request.baseModelDir);
         o.replayLabelsPath = ss(request.replayLabelsPath);
         o.epochs = request.epochs;
+        o.ensembleSize = request.ensembleSize;
         try {
             double epochSum = 0;
             std::int64_t epochCount = 0;
@@ -173,6 +174,7 @@ bool RewardModelController::startFromData(const NewRewardModelRequest &request)
             o.useLora = request.useLora;
             o.workspaceLabels = request.workspaceLabels;
             o.epochs = request.epochs;
+            o.ensembleSize = request.ensembleSize;
             const RewardFromDataResult r = trainRewardModelFromData(
                 o, {},
                 [&](std::int64_t epoch, std::int64_t epochs, std::int64_t batch, std::int64_t batches, double loss) {

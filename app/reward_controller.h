@@ -29,6 +29,7 @@ struct RetrainRequest
     QString baseModelDir;       // empty: the workspace's newest version
     QString replayLabelsPath;   // e.g. the demo's labels.jsonl; empty: none
     int epochs = 3;
+    int ensembleSize = 1;       // heads of the new version (reward_retrain.h); 0: as the version it starts from
     // Filled by start() from a running LoRA run: the base a LoRA reward model on its folder borrows.
     std::shared_ptr<const CausalLM> sharedBase;
     QString sharedBaseFolder;
@@ -44,6 +45,7 @@ struct NewRewardModelRequest
     bool useLora = true;
     bool workspaceLabels = false;   // also the workspace's human labels (the cold start)
     int epochs = 3;
+    int ensembleSize = 1;       // heads, each on its own bootstrap resample (reward_from_data.h)
 };
 
 // The annotators' cold start (core/train/labelling_sampler.h).

@@ -474,13 +474,14 @@ void WorkbenchController::onStep(const view::StepPoint &point, int maxSteps, con
     emit stepShown(point.step);
 }
 
-void WorkbenchController::onLabelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator)
+void WorkbenchController::onLabelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator,
+                                            const QString &queue)
 {
     if (!m_workspace)
         return;
     try {
         const QStringList names = aspectNames(m_aspects);
-        m_workspace->addLabels(sampleId, names, values, annotator);
+        m_workspace->addLabels(sampleId, names, values, annotator, queue);
         m_inspector->setLabels(sampleId, m_workspace->latestLabels(sampleId, names));
     } catch (const std::exception &e) {
         showError(tr("The labels were not saved: %1").arg(QString::fromUtf8(e.what())));
@@ -499,6 +500,7 @@ void WorkbenchController::refreshLabelCounts()
     m_rmPanel->setLabelCounts(counts);
     const qint64 since = m_workspace->labelsSinceLastRewardModel();
     m_rmPanel->setLabelsSinceTraining(since);
+    m_rmPanel->setUncertaintyLabelsSinceTraining(m_workspace->labelsSinceLastRewardModel(QStringLiteral("uncertainty")));
     m_inspector->setLabelsSinceRetrain(static_cast<int>(since), m_workspace->latestRewardModelVersion());
 }
 
@@ -540,6 +542,7 @@ void WorkbenchController::retrain()
     if (m_demo)
         r.replayLabelsPath = m_demoDir + QStringLiteral("/labels.jsonl");
     r.epochs = m_rmEpochs;
+    r.ensembleSize = m_rmPanel->ensembleSize();
     if (!m_rewardModels->start(r))
         return;
     m_rmPanel->setTrainingStarted(m_rmEpochs);

@@ -151,7 +151,8 @@ private:
                       const QMap<QString, double> &weights, const QString &aggregation);
     void onStep(const view::StepPoint &point, int maxSteps, const QMap<QString, double> &weights,
                 const QString &aggregation, qint64 rmVersion, double stepSeconds, double tokensPerSecond);
-    void onLabelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator);
+    void onLabelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator,
+                           const QString &queue);
     void retrain();
     void newRewardModelWithDialog();
     void sampleForLabellingWithDialog();

@@ -39,11 +39,18 @@ QVector<view::AspectSpec> Workspace::aspects(qint64 runId) const
 QVector<view::StepPoint> Workspace::stepPoints(qint64 runId) const
 {
     const QStringList names = aspectNames(aspects(runId));
+    const auto labelMeans = m_store->labelMeansByStep(runId);
     QVector<view::StepPoint> out;
     const std::int64_t last = m_store->lastStep(runId);
     for (std::int64_t step = 1; step <= last; ++step)
-        if (const auto rec = m_store->stepRecord(runId, step))
+        if (const auto rec = m_store->stepRecord(runId, step)) {
             out.push_back(stepPointFromMetrics(runId, static_cast<int>(step), rec->metrics, names));
+            if (const auto it = labelMeans.find(step); it != labelMeans.end())
+                for (const QString &a : names) {
+                    const auto v = it->second.find(ss(a));
+                    out.back().labelMeans.push_back(v == it->second.end() ? view::missing() : v->second);
+                }
+        }
     return out;
 }
 
@@ -85,7 +92,7 @@ view::SampleRow Workspace::sample(qint64 sampleId, qint64 runId) const
 }
 
 int Workspace::addLabels(qint64 sampleId, const QStringList &aspects, const QVector<double> &values,
-                         const QString &annotator)
+                         const QString &annotator, const QString &queue)
 {
     int added = 0;
     for (int i = 0; i < aspects.size() && i < values.size(); ++i) {
@@ -96,7 +103,7 @@ int Workspace::addLabels(qint64 sampleId, const QStringList &aspects, const QVec
         l.aspect = ss(aspects[i]);
         l.value = values[i];
         l.annotator = ss(annotator);
-        m_store->addLabel(l);
+        m_store->addLabel(l, ss(queue));
         ++added;
     }
     if (added > 0)
@@ -115,12 +122,13 @@ QVector<double> Workspace::latestLabels(qint64 sampleId, const QStringList &aspe
     return out;
 }
 
-qint64 Workspace::labelsSinceLastRewardModel() const
+qint64 Workspace::labelsSinceLastRewardModel(const QString &queue) const
 {
     const auto models = m_store->rewardModels();
-    if (models.empty())
-        return m_store->labelCount();
-    return m_store->labelsSince(models.back().createdMs);
+    const std::int64_t since = models.empty() ? 0 : models.back().createdMs;
+    if (queue.isEmpty())
+        return models.empty() ? m_store->labelCount() : m_store->labelsSince(since);
+    return m_store->labelsSince(since, ss(queue));
 }
 
 qint64 Workspace::latestRewardModelVersion() const

@@ -52,12 +52,15 @@ public:
     // Appends one label per non-missing value (the store keeps every label;
     // the latest one per aspect counts). Returns the number appended; throws on
     // a store error (disk full, locked), leaving earlier labels intact.
-    int addLabels(qint64 sampleId, const QStringList &aspects, const QVector<double> &values, const QString &annotator);
+    // `queue`: the order the annotator labelled from ("uncertainty", "disagreement"; empty: none).
+    int addLabels(qint64 sampleId, const QStringList &aspects, const QVector<double> &values, const QString &annotator,
+                  const QString &queue = QString());
     QVector<double> latestLabels(qint64 sampleId, const QStringList &aspects) const;
 
     // Label rows appended since the newest reward-model version was registered
     // (all of them when there is none yet).
-    qint64 labelsSinceLastRewardModel() const;
+    // Label rows since the newest reward-model version; with `queue`, only those labelled from that queue.
+    qint64 labelsSinceLastRewardModel(const QString &queue = QString()) const;
     qint64 latestRewardModelVersion() const;
 
 signals:

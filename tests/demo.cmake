@@ -27,6 +27,11 @@ target_compile_definitions(tst_cli_compare PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEM
 add_dependencies(tst_cli_compare awb)
 set_tests_properties(app/cli_compare PROPERTIES FIXTURES_REQUIRED demo_small)
 
+awb_add_test(cli_active_learning DIR app LIBS awb_core Qt6::Core LABELS demo)
+target_compile_definitions(tst_cli_active_learning PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+add_dependencies(tst_cli_active_learning awb)
+set_tests_properties(app/cli_active_learning PROPERTIES FIXTURES_REQUIRED demo_small)
+
 # GRPO, RLOO and PPO each raise the shipped demo's gold objective (about a minute each).
 awb_add_test(algorithm_gains DIR core LIBS awb_core LABELS demo slow)
 target_compile_definitions(tst_algorithm_gains PRIVATE AWB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

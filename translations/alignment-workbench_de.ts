@@ -521,6 +521,14 @@
         <source>%1: %2, %3 records</source>
         <translation>%1: %2, %3 Datensätze</translation>
     </message>
+    <message>
+        <source>Heads on the one backbone, each trained on its own bootstrap resample of the data: 2 or more give every score a spread, the model&apos;s uncertainty</source>
+        <translation>Köpfe auf dem einen Backbone, jeder auf seiner eigenen Bootstrap-Stichprobe der Daten trainiert: ab 2 bekommt jede Bewertung eine Streuung, die Unsicherheit des Modells</translation>
+    </message>
+    <message>
+        <source>Ensemble &amp;heads:</source>
+        <translation>Ensemble-&amp;Köpfe:</translation>
+    </message>
 </context>
 <context>
     <name>awb::OptionsForm</name>
@@ -985,10 +993,6 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <translation>Tokens</translation>
     </message>
     <message>
-        <source>Plot against the step, the run&apos;s wall-clock seconds or its generated tokens, so that runs of different algorithms compare fairly</source>
-        <translation>Gegen den Schritt, die verstrichenen Sekunden des Laufs oder seine erzeugten Tokens auftragen, damit Läufe verschiedener Algorithmen fair vergleichbar sind</translation>
-    </message>
-    <message>
         <source>value loss</source>
         <translation>Verlust der Wertfunktion</translation>
     </message>
@@ -1007,6 +1011,30 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
     <message>
         <source>loss, accuracy</source>
         <translation>Verlust, Genauigkeit</translation>
+    </message>
+    <message>
+        <source>√KL from the reference (per completion)</source>
+        <translation>√KL zur Referenz (je Antwort)</translation>
+    </message>
+    <message>
+        <source>%1: gold peaks, proxy still rising</source>
+        <translation>%1: Gold am Gipfel, Proxy steigt noch</translation>
+    </message>
+    <message>
+        <source>labels %1</source>
+        <translation>Labels %1</translation>
+    </message>
+    <message>
+        <source>√KL</source>
+        <translation>√KL</translation>
+    </message>
+    <message>
+        <source>Plot against the step, the run&apos;s wall-clock seconds or its generated tokens, so that runs of different algorithms compare fairly; or against √KL from the reference, where over-optimisation shows as gold falling while the proxy rises</source>
+        <translation>Gegen den Schritt, die verstrichenen Sekunden des Laufs oder seine erzeugten Tokens auftragen, damit Läufe verschiedener Algorithmen fair vergleichbar sind; oder gegen √KL zur Referenz, wo sich Überoptimierung als fallendes Gold bei steigendem Proxy zeigt</translation>
+    </message>
+    <message>
+        <source>Export &amp;over-optimisation points as CSV…</source>
+        <translation>Über&amp;optimierungspunkte als CSV exportieren…</translation>
     </message>
 </context>
 <context>
@@ -1273,6 +1301,22 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
     <message>
         <source>pairwise accuracy: how often chosen scores above rejected</source>
         <translation>paarweise Genauigkeit: wie oft die gewählte Antwort höher bewertet wird als die abgelehnte</translation>
+    </message>
+    <message>
+        <source>Ensemble size</source>
+        <translation>Ensemblegröße</translation>
+    </message>
+    <message>
+        <source>Heads of the retrained version, each trained on its own bootstrap resample of the labels: with 2 or more the model knows where it is unsure (the inspector&apos;s uncertainty column and Most uncertain first); 1 is a single model</source>
+        <translation>Köpfe der neu trainierten Version, jeder auf seiner eigenen Bootstrap-Stichprobe der Labels trainiert: ab 2 weiß das Modell, wo es unsicher ist (Streuungsspalte des Inspektors und „Unsicherste zuerst“); 1 ist ein einzelnes Modell</translation>
+    </message>
+    <message>
+        <source>%1 of them from the uncertainty queue.</source>
+        <translation>%1 davon aus der Unsicherheits-Warteschlange.</translation>
+    </message>
+    <message>
+        <source>Ensemble &amp;heads of the next version:</source>
+        <translation>Ensemble-&amp;Köpfe der nächsten Version:</translation>
     </message>
 </context>
 <context>
@@ -1649,6 +1693,34 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <source>%1 of %2 samples</source>
         <translation>%1 von %2 Samples</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Trained with weights: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Trainiert mit den Gewichten: %1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Why this one&lt;/b&gt;: the reward model&apos;s %1 members disagree most on %2 (spread %3). Their scores:&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Warum dieses&lt;/b&gt;: Die %1 Mitglieder des Belohnungsmodells sind sich bei %2 am wenigsten einig (Streuung %3). Ihre Bewertungen:&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Most uncertain first</source>
+        <translation>Unsicherste zuerst</translation>
+    </message>
+    <message>
+        <source>Only unlabelled samples, sorted by the largest spread across the reward model&apos;s ensemble members over the aspects ticked in the menu, largest first: the labels that teach the model most. Labels given here count for the uncertainty queue.</source>
+        <translation>Nur ungelabelte Beispiele, sortiert nach der größten Streuung der Ensemble-Mitglieder des Belohnungsmodells über die im Menü angehakten Aspekte, größte zuerst: die Labels, aus denen das Modell am meisten lernt. Hier vergebene Labels zählen für die Unsicherheits-Warteschlange.</translation>
+    </message>
+    <message>
+        <source>Spread over</source>
+        <translation>Streuung über</translation>
+    </message>
+    <message>
+        <source>Mean ± spread</source>
+        <translation>Mittel ± Streuung</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
 </context>
 <context>
     <name>awb::SampleTableModel</name>
@@ -1747,6 +1819,24 @@ Label</translation>
     <message>
         <source>Aggregated reward used by GRPO</source>
         <translation>Von GRPO verwendete aggregierte Belohnung</translation>
+    </message>
+    <message>
+        <source>Scored by a single reward model: no spread</source>
+        <translation>Von einem einzelnen Belohnungsmodell bewertet: keine Streuung</translation>
+    </message>
+    <message>
+        <source>%1: spread %2 across the reward model&apos;s members (%3)</source>
+        <translation>%1: Streuung %2 über die Mitglieder des Belohnungsmodells (%3)</translation>
+    </message>
+    <message>
+        <source>%1
+± spread</source>
+        <translation>%1
+± Streuung</translation>
+    </message>
+    <message>
+        <source>Spread (standard deviation) of the reward model&apos;s ensemble members&apos; %1 scores: where it is large, the model does not know</source>
+        <translation>Streuung (Standardabweichung) der %1-Bewertungen der Ensemble-Mitglieder des Belohnungsmodells: wo sie groß ist, weiß das Modell es nicht</translation>
     </message>
 </context>
 <context>

@@ -519,6 +519,14 @@
         <source>%1: %2, %3 records</source>
         <translation>%1:%2,%3 条记录</translation>
     </message>
+    <message>
+        <source>Heads on the one backbone, each trained on its own bootstrap resample of the data: 2 or more give every score a spread, the model&apos;s uncertainty</source>
+        <translation>同一主干上的多个头，每个头在各自的自助重采样数据上训练：2 个及以上时每个评分都带有离散度，即模型的不确定性</translation>
+    </message>
+    <message>
+        <source>Ensemble &amp;heads:</source>
+        <translation>集成头数(&amp;H)：</translation>
+    </message>
 </context>
 <context>
     <name>awb::OptionsForm</name>
@@ -982,10 +990,6 @@ Hover for the values of the newest run; double click opens that step.</source>
         <translation>词元</translation>
     </message>
     <message>
-        <source>Plot against the step, the run&apos;s wall-clock seconds or its generated tokens, so that runs of different algorithms compare fairly</source>
-        <translation>以步数、运行的实际耗时（秒）或已生成的词元数为横轴，以便公平比较不同算法的运行</translation>
-    </message>
-    <message>
         <source>value loss</source>
         <translation>价值损失</translation>
     </message>
@@ -1004,6 +1008,30 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>loss, accuracy</source>
         <translation>损失，准确率</translation>
+    </message>
+    <message>
+        <source>√KL from the reference (per completion)</source>
+        <translation>相对参考模型的 √KL（每条回复）</translation>
+    </message>
+    <message>
+        <source>%1: gold peaks, proxy still rising</source>
+        <translation>%1：金标准见顶，代理分仍在上升</translation>
+    </message>
+    <message>
+        <source>labels %1</source>
+        <translation>标注 %1</translation>
+    </message>
+    <message>
+        <source>√KL</source>
+        <translation>√KL</translation>
+    </message>
+    <message>
+        <source>Plot against the step, the run&apos;s wall-clock seconds or its generated tokens, so that runs of different algorithms compare fairly; or against √KL from the reference, where over-optimisation shows as gold falling while the proxy rises</source>
+        <translation>以步数、运行的实际耗时秒数或生成的 token 数为横轴，使不同算法的运行可以公平比较；或以相对参考模型的 √KL 为横轴，过度优化表现为代理分上升而金标准下降</translation>
+    </message>
+    <message>
+        <source>Export &amp;over-optimisation points as CSV…</source>
+        <translation>将过度优化数据点导出为 CSV(&amp;O)…</translation>
     </message>
 </context>
 <context>
@@ -1270,6 +1298,22 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>pairwise accuracy: how often chosen scores above rejected</source>
         <translation>成对准确率:被选回答得分高于被拒回答的频率</translation>
+    </message>
+    <message>
+        <source>Ensemble size</source>
+        <translation>集成规模</translation>
+    </message>
+    <message>
+        <source>Heads of the retrained version, each trained on its own bootstrap resample of the labels: with 2 or more the model knows where it is unsure (the inspector&apos;s uncertainty column and Most uncertain first); 1 is a single model</source>
+        <translation>重新训练版本的头数，每个头在各自的标注自助重采样上训练：2 个及以上时模型知道自己在哪里不确定（检查器的离散度列和“最不确定优先”）；1 为单一模型</translation>
+    </message>
+    <message>
+        <source>%1 of them from the uncertainty queue.</source>
+        <translation>其中 %1 条来自不确定性队列。</translation>
+    </message>
+    <message>
+        <source>Ensemble &amp;heads of the next version:</source>
+        <translation>下一版本的集成头数(&amp;H)：</translation>
     </message>
 </context>
 <context>
@@ -1646,6 +1690,34 @@ Hover for the values of the newest run; double click opens that step.</source>
         <source>%1 of %2 samples</source>
         <translation>%1 / %2 个样本</translation>
     </message>
+    <message>
+        <source>&lt;p&gt;Trained with weights: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;训练时的权重：%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Why this one&lt;/b&gt;: the reward model&apos;s %1 members disagree most on %2 (spread %3). Their scores:&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;为什么是这条&lt;/b&gt;：奖励模型的 %1 个成员在 %2 上分歧最大（离散度 %3）。它们的评分：&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Most uncertain first</source>
+        <translation>最不确定优先</translation>
+    </message>
+    <message>
+        <source>Only unlabelled samples, sorted by the largest spread across the reward model&apos;s ensemble members over the aspects ticked in the menu, largest first: the labels that teach the model most. Labels given here count for the uncertainty queue.</source>
+        <translation>只显示未标注的样本，按奖励模型集成成员在菜单中勾选的方面上的最大离散度排序，最大的在前：这些标注对模型最有帮助。在此给出的标注计入不确定性队列。</translation>
+    </message>
+    <message>
+        <source>Spread over</source>
+        <translation>离散度统计范围</translation>
+    </message>
+    <message>
+        <source>Mean ± spread</source>
+        <translation>均值 ± 离散度</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>各成员</translation>
+    </message>
 </context>
 <context>
     <name>awb::SampleTableModel</name>
@@ -1744,6 +1816,24 @@ label</source>
     <message>
         <source>Aggregated reward used by GRPO</source>
         <translation>GRPO 使用的聚合奖励</translation>
+    </message>
+    <message>
+        <source>Scored by a single reward model: no spread</source>
+        <translation>由单一奖励模型评分：没有离散度</translation>
+    </message>
+    <message>
+        <source>%1: spread %2 across the reward model&apos;s members (%3)</source>
+        <translation>%1：奖励模型各成员间的离散度 %2（%3）</translation>
+    </message>
+    <message>
+        <source>%1
+± spread</source>
+        <translation>%1
+± 离散度</translation>
+    </message>
+    <message>
+        <source>Spread (standard deviation) of the reward model&apos;s ensemble members&apos; %1 scores: where it is large, the model does not know</source>
+        <translation>奖励模型集成成员对 %1 评分的离散度（标准差）：数值大的地方，模型并不确定</translation>
     </message>
 </context>
 <context>

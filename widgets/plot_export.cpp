@@ -103,14 +103,16 @@ QString fileFilter(const QString &kind)
     return PlotExport::tr("CSV files (*.csv)");
 }
 
-void exportWithDialog(QWidget *parent, const ExportButtonSpec &spec, const QString &kind)
+// `extension` is the kind's for the plot kinds and CSV, "csv" for the extra CSV entries.
+void exportWithDialog(QWidget *parent, const ExportButtonSpec &spec, const QString &kind, const QString &extension,
+                      const QString &baseName)
 {
-    QString path = QFileDialog::getSaveFileName(parent, spec.dialogTitle, spec.baseName + QLatin1Char('.') + kind,
-                                                fileFilter(kind));
+    QString path = QFileDialog::getSaveFileName(parent, spec.dialogTitle, baseName + QLatin1Char('.') + extension,
+                                                fileFilter(extension));
     if (path.isEmpty())
         return;
-    if (!path.endsWith(QLatin1Char('.') + kind, Qt::CaseInsensitive))
-        path += QLatin1Char('.') + kind;
+    if (!path.endsWith(QLatin1Char('.') + extension, Qt::CaseInsensitive))
+        path += QLatin1Char('.') + extension;
     QString error;
     if (!spec.write(path, kind, &error))
         QMessageBox::warning(parent, PlotExport::tr("Export failed"), error);
@@ -180,7 +182,13 @@ QToolButton *createExportButton(QWidget *parent, const ExportButtonSpec &spec)
         action->setObjectName(QLatin1String(e.name));
         const QString kind = e.kind;
         QObject::connect(action, &QAction::triggered, parent,
-                         [parent, spec, kind] { exportWithDialog(parent, spec, kind); });
+                         [parent, spec, kind] { exportWithDialog(parent, spec, kind, kind, spec.baseName); });
+    }
+    for (const ExportButtonSpec::ExtraCsv &e : spec.extraCsv) {
+        QAction *action = menu->addAction(e.menuText);
+        action->setObjectName(e.objectName);
+        QObject::connect(action, &QAction::triggered, parent,
+                         [parent, spec, e] { exportWithDialog(parent, spec, e.kind, kCsv, e.baseName); });
     }
     auto *button = new QToolButton(parent);
     button->setText(spec.text);

@@ -8,6 +8,7 @@
 #include <QSize>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 #include <functional>
 
@@ -40,6 +41,15 @@ struct ExportButtonSpec
     QString dialogTitle;   // e.g. "Export reward curves"
     QString baseName;      // the file name suggested, without extension
     QString csvMenuText;   // the CSV entry's text; empty: no CSV entry
+    // Further CSV entries after it, each written as its own kind (e.g. "overoptimisation").
+    struct ExtraCsv
+    {
+        QString menuText;
+        QString objectName;   // the action's
+        QString kind;         // passed to write()
+        QString baseName;     // the file name suggested, without ".csv"
+    };
+    QVector<ExtraCsv> extraCsv;
     // Writes one kind ("png", "svg", "pdf" or "csv") to path; false and
     // *error set when it could not.
     std::function<bool(const QString &path, const QString &kind, QString *error)> write;

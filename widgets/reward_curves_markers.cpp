@@ -33,7 +33,8 @@ void RewardCurvesView::setXAxis(XAxis axis)
     m_xAxis = axis;
     if (m_xAxisCombo && m_xAxisCombo->currentIndex() != static_cast<int>(axis))
         m_xAxisCombo->setCurrentIndex(static_cast<int>(axis));
-    static const char *const labels[] = {QT_TR_NOOP("step"), QT_TR_NOOP("wall-clock seconds"), QT_TR_NOOP("tokens generated")};
+    static const char *const labels[] = {QT_TR_NOOP("step"), QT_TR_NOOP("wall-clock seconds"), QT_TR_NOOP("tokens generated"),
+                                         QT_TR_NOOP("\u221aKL from the reference (per completion)")};
     m_bottomRect->axis(QCPAxis::atBottom)->setLabel(tr(labels[static_cast<int>(axis)]));
     m_markersDirty = true;
     m_userView = false;
@@ -54,6 +55,13 @@ void RewardCurvesView::updateCumulative(Run &run) const
 
 double RewardCurvesView::xOf(qint64 runId, int step) const
 {
+    if (m_xAxis == XAxis::SqrtKl) {
+        const auto run = m_runs.constFind(runId);
+        if (run == m_runs.cend() || !run->points.contains(step))
+            return std::nan("");
+        const double kl = run->points[step].sequenceKl;
+        return std::isfinite(kl) ? std::sqrt(std::max(0.0, kl)) : std::nan("");
+    }
     if (m_xAxis == XAxis::Step || !m_runs.contains(runId))
         return step;
     const Run &run = m_runs[runId];
@@ -75,22 +83,34 @@ void RewardCurvesView::updateCurveData()
     for (auto it = m_runs.begin(); it != m_runs.end(); ++it)
         updateCumulative(it.value());
     for (const Key &key : m_curveKeys) {
-        const Run &run = m_runs[key.runId];
-        QVector<double> steps, values;
-        steps.reserve(run.points.size());
-        values.reserve(run.points.size());
-        for (const view::StepPoint &p : run.points) {
-            const double v = valueOf(p, key.series, key.aspect);
-            if (std::isfinite(v)) {   // dropped, not gaps: gold may be judged every few steps
-                steps.append(xOf(key.runId, p.step));
-                values.append(v);
-            }
-        }
+        const SeriesPoints s = seriesPoints(key.runId, key.series, key.aspect);
         const Curve &curve = m_curves[key];
-        curve.raw->setData(steps, values, true);
-        curve.line->setData(steps, smoothEma(values, m_smoothing), true);
+        curve.raw->setData(s.x, s.values, true);
+        curve.line->setData(s.x, smoothEma(s.values, m_smoothing), true);
         curve.raw->setVisible(m_showRaw && m_smoothing > 0.0 && curve.line->visible());
     }
+}
+
+RewardCurvesView::SeriesPoints RewardCurvesView::seriesPoints(qint64 runId, Series series, int aspect) const
+{
+    SeriesPoints s;
+    const auto run = m_runs.constFind(runId);
+    if (run == m_runs.cend())
+        return s;
+    QVector<int> order;
+    for (const view::StepPoint &p : run->points) {
+        // Dropped, not gaps: gold may be judged every few steps, KL is missing without a reference.
+        if (std::isfinite(valueOf(p, series, aspect)) && std::isfinite(xOf(runId, p.step)))
+            order << p.step;
+    }
+    if (m_xAxis == XAxis::SqrtKl)   // the only axis that is not monotone in the step
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return xOf(runId, a) < xOf(runId, b); });
+    for (int step : order) {
+        s.steps << step;
+        s.x << xOf(runId, step);
+        s.values << valueOf(run->points[step], series, aspect);
+    }
+    return s;
 }
 
 void RewardCurvesView::rebuildMarkers()
@@ -104,6 +124,8 @@ void RewardCurvesView::rebuildMarkers()
     m_markerItems.clear();
     const qint64 newest = newestRun();
     for (const view::StepMarker &marker : m_markers) {
+        if (!std::isfinite(xOf(marker.runId, marker.step)))
+            continue;   // a step without KL has no place on the sqrt(KL) axis
         QColor colour = markerColour(marker.kind);
         if (marker.runId != newest && m_runs.contains(marker.runId))
             colour = lighter(colour, 0.5);

@@ -80,7 +80,10 @@ double RewardCurvesView::valueOf(const view::StepPoint &p, Series s, int a)
 {
     switch (s) {
     case Series::Aspect: return a < p.aspectMeans.size() ? p.aspectMeans[a] : view::missing();
-    case Series::GoldAspect: return a < p.goldMeans.size() ? p.goldMeans[a] : view::missing();
+    case Series::GoldAspect:   // off the demo, the human labels' mean stands in for gold
+        if (!p.goldMeans.isEmpty())
+            return a < p.goldMeans.size() ? p.goldMeans[a] : view::missing();
+        return a < p.labelMeans.size() ? p.labelMeans[a] : view::missing();
     case Series::Reward: return p.rewardMean;
     case Series::GoldObjective: return p.goldObjective;
     case Series::Kl: return p.kl;
@@ -244,7 +247,7 @@ QString RewardCurvesView::seriesLabel(const Key &key) const
     QString label;
     switch (key.series) {
     case Series::Aspect: label = aspect; break;
-    case Series::GoldAspect: label = tr("gold %1").arg(aspect); break;
+    case Series::GoldAspect: label = hasGold(key.runId) ? tr("gold %1").arg(aspect) : tr("labels %1").arg(aspect); break;
     case Series::Reward: label = tr("combined reward"); break;
     case Series::GoldObjective: label = tr("gold objective"); break;
     case Series::Kl: label = tr("KL"); break;
@@ -351,17 +354,21 @@ QPair<double, double> RewardCurvesView::fullStepRange() const
 {
     double lo = 0, hi = 0;
     bool any = false;
-    for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
-        const Run &run = it.value();
-        if (!run.points.isEmpty()) {
-            const double first = xOf(it.key(), run.points.firstKey()), last = xOf(it.key(), run.points.lastKey());
-            lo = any ? std::min(lo, first) : first;
-            hi = any ? std::max(hi, last) : last;
+    for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it)
+        for (int step : it->points.keys()) {
+            const double x = xOf(it.key(), step);
+            if (!std::isfinite(x))
+                continue;
+            lo = any ? std::min(lo, x) : x;
+            hi = any ? std::max(hi, x) : x;
             any = true;
         }
-    }
     if (!any)
         return {0.0, 10.0};
+    if (m_xAxis == XAxis::SqrtKl && hi - lo < 1.0) {   // sqrt(KL) spans a few units at most
+        const double pad = std::max((hi - lo) * 0.02, 1e-3);
+        return {lo - pad, hi + pad};
+    }
     if (hi - lo < 1.0)
         return {lo - 1.0, hi + 1.0};
     const double pad = (hi - lo) * 0.01;

@@ -74,8 +74,10 @@ void RewardCurvesView::buildUi()
     m_xAxisCombo->addItem(tr("step"));
     m_xAxisCombo->addItem(tr("wall-clock s"));
     m_xAxisCombo->addItem(tr("tokens"));
+    m_xAxisCombo->addItem(tr("\u221aKL"));
     m_xAxisCombo->setToolTip(tr("Plot against the step, the run's wall-clock seconds or its generated tokens, "
-                                "so that runs of different algorithms compare fairly"));
+                                "so that runs of different algorithms compare fairly; or against \u221aKL from the "
+                                "reference, where over-optimisation shows as gold falling while the proxy rises"));
     xLabel->setBuddy(m_xAxisCombo);
     connect(m_xAxisCombo, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this](int i) { setXAxis(static_cast<XAxis>(i)); });
@@ -101,7 +103,12 @@ void RewardCurvesView::buildUi()
     exportSpec.dialogTitle = tr("Export reward curves");
     exportSpec.baseName = QStringLiteral("reward_curves");
     exportSpec.csvMenuText = tr("Export raw values as &CSV…");
+    exportSpec.extraCsv.push_back({tr("Export &over-optimisation points as CSV\u2026"),
+                                   QStringLiteral("actionExportOveroptimisation"), QStringLiteral("overoptimisation"),
+                                   QStringLiteral("overoptimisation")});
     exportSpec.write = [this](const QString &path, const QString &kind, QString *error) {
+        if (kind == QLatin1String("overoptimisation"))
+            return exportOveroptimisationCsv(path, error);
         return kind == QLatin1String("csv") ? exportCsv(path, error) : exportImage(path, kind, error);
     };
     QToolButton *exportButton = createExportButton(this, exportSpec);
@@ -238,6 +245,7 @@ void RewardCurvesView::redraw()
     updateCurveData();
     if (m_markersDirty)
         rebuildMarkers();
+    rebuildPeaks();
     if (!m_userView) {
         const auto [lo, hi] = fullStepRange();
         applyXRange(lo, hi);

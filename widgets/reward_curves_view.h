@@ -8,7 +8,13 @@
 // Bottom: KL (left axis) and loss (right axis), with PPO's value loss beside
 // the loss (dash-dotted) on runs that have one. The x axis is the step, or
 // (to compare runs of different algorithms fairly) the run's cumulative
-// wall-clock seconds or generated tokens; a step without the figure adds 0. Dashed vertical markers where
+// wall-clock seconds or generated tokens; a step without the figure adds 0.
+// Or sqrt(KL) from the reference per completion (the over-optimisation view of
+// Gao et al. 2022): the points sorted by it, smoothed in that order. Off the
+// demo the dashed curves are the human labels' mean of each step's labelled
+// samples. On the newest run a ring on the dashed curve marks, per aspect,
+// where gold (or the labels) stops rising while the proxy still rises
+// (goldPeak, overoptimisation.h). Dashed vertical markers where
 // the weights or the reward model changed. The newest run (highest id) is
 // drawn strongest; older runs lighter and thinner, named "<run>: <series>".
 // Clicking a legend entry hides/shows its curve; wheel zooms and drag pans the
@@ -35,6 +41,7 @@ class QCPAxisRect;
 class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
+class QCPItemTracer;
 class QCPLayoutGrid;
 class QCPLegend;
 class QDoubleSpinBox;
@@ -50,7 +57,7 @@ class RewardCurvesView : public QWidget
 
 public:
     enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss, ValueLoss, RewardMargin, RewardAccuracy };
-    enum class XAxis { Step, Seconds, Tokens };   // combo box "xAxisCombo"
+    enum class XAxis { Step, Seconds, Tokens, SqrtKl };   // combo box "xAxisCombo"
 
     explicit RewardCurvesView(QWidget *parent = nullptr);
     ~RewardCurvesView() override;
@@ -92,6 +99,13 @@ public:
     // <aspect>...,gold_<aspect>...,gold_objective. Missing values are empty.
     bool exportCsv(const QString &path, QString *error = nullptr) const;
     QString csvText() const;
+    // The over-optimisation points, one row per run, step and aspect:
+    // run,step,sqrt_kl,aspect,proxy,gold,gold_source (gold or labels),gold_peak
+    // (1 on the point goldPeaks() marks on the current x axis).
+    bool exportOveroptimisationCsv(const QString &path, QString *error = nullptr) const;
+    QString overoptimisationCsv() const;
+    // (aspect, step) of each ring on the newest run, after the last redraw.
+    QVector<QPair<int, int>> goldPeaks() const { return m_peakSteps; }
 
     // The plotted curves, for tests and app/; nullptr when not drawn (e.g. no
     // gold values). Valid until the next redraw.
@@ -163,6 +177,15 @@ private:
     void rebuildCurves(const QVector<Key> &keys);
     void updateCurveData();
     void rebuildMarkers();
+    void rebuildPeaks();
+    // (step, value) of a run's series in the order of the x axis, with x; NaN values and x dropped.
+    struct SeriesPoints
+    {
+        QVector<int> steps;
+        QVector<double> x, values;
+    };
+    SeriesPoints seriesPoints(qint64 runId, Series series, int aspect) const;
+    bool hasGold(qint64 runId) const;
     void layoutMarkerLabels();
     void applyXRange(double lower, double upper);
     void fitValueAxes();
@@ -204,6 +227,9 @@ private:
     QHash<QCPGraph *, Key> m_keyOfGraph;
     QVector<Key> m_hidden;                          // toggled off by the user
     QVector<QPair<MarkerItems, MarkerItems>> m_markerItems;   // top, bottom
+    QVector<QCPItemTracer *> m_peakItems;           // rings where gold peaks (newest run)
+    QVector<QCPItemText *> m_peakLabels;
+    QVector<QPair<int, int>> m_peakSteps;           // (aspect, step) of each ring
     bool m_markersDirty = false;
     bool m_userView = false;                        // the user zoomed or panned
     bool m_settingRange = false;

@@ -1,4 +1,5 @@
 #include "reward_model_panel.h"
+#include "grouped_header.h"
 
 #include <qcustomplot.h>
 
@@ -7,9 +8,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPainter>
 #include <QProgressBar>
-#include <QStyleOptionHeader>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -26,6 +25,7 @@ namespace {
 
 constexpr char kAutoKey[] = "rewardModel/autoRetrain";
 constexpr char kEveryKey[] = "rewardModel/autoRetrainEvery";
+constexpr char kEnsembleKey[] = "rewardModel/ensembleSize";
 constexpr int kFixedColumns = 3;   // version, created, labels
 
 QTableWidgetItem *cell(const QString &text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter)
@@ -35,64 +35,6 @@ QTableWidgetItem *cell(const QString &text, Qt::Alignment align = Qt::AlignRight
     item->setTextAlignment(align);
     return item;
 }
-
-// A horizontal header with a second level: sections whose Qt::UserRole header
-// data name the same group (the aspect) get one shared caption above their own
-// text. Each section paints its slice of the caption, clipped to itself, so the
-// order in which sections are painted does not matter.
-class GroupedHeader : public QHeaderView
-{
-public:
-    explicit GroupedHeader(QWidget *parent)
-        : QHeaderView(Qt::Horizontal, parent)
-    {
-        setDefaultAlignment(Qt::AlignCenter);
-    }
-
-    QSize sizeHint() const override
-    {
-        QSize s = QHeaderView::sizeHint();
-        s.setHeight(std::max(s.height(), 2 * fontMetrics().height() + 12));
-        return s;
-    }
-
-protected:
-    void paintSection(QPainter *painter, const QRect &rect, int logical) const override
-    {
-        const QString name = group(logical);
-        if (name.isEmpty()) {
-            QHeaderView::paintSection(painter, rect, logical);
-            return;
-        }
-        const int half = rect.height() / 2;
-        QHeaderView::paintSection(painter, rect.adjusted(0, half, 0, 0), logical);
-        int first = logical;
-        int last = logical;
-        while (first > 0 && group(first - 1) == name)
-            --first;
-        while (last + 1 < count() && group(last + 1) == name)
-            ++last;
-        const int left = sectionViewportPosition(first);
-        const QRect span(left, rect.top(), sectionViewportPosition(last) + sectionSize(last) - left, half);
-        QStyleOptionHeader opt;
-        initStyleOption(&opt);
-        opt.rect = span;
-        opt.section = logical;
-        opt.text = fontMetrics().elidedText(name, Qt::ElideRight, span.width() - 6);
-        opt.textAlignment = Qt::AlignCenter;
-        opt.position = QStyleOptionHeader::Middle;
-        painter->save();
-        painter->setClipRect(QRect(rect.left(), rect.top(), rect.width(), half));
-        style()->drawControl(QStyle::CE_Header, &opt, painter, this);
-        painter->restore();
-    }
-
-private:
-    QString group(int logical) const
-    {
-        return model() ? model()->headerData(logical, Qt::Horizontal, Qt::UserRole).toString() : QString();
-    }
-};
 
 QTableWidget *makeTable(QWidget *parent, const QString &objectName)
 {
@@ -177,11 +119,28 @@ RewardModelPanel::RewardModelPanel(QWidget *parent)
     m_progress->setValue(0);
     m_progress->setFormat(tr("Idle"));
     m_progress->setTextVisible(true);
+    m_ensembleSpin = new QSpinBox(trainBox);
+    m_ensembleSpin->setObjectName(QStringLiteral("ensembleSizeSpin"));
+    m_ensembleSpin->setRange(1, 16);
+    m_ensembleSpin->setAccessibleName(tr("Ensemble size"));
+    m_ensembleSpin->setToolTip(tr("Heads of the retrained version, each trained on its own bootstrap resample of the "
+                                  "labels: with 2 or more the model knows where it is unsure (the inspector's "
+                                  "uncertainty column and Most uncertain first); 1 is a single model"));
+    m_ensembleSpin->setValue(QSettings().value(QLatin1String(kEnsembleKey), 1).toInt());
+    connect(m_ensembleSpin, &QSpinBox::valueChanged, this,
+            [](int n) { QSettings().setValue(QLatin1String(kEnsembleKey), n); });
     buttons->addWidget(m_retrain);
     buttons->addWidget(m_new);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_progress, 1);
     trainLayout->addLayout(buttons);
+    auto *headsRow = new QHBoxLayout;
+    auto *headsLabel = new QLabel(tr("Ensemble &heads of the next version:"), trainBox);
+    headsLabel->setBuddy(m_ensembleSpin);
+    headsRow->addWidget(headsLabel);
+    headsRow->addWidget(m_ensembleSpin);
+    headsRow->addStretch(1);
+    trainLayout->addLayout(headsRow);
     connect(m_retrain, &QPushButton::clicked, this, &RewardModelPanel::retrainRequested);
     connect(m_new, &QPushButton::clicked, this, &RewardModelPanel::newModelRequested);
     connect(m_cancel, &QPushButton::clicked, this, &RewardModelPanel::cancelRequested);
@@ -288,6 +247,22 @@ void RewardModelPanel::setLabelsSinceTraining(qint64 n)
     maybeAutoRetrain();
 }
 
+void RewardModelPanel::setUncertaintyLabelsSinceTraining(qint64 n)
+{
+    m_uncertainSince = n;
+    updateSinceLabel();
+}
+
+int RewardModelPanel::ensembleSize() const
+{
+    return m_ensembleSpin->value();
+}
+
+void RewardModelPanel::setEnsembleSize(int n)
+{
+    m_ensembleSpin->setValue(n);
+}
+
 void RewardModelPanel::maybeAutoRetrain()
 {
     const int every = m_autoSpin->value();
@@ -304,10 +279,11 @@ void RewardModelPanel::maybeAutoRetrain()
 void RewardModelPanel::updateSinceLabel()
 {
     const QString version = m_activeVersion > 0 ? tr("v%1").arg(m_activeVersion) : tr("no version yet");
-    m_sinceLabel->setText(m_labelsSince == 1 ? tr("1 new label since the version in use (%1)").arg(version)
-                                             : tr("%1 new labels since the version in use (%2)")
-                                                   .arg(m_labelsSince)
-                                                   .arg(version));
+    QString text = m_labelsSince == 1 ? tr("1 new label since the version in use (%1)").arg(version)
+                                      : tr("%1 new labels since the version in use (%2)").arg(m_labelsSince).arg(version);
+    if (m_uncertainSince > 0)
+        text += QLatin1Char(' ') + tr("%1 of them from the uncertainty queue.").arg(m_uncertainSince);
+    m_sinceLabel->setText(text);
 }
 
 void RewardModelPanel::setVersions(const QVector<RewardModelVersionRow> &versions)

@@ -66,6 +66,14 @@ public:
     void setLabelCounts(const QMap<QString, qint64> &counts);
     void setLabelsSinceTraining(qint64 n);
     qint64 labelsSinceTraining() const { return m_labelsSince; }
+    // How many of those came from the uncertainty queue (the inspector's Most uncertain first).
+    void setUncertaintyLabelsSinceTraining(qint64 n);
+    qint64 uncertaintyLabelsSinceTraining() const { return m_uncertainSince; }
+
+    // Heads of the next version (Retrain): 1 is a single model; more train an ensemble whose
+    // spread the inspector's uncertainty order reads. Remembered in QSettings (rewardModel/ensembleSize).
+    int ensembleSize() const;
+    void setEnsembleSize(int n);
 
     void setVersions(const QVector<RewardModelVersionRow> &versions);
     void setActiveVersion(qint64 version);
@@ -104,6 +112,7 @@ private:
     QVector<RewardModelVersionRow> m_versions;
     qint64 m_activeVersion = 0;
     qint64 m_labelsSince = 0;
+    qint64 m_uncertainSince = 0;
     bool m_training = false;
     bool m_autoFired = false;
     int m_epochs = 0;
@@ -122,6 +131,7 @@ private:
     QTableWidget *m_versionsTable = nullptr;
     QCheckBox *m_autoCheck = nullptr;
     QSpinBox *m_autoSpin = nullptr;
+    QSpinBox *m_ensembleSpin = nullptr;
 };
 
 } // namespace awb

@@ -73,18 +73,47 @@ void SampleFilterModel::setLabelledFilter(Labelled state)
 
 void SampleFilterModel::setDisagreementMode(bool on)
 {
-    if (on == m_disagreement)
+    if (on)
+        setOrder(Order::Disagreement);
+    else if (m_order == Order::Disagreement)
+        setOrder(Order::None);
+}
+
+void SampleFilterModel::setUncertaintyMode(bool on)
+{
+    if (on)
+        setOrder(Order::Uncertainty);
+    else if (m_order == Order::Uncertainty)
+        setOrder(Order::None);
+}
+
+void SampleFilterModel::setOrder(Order order)
+{
+    if (order == m_order)
         return;
-    m_disagreement = on;
-    invalidateFilter();
-    if (on) {
+    if (m_order == Order::None) {
         m_sortColumnBefore = sortColumn();
         m_sortOrderBefore = sortOrder();
-        if (m_source)
-            sort(m_source->disagreementColumn(), Qt::DescendingOrder);
-    } else {
-        sort(m_sortColumnBefore, m_sortOrderBefore);
     }
+    m_order = order;
+    m_disagreement = order == Order::Disagreement;
+    m_uncertainty = order == Order::Uncertainty;
+    if (order == Order::None)
+        sort(m_sortColumnBefore, m_sortOrderBefore);
+    else if (m_disagreement && m_source)
+        sort(m_source->disagreementColumn(), Qt::DescendingOrder);
+    else if (m_uncertainty)   // lessThan compares the uncertainty whatever the column: this only makes the proxy sort
+        sort(SampleTableModel::StepColumn, Qt::DescendingOrder);
+    // sort() does nothing when column and order stay (the inspector's default is the step, descending),
+    // and the filter changed too: filter and sort again.
+    invalidate();
+}
+
+void SampleFilterModel::setUncertaintyAspects(const QVector<int> &aspects)
+{
+    m_uncertaintyAspects = aspects;
+    if (m_uncertainty)
+        invalidate();
 }
 
 void SampleFilterModel::clearFilters()
@@ -94,8 +123,8 @@ void SampleFilterModel::clearFilters()
     m_prompt.clear();
     m_ranges.clear();
     m_labelled = Labelled::All;
-    if (m_disagreement)
-        setDisagreementMode(false);  // also invalidates
+    if (m_order != Order::None)
+        setOrder(Order::None);  // also invalidates
     else
         invalidateFilter();
 }
@@ -136,6 +165,8 @@ bool SampleFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourc
     const bool labelled = row.labelled();
     if (m_disagreement && !labelled)
         return false;
+    if (m_uncertainty && labelled)
+        return false;
     if (m_labelled == Labelled::Labelled && !labelled)
         return false;
     if (m_labelled == Labelled::Unlabelled && labelled)
@@ -147,10 +178,10 @@ bool SampleFilterModel::lessThan(const QModelIndex &left, const QModelIndex &rig
 {
     const QVariant l = left.data(sortRole());
     const QVariant r = right.data(sortRole());
-    if (l.typeId() == QMetaType::QString || r.typeId() == QMetaType::QString)
+    if (!m_uncertainty && (l.typeId() == QMetaType::QString || r.typeId() == QMetaType::QString))
         return l.toString().compare(r.toString(), Qt::CaseInsensitive) < 0;
-    const double a = l.toDouble();
-    const double b = r.toDouble();
+    const double a = m_uncertainty ? m_source->sampleAt(left.row()).uncertainty(m_uncertaintyAspects) : l.toDouble();
+    const double b = m_uncertainty ? m_source->sampleAt(right.row()).uncertainty(m_uncertaintyAspects) : r.toDouble();
     const bool aNan = std::isnan(a);
     const bool bNan = std::isnan(b);
     if (aNan || bNan) {

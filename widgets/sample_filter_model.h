@@ -2,7 +2,10 @@
 // The sample inspector's filter and sort proxy over a SampleTableModel:
 // step range, prompt substring (case-insensitive), per-aspect reward-model
 // score ranges, labelled state, and a "disagreement" mode that keeps only
-// labelled samples and sorts them by disagreement, largest first. Sorting
+// labelled samples and sorts them by disagreement, largest first, and an
+// "uncertainty" mode (Most uncertain first) that keeps only unlabelled samples
+// and sorts them by the largest spread across an ensemble's members over the
+// chosen aspects, largest first (samples without a spread last). Sorting
 // uses SampleTableModel::SortRole; missing values (NaN) sort last in either
 // order. The source must be a SampleTableModel. GUI thread only.
 
@@ -48,6 +51,14 @@ public:
     void setDisagreementMode(bool on);
     bool disagreementMode() const { return m_disagreement; }
 
+    // On: only unlabelled samples, by view::SampleRow::uncertainty(aspects) descending
+    // (empty aspects: all), the annotators' queue. Turns disagreement mode off, and
+    // the other way round. Off: the sort in force before either mode comes back.
+    void setUncertaintyMode(bool on);
+    bool uncertaintyMode() const { return m_uncertainty; }
+    void setUncertaintyAspects(const QVector<int> &aspects);
+    QVector<int> uncertaintyAspects() const { return m_uncertaintyAspects; }
+
     // Every filter back to "all samples"; leaves the sort alone.
     void clearFilters();
 
@@ -59,6 +70,10 @@ protected:
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    enum class Order { None, Disagreement, Uncertainty };
+    // Switches between the plain sort (remembered on leaving it) and the two modes.
+    void setOrder(Order order);
+
     struct Range
     {
         bool active = false;
@@ -72,7 +87,10 @@ private:
     QString m_prompt;
     QVector<Range> m_ranges;
     Labelled m_labelled = Labelled::All;
-    bool m_disagreement = false;
+    Order m_order = Order::None;
+    bool m_disagreement = false;   // m_order == Disagreement
+    bool m_uncertainty = false;    // m_order == Uncertainty
+    QVector<int> m_uncertaintyAspects;
     int m_sortColumnBefore = -1;
     Qt::SortOrder m_sortOrderBefore = Qt::AscendingOrder;
 };

@@ -145,6 +145,7 @@ void SampleInspector::setAspects(const QVector<view::AspectSpec> &aspects)
     m_filter->clearAspectRanges();
     m_editor->setAspects(aspects);
     rebuildAspectFilters();
+    rebuildUncertaintyMenu();
     sizeColumns();
 }
 
@@ -171,7 +172,10 @@ void SampleInspector::sizeColumns()
 void SampleInspector::setSamples(const QVector<view::SampleRow> &rows)
 {
     const qint64 keep = m_currentId;
+    const bool spread = m_model->hasUncertainty();
     m_model->setRows(rows);
+    if (m_model->hasUncertainty() != spread)   // the spread columns came or went
+        sizeColumns();
     m_currentId = 0;
     if (keep && m_model->rowForSampleId(keep) >= 0 && m_filter->proxyRowForSampleId(keep) >= 0)
         selectSample(keep);
@@ -275,7 +279,7 @@ void SampleInspector::onEditorSubmitted(qint64 sampleId, const QVector<double> &
         showDetail(s);
         showGroup(s);
     }
-    emit labelsSubmitted(sampleId, values, m_editor->annotator());
+    emit labelsSubmitted(sampleId, values, m_editor->annotator(), labellingQueue());
 }
 
 void SampleInspector::showGroup(const view::SampleRow &sample)
@@ -356,7 +360,46 @@ void SampleInspector::showDetail(const view::SampleRow &s)
         html += QStringLiteral("</tr>");
     }
     html += QStringLiteral("</table>");
+    if (!s.weights.isEmpty()) {
+        QStringList parts;
+        for (int a = 0; a < m_aspects.size() && a < s.weights.size(); ++a)
+            parts << QStringLiteral("%1 %2").arg(m_aspects[a].name.toHtmlEscaped(), QString::number(s.weights[a], 'g', 3));
+        html += tr("<p>Trained with weights: %1</p>").arg(parts.join(QStringLiteral(", ")));
+    }
+    html += whyThisOne(s);
     m_detail->setHtml(html);
+}
+
+QString SampleInspector::whyThisOne(const view::SampleRow &s) const
+{
+    if (s.members.isEmpty() || s.scoreStd.isEmpty())
+        return QString();
+    int worst = -1;
+    for (int a = 0; a < m_aspects.size() && a < s.scoreStd.size(); ++a)
+        if (!view::isMissing(s.scoreStd[a]) && (worst < 0 || s.scoreStd[a] > s.scoreStd[worst]))
+            worst = a;
+    if (worst < 0)
+        return QString();
+    const int m = int(s.members.value(worst).size());
+    QString html = tr("<p><b>Why this one</b>: the reward model's %1 members disagree most on %2 "
+                      "(spread %3). Their scores:</p>")
+                       .arg(m)
+                       .arg(m_aspects[worst].name.toHtmlEscaped(), fmt(s.scoreStd[worst]));
+    // Three columns, so the table fits the narrow detail pane: the members' scores as one list.
+    html += QStringLiteral("<table cellspacing='0' cellpadding='3' border='1' style='border-collapse:collapse'>"
+                           "<tr><th align='left'>%1</th><th>%2</th><th align='left'>%3</th></tr>")
+                .arg(tr("Aspect"), tr("Mean \u00b1 spread"), tr("Members"));
+    for (int a = 0; a < m_aspects.size() && a < s.members.size(); ++a) {
+        const QString open = a == worst ? QStringLiteral("<b>") : QString();
+        const QString close = a == worst ? QStringLiteral("</b>") : QString();
+        QStringList each;
+        for (double v : s.members[a])
+            each << fmt(v, 2);
+        html += QStringLiteral("<tr><td>%1%2%3</td><td align='right'>%1%4 \u00b1 %5%3</td><td>%6</td></tr>")
+                    .arg(open, m_aspects[a].name.toHtmlEscaped(), close, fmt(s.scores.value(a, view::missing())),
+                         fmt(s.scoreStd.value(a, view::missing())), each.join(QStringLiteral(", ")));
+    }
+    return html + QStringLiteral("</table>");
 }
 
 bool SampleInspector::eventFilter(QObject *watched, QEvent *event)

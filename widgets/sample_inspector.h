@@ -58,8 +58,13 @@ public:
     SampleFilterModel *filterModel() const { return m_filter; }
     LabelEditor *labelEditor() const { return m_editor; }
 
+    // The queue the annotator labels from: "uncertainty" (Most uncertain first),
+    // "disagreement" (Disagreement first) or empty; labelsSubmitted carries it.
+    QString labellingQueue() const;
+
 signals:
-    void labelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator);
+    void labelsSubmitted(qint64 sampleId, const QVector<double> &values, const QString &annotator,
+                         const QString &queue);
     void undoRequested(qint64 sampleId);
     void sampleSelected(qint64 sampleId);
 
@@ -79,6 +84,9 @@ private:
     void previousSample();
     void showGroup(const view::SampleRow &sample);
     void showDetail(const view::SampleRow &sample);
+    QString whyThisOne(const view::SampleRow &sample) const;   // the members' scores, as HTML
+    void rebuildUncertaintyMenu();
+    void applyUncertaintyAspects();
     void sizeColumns();
 
     SampleTableModel *m_model = nullptr;
@@ -95,6 +103,7 @@ private:
     QLineEdit *m_promptEdit = nullptr;
     QComboBox *m_labelledCombo = nullptr;
     QToolButton *m_disagreementToggle = nullptr;
+    QToolButton *m_uncertaintyToggle = nullptr;   // its menu: the aspects the order looks at
     QHBoxLayout *m_aspectFilterLayout = nullptr;
     QVector<QDoubleSpinBox *> m_aspectMins;
     QLabel *m_countLabel = nullptr;

@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -74,6 +75,18 @@ QWidget *SampleInspector::createFilterBar()
     m_disagreementToggle->setToolTip(tr("Only labelled samples, sorted by |reward model - label|, largest first"));
     first->addWidget(m_disagreementToggle);
 
+    m_uncertaintyToggle = new QToolButton;
+    m_uncertaintyToggle->setObjectName(QStringLiteral("uncertaintyToggle"));
+    m_uncertaintyToggle->setText(tr("Most uncertain first"));
+    m_uncertaintyToggle->setCheckable(true);
+    m_uncertaintyToggle->setPopupMode(QToolButton::MenuButtonPopup);
+    m_uncertaintyToggle->setMenu(new QMenu(m_uncertaintyToggle));
+    m_uncertaintyToggle->setToolTip(tr("Only unlabelled samples, sorted by the largest spread across the reward "
+                                       "model's ensemble members over the aspects ticked in the menu, largest first: "
+                                       "the labels that teach the model most. Labels given here count for the "
+                                       "uncertainty queue."));
+    first->addWidget(m_uncertaintyToggle);
+
     auto *clear = new QPushButton(tr("Clear filters"));
     clear->setObjectName(QStringLiteral("clearFiltersButton"));
     connect(clear, &QPushButton::clicked, this, &SampleInspector::clearFilters);
@@ -92,12 +105,56 @@ QWidget *SampleInspector::createFilterBar()
     connect(m_stepMax, &QSpinBox::valueChanged, this, &SampleInspector::applyFilters);
     connect(m_promptEdit, &QLineEdit::textChanged, this, &SampleInspector::applyFilters);
     connect(m_labelledCombo, &QComboBox::currentIndexChanged, this, &SampleInspector::applyFilters);
-    connect(m_disagreementToggle, &QToolButton::toggled, this, [this](bool on) {
-        m_filter->setDisagreementMode(on);
-        m_labelledCombo->setEnabled(!on);
-        syncSortIndicator();
-    });
+    // The two orders exclude each other; either one decides which samples show, so the labelled filter rests.
+    auto orderToggle = [this](QToolButton *self, QToolButton *other, void (SampleFilterModel::*set)(bool)) {
+        connect(self, &QToolButton::toggled, this, [this, other, set](bool on) {
+            if (on) {
+                const QSignalBlocker b(other);
+                other->setChecked(false);
+            }
+            (m_filter->*set)(on);
+            m_labelledCombo->setEnabled(!on);
+            syncSortIndicator();
+        });
+    };
+    orderToggle(m_disagreementToggle, m_uncertaintyToggle, &SampleFilterModel::setDisagreementMode);
+    orderToggle(m_uncertaintyToggle, m_disagreementToggle, &SampleFilterModel::setUncertaintyMode);
     return bar;
+}
+
+void SampleInspector::rebuildUncertaintyMenu()
+{
+    QMenu *menu = m_uncertaintyToggle->menu();
+    menu->clear();
+    menu->addSection(tr("Spread over"));
+    for (int a = 0; a < m_aspects.size(); ++a) {
+        QAction *act = menu->addAction(m_aspects[a].name);
+        act->setObjectName(QStringLiteral("uncertaintyAspect_%1").arg(a));
+        act->setCheckable(true);
+        act->setChecked(true);
+        act->setData(a);
+        connect(act, &QAction::toggled, this, &SampleInspector::applyUncertaintyAspects);
+    }
+    applyUncertaintyAspects();
+}
+
+void SampleInspector::applyUncertaintyAspects()
+{
+    QVector<int> chosen;
+    for (QAction *act : m_uncertaintyToggle->menu()->actions())
+        if (act->isCheckable() && act->isChecked())
+            chosen << act->data().toInt();
+    // None ticked reads as all: an order over no aspect would be no order.
+    m_filter->setUncertaintyAspects(chosen.size() == m_aspects.size() ? QVector<int>() : chosen);
+}
+
+QString SampleInspector::labellingQueue() const
+{
+    if (m_filter->uncertaintyMode())
+        return QStringLiteral("uncertainty");
+    if (m_filter->disagreementMode())
+        return QStringLiteral("disagreement");
+    return QString();
 }
 
 void SampleInspector::rebuildAspectFilters()
@@ -147,13 +204,14 @@ void SampleInspector::clearFilters()
 {
     {
         const QSignalBlocker b1(m_stepMin), b2(m_stepMax), b3(m_promptEdit), b4(m_labelledCombo),
-            b5(m_disagreementToggle);
+            b5(m_disagreementToggle), b6(m_uncertaintyToggle);
         m_stepMin->setValue(0);
         m_stepMax->setValue(-1);
         m_promptEdit->clear();
         m_labelledCombo->setCurrentIndex(0);
         m_labelledCombo->setEnabled(true);
         m_disagreementToggle->setChecked(false);
+        m_uncertaintyToggle->setChecked(false);
         for (int a = 0; a < m_aspectMins.size(); ++a) {
             const QSignalBlocker b(m_aspectMins[a]);
             m_aspectMins[a]->setValue(m_aspects[a].min);
@@ -176,7 +234,9 @@ void SampleInspector::setStepFilter(int step)
 void SampleInspector::syncSortIndicator()
 {
     const QSignalBlocker block(m_table->horizontalHeader());
-    m_table->horizontalHeader()->setSortIndicator(m_filter->sortColumn(), m_filter->sortOrder());
+    // Most uncertain first sorts by no column of the table: no column shows an arrow then.
+    m_table->horizontalHeader()->setSortIndicator(m_filter->uncertaintyMode() ? -1 : m_filter->sortColumn(),
+                                                  m_filter->sortOrder());
 }
 
 void SampleInspector::updateCount()

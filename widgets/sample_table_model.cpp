@@ -50,6 +50,7 @@ void SampleTableModel::setRows(const QVector<view::SampleRow> &rows)
 {
     beginResetModel();
     m_rows = rows;
+    m_hasSpread = anySpread(rows);
     m_rowById.clear();
     for (int i = 0; i < m_rows.size(); ++i)
         m_rowById.insert(m_rows[i].id, i);
@@ -60,6 +61,11 @@ void SampleTableModel::appendRows(const QVector<view::SampleRow> &rows)
 {
     if (rows.isEmpty())
         return;
+    if (!m_hasSpread && anySpread(rows)) {   // the first ensemble-scored rows bring the spread columns
+        beginInsertColumns(QModelIndex(), 3 + aspectCount(), 3 + 2 * aspectCount() - 1);
+        m_hasSpread = true;
+        endInsertColumns();
+    }
     const int first = int(m_rows.size());
     beginInsertRows(QModelIndex(), first, first + int(rows.size()) - 1);
     for (const view::SampleRow &r : rows) {
@@ -77,6 +83,11 @@ bool SampleTableModel::setLabels(qint64 sampleId, const QVector<double> &labels)
     m_rows[row].labels = labels;
     emit dataChanged(index(row, 0), index(row, columnCount() - 1));
     return true;
+}
+
+bool SampleTableModel::anySpread(const QVector<view::SampleRow> &rows)
+{
+    return std::any_of(rows.begin(), rows.end(), [](const view::SampleRow &r) { return !r.scoreStd.isEmpty(); });
 }
 
 int SampleTableModel::rowForSampleId(qint64 sampleId) const
@@ -125,6 +136,12 @@ int SampleTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : disagreementColumn() + 1;
 }
 
+int SampleTableModel::uncertaintyAspect(int column) const
+{
+    const int a = m_hasSpread ? column - uncertaintyColumn(0) : -1;
+    return a >= 0 && a < aspectCount() ? a : -1;
+}
+
 int SampleTableModel::scoreAspect(int column) const
 {
     const int a = column - scoreColumn(0);
@@ -158,6 +175,8 @@ double SampleTableModel::numericValue(const view::SampleRow &row, int column) co
         return double(row.rewardModelVersion);
     if (column == disagreementColumn())
         return row.disagreement();
+    if (int a = uncertaintyAspect(column); a >= 0)
+        return aspectValue(row.scoreStd, a);
     return view::missing();
 }
 
@@ -198,6 +217,15 @@ QString SampleTableModel::toolTip(const view::SampleRow &row, int column) const
     if (column == disagreementColumn())
         return row.labelled() ? tr("Largest |reward model - label| over the labelled aspects")
                               : tr("Not labelled");
+    if (int u = uncertaintyAspect(column); u >= 0) {
+        if (row.scoreStd.isEmpty())
+            return tr("Scored by a single reward model: no spread");
+        QStringList each;
+        for (double v : row.members.value(u))
+            each << number(v);
+        return tr("%1: spread %2 across the reward model's members (%3)")
+            .arg(m_aspects[u].name, number(aspectValue(row.scoreStd, u)), each.join(QStringLiteral(", ")));
+    }
     if (column == rmVersionColumn())
         return row.rewardModelVersion > 0 ? tr("Scored by reward model v%1").arg(row.rewardModelVersion)
                                           : tr("No reward model version recorded");
@@ -228,6 +256,13 @@ QVariant SampleTableModel::background(const view::SampleRow &row, int column) co
         if (view::isMissing(d))
             return QVariant();
         return blend(Qt::white, QColor(kLowColour), d);
+    }
+    if (int u = uncertaintyAspect(column); u >= 0) {
+        const double sd = aspectValue(row.scoreStd, u);
+        const double span = m_aspects[u].max - m_aspects[u].min;
+        if (view::isMissing(sd) || span <= 0)
+            return QVariant();
+        return blend(Qt::white, QColor(kUncertainColour), sd / span / kUncertaintyScale);
     }
     return QVariant();
 }
@@ -288,6 +323,8 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Advantage");
         if (section == rmVersionColumn())
             return tr("RM");
+        if (int u = uncertaintyAspect(section); u >= 0)
+            return tr("%1\n\u00b1 spread").arg(shortName(m_aspects[u].name));
         return tr("Disagree");
     }
     if (role == Qt::ToolTipRole) {
@@ -303,6 +340,9 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Largest |reward model - human label| over the labelled aspects");
         if (section == rewardColumn())
             return tr("Aggregated reward used by GRPO");
+        if (int u = uncertaintyAspect(section); u >= 0)
+            return tr("Spread (standard deviation) of the reward model's ensemble members' %1 scores: where it is "
+                      "large, the model does not know").arg(m_aspects[u].name);
     }
     return QAbstractTableModel::headerData(section, orientation, role);
 }

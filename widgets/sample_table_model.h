@@ -9,6 +9,9 @@
 //   3 .. 3+n-1        reward-model score per aspect   (scoreColumn(a))
 //   3+n .. 3+2n-1     latest human label per aspect   (labelColumn(a), blank when none)
 //   3+2n reward, 4+2n advantage, 5+2n reward-model version, 6+2n disagreement.
+// While some row has an ensemble's spread, n columns of the spread (std) across
+// its members per aspect (uncertaintyColumn(a)) follow the scores, and every
+// column after them moves n to the right (the functions below say where).
 //
 // Colours (BackgroundRole, documented so tests can recompute them):
 //   scores and labels: t = (v - min) / (max - min) clamped to [0, 1];
@@ -18,6 +21,8 @@
 //     (a > 0) by f = min(|a| / kAdvantageScale, 1); no colour at 0 or NaN.
 //   disagreement: white blended toward kLowColour by the largest
 //     |score - label| / (max - min) over labelled aspects.
+//   uncertainty: white blended toward kUncertainColour by
+//     min(std / (max - min) / kUncertaintyScale, 1).
 // Coloured cells also get a black ForegroundRole so dark themes stay legible.
 
 #include "view_types.h"
@@ -45,6 +50,8 @@ public:
     static constexpr QRgb kNegativeColour = qRgb(91, 155, 213);  // blue, advantage < 0
     static constexpr QRgb kPositiveColour = qRgb(244, 177, 131); // orange, advantage > 0
     static constexpr double kAdvantageScale = 2.0;             // |advantage| at full colour
+    static constexpr QRgb kUncertainColour = qRgb(178, 132, 214); // violet, a large spread
+    static constexpr double kUncertaintyScale = 0.25;          // std / range at full colour
 
     explicit SampleTableModel(QObject *parent = nullptr);
 
@@ -63,11 +70,14 @@ public:
 
     int aspectCount() const { return int(m_aspects.size()); }
     int scoreColumn(int aspect) const { return 3 + aspect; }
-    int labelColumn(int aspect) const { return 3 + aspectCount() + aspect; }
-    int rewardColumn() const { return 3 + 2 * aspectCount(); }
+    int labelColumn(int aspect) const { return 3 + aspectCount() + spreadColumns() + aspect; }
+    int rewardColumn() const { return 3 + 2 * aspectCount() + spreadColumns(); }
     int advantageColumn() const { return rewardColumn() + 1; }
     int rmVersionColumn() const { return rewardColumn() + 2; }
     int disagreementColumn() const { return rewardColumn() + 3; }
+    // -1 while no row has a spread (no ensemble).
+    int uncertaintyColumn(int aspect) const { return m_hasSpread ? 3 + aspectCount() + aspect : -1; }
+    bool hasUncertainty() const { return m_hasSpread; }
 
     // The red -> yellow -> green scale at t in [0, 1] (see the header comment).
     static QColor scaleColour(double t);
@@ -83,6 +93,9 @@ private:
     // Which aspect a score/label column shows, -1 otherwise.
     int scoreAspect(int column) const;
     int labelAspect(int column) const;
+    int uncertaintyAspect(int column) const;
+    int spreadColumns() const { return m_hasSpread ? aspectCount() : 0; }
+    static bool anySpread(const QVector<view::SampleRow> &rows);
     double numericValue(const view::SampleRow &row, int column) const;
     QString displayText(const view::SampleRow &row, int column) const;
     QString toolTip(const view::SampleRow &row, int column) const;
@@ -92,6 +105,7 @@ private:
     QVector<view::AspectSpec> m_aspects;
     QVector<view::SampleRow> m_rows;
     QHash<qint64, int> m_rowById;
+    bool m_hasSpread = false;
 };
 
 } // namespace awb

@@ -8,6 +8,7 @@
 #include <QVariant>
 #include <QVector>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -33,6 +34,13 @@ struct StepPoint
     double rewardAccuracy = missing();  // DPO's rewards/accuracies
     double seconds = missing();    // the step's wall-clock time (time/step)
     double tokens = missing();     // completion tokens generated in the step (tokens/generated)
+    // The mean KL of a completion from the reference, summed over its tokens (the step's
+    // per-token kl times its mean completion length): the over-optimisation view's
+    // x axis is its square root (Gao et al. 2022).
+    double sequenceKl = missing();
+    // Mean human label per aspect over the step's labelled samples (missing() where none):
+    // the stand-in for gold off the demo. Empty when the step has no labels.
+    QVector<double> labelMeans;
 };
 
 // A vertical marker on the curves: the weights or the reward-model version changed.
@@ -58,6 +66,12 @@ struct SampleRow
     QVector<double> scores;   // reward model per aspect
     QVector<double> labels;   // latest human label per aspect; missing() when none
     QVector<double> gold;     // gold judge per aspect; empty when none
+    // An ensemble reward model: per aspect the spread (std) across members and each
+    // member's score; both empty for a single model.
+    QVector<double> scoreStd;
+    QVector<QVector<double>> members;
+    // The weights this sample's group was trained with (a steerable run); empty otherwise.
+    QVector<double> weights;
     double reward = missing();
     double advantage = missing();
     qint64 rewardModelVersion = 0;
@@ -70,6 +84,16 @@ struct SampleRow
             if (!isMissing(v))
                 return true;
         return false;
+    }
+    // Largest spread across the ensemble's members over `aspects` (every aspect when
+    // empty); missing() for a single model.
+    double uncertainty(const QVector<int> &aspects = {}) const
+    {
+        double best = missing();
+        for (int i = 0; i < scoreStd.size(); ++i)
+            if ((aspects.isEmpty() || aspects.contains(i)) && !isMissing(scoreStd[i]))
+                best = isMissing(best) ? scoreStd[i] : std::max(best, scoreStd[i]);
+        return best;
     }
     // Largest |score - label| over labelled aspects; missing() when unlabelled.
     double disagreement() const

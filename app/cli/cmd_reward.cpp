@@ -62,6 +62,10 @@ void registerTrain(CLI::App &rm, CommandContext &ctx)
     cmd->add_option("--max-length", a->o.maxLength, "Tokens per scored text (truncated from the left)")
         ->capture_default_str();
     cmd->add_option("--seed", a->o.seed, "Validation split, batch order, initialisation")->capture_default_str();
+    cmd->add_option("--ensemble-size", a->o.ensembleSize,
+                    "Heads on the one backbone, each trained on its own bootstrap resample; scoring gives their mean "
+                    "and spread")
+        ->capture_default_str();
     cmd->add_option("--device", a->o.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--threads", a->o.threads, "Intra-op threads, 0 for all cores")->capture_default_str();
     auto *db = cmd->add_option("--db", a->o.db, "Workspace: register the model as its next version");
@@ -111,7 +115,8 @@ std::string versionFolder(const std::string &db, std::int64_t version)
 void registerScore(CLI::App &rm, CommandContext &ctx)
 {
     auto *cmd = rm.add_subcommand("score", "Score {prompt, response} rows (JSONL) with a reward model: one JSON line "
-                                           "{\"scores\": {aspect: value}} per row, in input order");
+                                           "{\"scores\": {aspect: value}} per row, in input order; an ensemble adds "
+                                           "\"std\": {aspect: spread across its members}");
     struct Args
     {
         std::string model, db, data, device = "auto";
@@ -166,12 +171,18 @@ void registerScore(CLI::App &rm, CommandContext &ctx)
             lo.dtype = rt.dtype;
             auto rmodel = RewardModel::load(dir, lo);
             const auto names = rmodel->aspects().names();
-            const auto scores = rmodel->score(prompts, responses, a->batchSize, a->maxLength);
-            for (const auto &row : scores) {
-                nlohmann::json s = nlohmann::json::object();
-                for (std::size_t k = 0; k < names.size(); ++k)
-                    s[names[k]] = row[k];
-                ctx.out << nlohmann::json{{"scores", s}}.dump() << "\n";
+            const EnsembleScores scored = rmodel->scoreDetailed(prompts, responses, a->batchSize, a->maxLength);
+            const bool ensemble = rmodel->ensembleSize() > 1;
+            for (std::size_t i = 0; i < scored.mean.size(); ++i) {
+                nlohmann::json s = nlohmann::json::object(), spread = nlohmann::json::object();
+                for (std::size_t k = 0; k < names.size(); ++k) {
+                    s[names[k]] = scored.mean[i][k];
+                    spread[names[k]] = scored.std[i][k];
+                }
+                nlohmann::json line = {{"scores", s}};
+                if (ensemble)
+                    line["std"] = spread;
+                ctx.out << line.dump() << "\n";
             }
             return 0;
         };

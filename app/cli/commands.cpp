@@ -133,6 +133,7 @@ void registerCommands(CLI::App &app, CommandContext &ctx)
     registerModelCommands(app, ctx);
     registerTrainCommands(app, ctx);
     registerCompareCommands(app, ctx);
+    registerActiveLearningCommands(app, ctx);
     registerLabelCommands(app, ctx);
     registerExportCommands(app, ctx);
     registerSteerCommands(app, ctx);

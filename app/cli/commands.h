@@ -32,6 +32,7 @@ void registerTextCommands(CLI::App &app, CommandContext &ctx);    // tokenize
 void registerModelCommands(CLI::App &app, CommandContext &ctx);   // logits, generate, bench
 void registerTrainCommands(CLI::App &app, CommandContext &ctx);   // train, demo-init
 void registerCompareCommands(CLI::App &app, CommandContext &ctx); // compare
+void registerActiveLearningCommands(CLI::App &app, CommandContext &ctx);   // active-learning
 void registerLabelCommands(CLI::App &app, CommandContext &ctx);   // labels export|import
 void registerExportCommands(CLI::App &app, CommandContext &ctx);  // policy export, reward-model export|import
 void registerModelInitCommands(CLI::App &app, CommandContext &ctx);   // model init

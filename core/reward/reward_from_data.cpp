@@ -42,6 +42,9 @@ void checkOptions(const RewardFromDataOptions &o)
         throw Error("reward-model training: no data file given (--data FILE[:ASPECT], or --labels with --db)");
     if (o.workspaceLabels && o.db.empty())
         throw Error("reward-model training: --labels trains on a workspace's labels: give --db");
+    if (o.ensembleSize < 1)
+        throw Error("reward-model training: ensemble_size (--ensemble-size) must be at least 1, got "
+                    + std::to_string(o.ensembleSize));
     checkBase(o.base);
 }
 
@@ -170,7 +173,7 @@ RewardFromDataResult trainRewardModelFromData(
     auto backbone = CausalLM::load(o.base, lo);
     Tokenizer tokenizer = Tokenizer::load(o.base);
     std::shared_ptr<RewardModel> model(
-        RewardModel::create(std::move(backbone), std::move(tokenizer), result.dataset.schema, o.seed));
+        RewardModel::create(std::move(backbone), std::move(tokenizer), result.dataset.schema, o.seed, o.ensembleSize));
 
     RewardTrainOptions to;
     to.backboneMode = o.useLora ? "lora" : "full";

@@ -37,6 +37,8 @@ struct RewardFromDataOptions
     std::int64_t batchSize = 8;             // items (scored examples or pairs) per optimiser step
     std::int64_t maxLength = 512;           // tokens per scored text, truncated from the left
     std::uint64_t seed = 0;
+    std::int64_t ensembleSize = 1;          // M heads on the one backbone, each on its own bootstrap resample
+                                            // (reward_trainer.h); 1: a single model
     std::string device = "auto";            // Runtime device
     std::int64_t threads = 0;               // 0: all cores
     std::string db;                         // register in this workspace ...

@@ -47,13 +47,38 @@ RewardModel::RewardModel(std::unique_ptr<CausalLM> backbone, Tokenizer tokenizer
 
 RewardModel::~RewardModel() = default;
 
+std::uint64_t ensembleMemberSeed(std::uint64_t seed, std::int64_t member)
+{
+    if (member == 0)
+        return seed;
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(member + 1) + 0x5851F42D4C957F2Dull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+at::Tensor RewardModel::initialHeadWeights(std::uint64_t seed, double spread) const
+{
+    const std::int64_t k = static_cast<std::int64_t>(m_aspects.size());
+    const std::int64_t h = m_backbone->config().hiddenSize;
+    at::Generator gen = at::detail::createCPUGenerator(seed);
+    at::Tensor weight = at::empty({k, h}, at::kFloat);
+    for (std::int64_t i = 0; i < k; ++i) {
+        const Aspect &a = m_aspects.at(static_cast<std::size_t>(i));
+        weight[i].normal_(0.0, spread * 0.02 * (a.max - a.min) / std::sqrt(static_cast<double>(h)), gen);
+    }
+    return weight;
+}
+
 std::unique_ptr<RewardModel> RewardModel::create(std::unique_ptr<CausalLM> backbone, Tokenizer tokenizer,
-                                                 AspectSchema aspects, std::uint64_t seed)
+                                                 AspectSchema aspects, std::uint64_t seed, std::int64_t ensembleSize)
 {
     if (!backbone)
         throw Error("reward model: no backbone given");
     if (aspects.empty())
         throw Error("reward model: the aspect schema has no aspects");
+    if (ensembleSize < 1)
+        throw Error("reward model: ensemble_size must be at least 1, got " + std::to_string(ensembleSize));
     const ModelConfig &c = backbone->config();
     if (tokenizer.vocabSize() > c.vocabSize)
         throw Error("reward model: the tokenizer (" + tokenizer.path() + ") has " + std::to_string(tokenizer.vocabSize())
@@ -70,14 +95,18 @@ std::unique_ptr<RewardModel> RewardModel::create(std::unique_ptr<CausalLM> backb
     }
 
     const std::int64_t k = static_cast<std::int64_t>(m->m_aspects.size());
-    const std::int64_t h = c.hiddenSize;
-    at::Generator gen = at::detail::createCPUGenerator(seed);
-    at::Tensor weight = at::empty({k, h}, at::kFloat);
     at::Tensor bias = at::empty({k}, at::kFloat);
     for (std::int64_t i = 0; i < k; ++i) {
         const Aspect &a = m->m_aspects.at(static_cast<std::size_t>(i));
-        weight[i].normal_(0.0, 0.02 * (a.max - a.min) / std::sqrt(static_cast<double>(h)), gen);
         bias[i] = 0.5 * (a.min + a.max);
+    }
+    at::Tensor weight = m->initialHeadWeights(seed, 1.0);
+    if (ensembleSize > 1) {
+        std::vector<at::Tensor> members = {weight};
+        for (std::int64_t j = 1; j < ensembleSize; ++j)
+            members.push_back(m->initialHeadWeights(ensembleMemberSeed(seed, j), 1.0));
+        weight = at::stack(members);
+        bias = bias.unsqueeze(0).repeat({ensembleSize, 1});
     }
     const c10::Device device = m->m_backbone->device();
     m->m_weight = weight.to(device).set_requires_grad(true);
@@ -112,12 +141,54 @@ at::Tensor RewardModel::features(const at::Tensor &ids, const at::Tensor &length
     return hidden.gather(1, index).squeeze(1).to(at::kFloat);
 }
 
+at::Tensor RewardModel::memberHeads(const at::Tensor &features) const
+{
+    const std::int64_t h = m_weight.size(m_weight.dim() - 1);
+    if (!features.defined() || features.dim() != 2 || features.size(1) != h)
+        throw Error("reward model: head features must be [B, " + std::to_string(h) + "], got "
+                    + (features.defined() ? shapeText(features) : std::string("none")));
+    const at::Tensor f = features.to(m_weight.device(), at::kFloat);
+    if (m_weight.dim() == 2)
+        return at::addmm(m_bias, f, m_weight.t()).unsqueeze(1);
+    // [B, H] x [M, K, H] -> [B, M, K]: every member from the one set of features.
+    return at::einsum("bh,mkh->bmk", {f, m_weight}) + m_bias.unsqueeze(0);
+}
+
 at::Tensor RewardModel::head(const at::Tensor &features) const
 {
-    if (!features.defined() || features.dim() != 2 || features.size(1) != m_weight.size(1))
-        throw Error("reward model: head features must be [B, " + std::to_string(m_weight.size(1)) + "], got "
-                    + (features.defined() ? shapeText(features) : std::string("none")));
-    return at::addmm(m_bias, features.to(m_weight.device(), at::kFloat), m_weight.t());
+    if (m_weight.dim() == 2)
+        return memberHeads(features).squeeze(1);
+    return memberHeads(features).mean(1);
+}
+
+void RewardModel::setEnsembleSize(std::int64_t size, std::uint64_t seed, double spread)
+{
+    if (size < 1)
+        throw Error("reward model: ensemble_size must be at least 1, got " + std::to_string(size));
+    const std::int64_t now = ensembleSize();
+    if (size == now)
+        return;
+    at::NoGradGuard noGrad;
+    const at::Tensor w = m_weight.detach().to(at::kCPU), b = m_bias.detach().to(at::kCPU);
+    const at::Tensor meanW = w.dim() == 3 ? w.mean(0) : w, meanB = b.dim() == 2 ? b.mean(0) : b;
+    at::Tensor weight = meanW.clone(), bias = meanB.clone();
+    if (size > 1) {
+        std::vector<at::Tensor> ws, bs;
+        const std::int64_t keep = now > 1 ? std::min(now, size) : 0;
+        for (std::int64_t j = 0; j < keep; ++j) {
+            ws.push_back(w[j]);
+            bs.push_back(b[j]);
+        }
+        for (std::int64_t j = keep; j < size; ++j) {
+            ws.push_back(meanW + initialHeadWeights(ensembleMemberSeed(seed, j), spread));
+            bs.push_back(meanB);
+        }
+        weight = at::stack(ws);
+        bias = at::stack(bs);
+    }
+    const c10::Device device = m_backbone->device();
+    m_weight = weight.to(device).contiguous().set_requires_grad(true);
+    m_bias = bias.to(device).contiguous().set_requires_grad(true);
 }
 
 at::Tensor RewardModel::forward(const at::Tensor &ids, const at::Tensor &lengths)
@@ -184,6 +255,19 @@ std::vector<std::vector<float>> RewardModel::score(const std::vector<std::string
                                                    const std::vector<std::string> &responses, std::int64_t batchSize,
                                                    std::int64_t maxLength)
 {
+    return scoreDetailed(prompts, responses, batchSize, maxLength).mean;
+}
+
+std::vector<std::vector<float>> RewardModel::scoreIds(const std::vector<std::vector<std::int32_t>> &sequences,
+                                                      std::int64_t batchSize)
+{
+    return scoreIdsDetailed(sequences, batchSize).mean;
+}
+
+EnsembleScores RewardModel::scoreDetailed(const std::vector<std::string> &prompts,
+                                          const std::vector<std::string> &responses, std::int64_t batchSize,
+                                          std::int64_t maxLength)
+{
     if (prompts.size() != responses.size())
         throw Error("reward model: " + std::to_string(prompts.size()) + " prompts but " + std::to_string(responses.size())
                     + " responses to score");
@@ -191,11 +275,11 @@ std::vector<std::vector<float>> RewardModel::score(const std::vector<std::string
     sequences.reserve(prompts.size());
     for (std::size_t i = 0; i < prompts.size(); ++i)
         sequences.push_back(encode(prompts[i], responses[i], maxLength));
-    return scoreIds(sequences, batchSize);
+    return scoreIdsDetailed(sequences, batchSize);
 }
 
-std::vector<std::vector<float>> RewardModel::scoreIds(const std::vector<std::vector<std::int32_t>> &sequences,
-                                                      std::int64_t batchSize)
+EnsembleScores RewardModel::scoreIdsDetailed(const std::vector<std::vector<std::int32_t>> &sequences,
+                                             std::int64_t batchSize)
 {
     if (batchSize < 1)
         throw Error("reward model: batch size must be positive, got " + std::to_string(batchSize));
@@ -210,18 +294,29 @@ std::vector<std::vector<float>> RewardModel::scoreIds(const std::vector<std::vec
     at::NoGradGuard noGrad;
     EvalModeGuard eval(*m_backbone);
     const std::size_t k = m_aspects.size();
-    std::vector<std::vector<float>> out(sequences.size());
+    const auto m = static_cast<std::size_t>(ensembleSize());
+    EnsembleScores out;
+    out.mean.resize(sequences.size());
+    out.std.resize(sequences.size());
+    out.members.resize(sequences.size());
     for (std::size_t start = 0; start < order.size(); start += static_cast<std::size_t>(batchSize)) {
         const std::size_t end = std::min(order.size(), start + static_cast<std::size_t>(batchSize));
         std::vector<const std::vector<std::int32_t> *> batch;
         for (std::size_t i = start; i < end; ++i)
             batch.push_back(&sequences[order[i]]);
         const auto [ids, lengths] = collate(batch);
-        const at::Tensor scores = forward(ids, lengths).to(at::kCPU).contiguous();
-        const float *p = scores.data_ptr<float>();
+        const at::Tensor members = memberHeads(features(ids, lengths));   // [b, M, K]
+        const at::Tensor mean = (m == 1 ? members.squeeze(1) : members.mean(1)).to(at::kCPU).contiguous();
+        const at::Tensor spread = (m == 1 ? at::zeros_like(mean) : members.std(1, true)).to(at::kCPU).contiguous();
+        const at::Tensor each = members.transpose(1, 2).to(at::kCPU).contiguous();   // [b, K, M]
+        const float *pm = mean.data_ptr<float>(), *ps = spread.data_ptr<float>(), *pe = each.data_ptr<float>();
         for (std::size_t i = start; i < end; ++i) {
-            const float *row = p + (i - start) * k;
-            out[order[i]].assign(row, row + k);
+            const std::size_t r = i - start, o = order[i];
+            out.mean[o].assign(pm + r * k, pm + (r + 1) * k);
+            out.std[o].assign(ps + r * k, ps + (r + 1) * k);
+            out.members[o].resize(k);
+            for (std::size_t a = 0; a < k; ++a)
+                out.members[o][a].assign(pe + (r * k + a) * m, pe + (r * k + a + 1) * m);
         }
     }
     return out;
@@ -229,7 +324,12 @@ std::vector<std::vector<float>> RewardModel::scoreIds(const std::vector<std::vec
 
 NamedTensors RewardModel::headState() const
 {
-    return {{"score.weight", m_weight.detach()}, {"score.bias", m_bias.detach()}};
+    if (m_weight.dim() == 2)
+        return {{"score.weight", m_weight.detach()}, {"score.bias", m_bias.detach()}};
+    return {{"score.weight", m_weight.detach().mean(0)},
+            {"score.bias", m_bias.detach().mean(0)},
+            {"ensemble.weight", m_weight.detach()},
+            {"ensemble.bias", m_bias.detach()}};
 }
 
 void RewardModel::setHeadState(const at::Tensor &weight, const at::Tensor &bias)

@@ -25,7 +25,12 @@
 //                                    when the backbone was built in memory and
 //                                    has no base folder, the base is written to
 //                                    the subfolder "base" and recorded as such.
-//   head.safetensors                 "score.weight" [K, hidden], "score.bias" [K], fp32
+//   head.safetensors                 "score.weight" [K, hidden], "score.bias" [K], fp32; an
+//                                    ensemble (M > 1 heads) adds "ensemble.weight"
+//                                    [M, K, hidden] and "ensemble.bias" [M, K], the
+//                                    members, and keeps score.* as their mean (a linear
+//                                    head's mean predicts the members' mean score, so a
+//                                    reader that knows only score.* gets the ensemble mean)
 //   aspects.json                     AspectSchema::toJson()
 //   tokenizer.json,                  copied from the tokenizer the model was built
 //   tokenizer_config.json            with, so Tokenizer::load(folder) works
@@ -34,7 +39,16 @@
 //                                     "hidden_size", ["base_model"]}, "aspects": [names],
 //                                     "training": {options}, "label_count",
 //                                     "metrics": {aspect: {count, rmse, pearson, spearman}},
-//                                     "created": ISO 8601 UTC}
+//                                     "ensemble_size": M, "created": ISO 8601 UTC}
+//                                    format_version 2 when M > 1, so that a build
+//                                    without ensembles refuses it by its version; a
+//                                    folder without "ensemble_size" has one head.
+//
+// Ensembles (Lakshminarayanan et al. 2017; Coste et al. 2023, arXiv 2310.02743):
+// M linear heads on one backbone, so one backbone pass scores every member.
+// Each member trains on its own bootstrap resample of the labels (reward_trainer.h).
+// score() returns the members' mean; scoreDetailed() also the sample standard
+// deviation across members (M - 1 in the denominator) and each member's score.
 //
 // Ownership: the RewardModel owns its backbone and head. One thread at a time
 // may call a RewardModel (it shares the CausalLM's rule); the training worker
@@ -93,16 +107,30 @@ struct RewardModelInfo
     std::string created;                   // ISO 8601 UTC; save() stamps the current time when empty
 };
 
+// The seed of ensemble member m: `seed` itself for member 0 (so a one-head model
+// is what it always was), a splitmix64 mix of (seed, m) for the others.
+std::uint64_t ensembleMemberSeed(std::uint64_t seed, std::int64_t member);
+
+// Scores of N texts by every member: mean and std [N][K], members [N][K][M].
+// std is 0 and members hold the one score when the model has a single head.
+struct EnsembleScores
+{
+    std::vector<std::vector<float>> mean;
+    std::vector<std::vector<float>> std;
+    std::vector<std::vector<std::vector<float>>> members;
+};
+
 class RewardModel
 {
 public:
-    static constexpr int kFormatVersion = 1;
+    static constexpr int kFormatVersion = 2;   // 1: one head; 2: an ensemble (see above)
 
-    // A fresh head (see above) on `backbone`. `tokenizer` must come from a file
-    // (Tokenizer::load) so that save() can copy it. Throws Error for an empty
-    // schema or a tokenizer whose vocabulary exceeds the backbone's.
+    // A fresh head (see above) on `backbone`, or `ensembleSize` heads, member m drawn with
+    // ensembleMemberSeed(seed, m). `tokenizer` must come from a file (Tokenizer::load) so
+    // that save() can copy it. Throws Error for an empty schema, ensembleSize < 1, or a
+    // tokenizer whose vocabulary exceeds the backbone's.
     static std::unique_ptr<RewardModel> create(std::unique_ptr<CausalLM> backbone, Tokenizer tokenizer,
-                                               AspectSchema aspects, std::uint64_t seed);
+                                               AspectSchema aspects, std::uint64_t seed, std::int64_t ensembleSize = 1);
     // Reads a folder written by save(). Throws IoError/FormatError naming the
     // file, e.g. a head whose shape contradicts aspects.json or the backbone's
     // hidden size.
@@ -132,8 +160,20 @@ public:
     at::Tensor forward(const at::Tensor &ids, const at::Tensor &lengths);
     // The backbone's final hidden state at the last real token, [B, hidden] fp32.
     at::Tensor features(const at::Tensor &ids, const at::Tensor &lengths);
-    // The head alone: [B, hidden] -> [B, K].
+    // The head alone: [B, hidden] -> [B, K], the members' mean for an ensemble.
     at::Tensor head(const at::Tensor &features) const;
+    // Every member's head: [B, hidden] -> [B, M, K] (M = 1 for one head).
+    at::Tensor memberHeads(const at::Tensor &features) const;
+
+    // M: how many heads the model has (1 = a single model).
+    std::int64_t ensembleSize() const { return m_weight.dim() == 3 ? m_weight.size(0) : 1; }
+    // Changes the number of heads. Going down to 1 keeps the members' mean head; going up
+    // keeps the first min(M, M') members and adds members that are the current mean head
+    // plus N(0, s^2) noise, s = `spread` x the initialisation's scale (0.02 (max - min) /
+    // sqrt(hidden)), member m drawn with ensembleMemberSeed(seed, m), so that the new
+    // members start apart and their bootstrap resamples move them further.
+    // Throws Error for size < 1.
+    void setEnsembleSize(std::int64_t size, std::uint64_t seed, double spread = 1.0);
 
     // The text a (prompt, response) pair is scored as: the tokenizer's chat
     // template with a user and an assistant turn when it has a known one, else
@@ -156,24 +196,33 @@ public:
     // The same for pre-tokenized sequences (each non-empty).
     std::vector<std::vector<float>> scoreIds(const std::vector<std::vector<std::int32_t>> &sequences,
                                              std::int64_t batchSize = 16);
+    // As score() and scoreIds(), with the spread across members and each member's score.
+    EnsembleScores scoreDetailed(const std::vector<std::string> &prompts, const std::vector<std::string> &responses,
+                                 std::int64_t batchSize = 16, std::int64_t maxLength = 512);
+    EnsembleScores scoreIdsDetailed(const std::vector<std::vector<std::int32_t>> &sequences, std::int64_t batchSize = 16);
 
-    // "score.weight" [K, hidden] and "score.bias" [K]: detached views of the live head.
+    // "score.weight" [K, hidden] and "score.bias" [K]: detached views of the live head
+    // (for an ensemble: the members' mean, then "ensemble.weight" [M, K, hidden] and
+    // "ensemble.bias" [M, K]).
     NamedTensors headState() const;
-    // The head's leaf tensors {weight, bias} (requires_grad), for optimisers.
+    // The head's leaf tensors {weight, bias} (requires_grad), for optimisers: [K, hidden]
+    // and [K] for one head, [M, K, hidden] and [M, K] for an ensemble.
     std::vector<at::Tensor> headParameters() const { return {m_weight, m_bias}; }
-    // Copies weight and bias in (shapes must match), e.g. to restore a snapshot.
+    // Copies weight and bias in (shapes must match headParameters()), e.g. to restore a snapshot.
     void setHeadState(const at::Tensor &weight, const at::Tensor &bias);
 
     ~RewardModel();
 
 private:
     RewardModel(std::unique_ptr<CausalLM> backbone, Tokenizer tokenizer, AspectSchema aspects);
+    // [K, hidden] drawn N(0, s_k^2), s_k = spread x 0.02 (max_k - min_k) / sqrt(hidden), from `seed`.
+    at::Tensor initialHeadWeights(std::uint64_t seed, double spread) const;
 
     std::unique_ptr<CausalLM> m_backbone;
     Tokenizer m_tokenizer;
     AspectSchema m_aspects;
-    at::Tensor m_weight;   // [K, hidden] fp32, on the backbone's device
-    at::Tensor m_bias;     // [K]
+    at::Tensor m_weight;   // [K, hidden] fp32, on the backbone's device; [M, K, hidden] for an ensemble
+    at::Tensor m_bias;     // [K]; [M, K] for an ensemble
     RewardModelInfo m_info;
     // The tokenizer's files, read once so that save() does not depend on them staying put.
     std::string m_tokenizerJson;

@@ -74,6 +74,49 @@ void makeFolder(const fs::path &dir)
         throw IoError(dir.string() + ": cannot create folder: " + ec.message());
 }
 
+// head.safetensors: score.weight [K, H] and score.bias [K]; with `members` > 1 also
+// ensemble.weight [M, K, H] and ensemble.bias [M, K], which are returned instead.
+std::pair<at::Tensor, at::Tensor> readHead(const std::string &headPath, std::int64_t k, std::int64_t h,
+                                           std::int64_t members)
+{
+    const auto head = SafetensorsFile::open(headPath);
+    std::set<std::string> expected = {"score.weight", "score.bias"};
+    if (members > 1)
+        expected.insert({"ensemble.weight", "ensemble.bias"});
+    for (const auto &name : head->names())
+        if (!expected.count(name))
+            throw FormatError(headPath + ": unexpected tensor \"" + name + "\" (a reward head has score.weight and "
+                              "score.bias" + std::string(members > 1 ? ", ensemble.weight and ensemble.bias" : " only")
+                              + "; reward_model.json says ensemble_size " + std::to_string(members) + ")");
+    for (const auto &name : expected)
+        if (!head->contains(name))
+            throw FormatError(headPath + ": tensor \"" + name + "\" is missing");
+    const at::Tensor weight = head->tensor("score.weight");
+    const at::Tensor bias = head->tensor("score.bias");
+    const std::string want = "[" + std::to_string(k) + ", " + std::to_string(h) + "]";
+    if (weight.dim() != 2 || weight.size(0) != k)
+        throw FormatError(headPath + ": score.weight has shape " + shapeText(weight) + " but aspects.json lists "
+                          + std::to_string(k) + " aspects (expected " + want + ")");
+    if (weight.size(1) != h)
+        throw FormatError(headPath + ": score.weight has shape " + shapeText(weight) + " but the backbone's hidden size is "
+                          + std::to_string(h) + " (expected " + want + ")");
+    if (bias.dim() != 1 || bias.size(0) != k)
+        throw FormatError(headPath + ": score.bias has shape " + shapeText(bias) + " but aspects.json lists "
+                          + std::to_string(k) + " aspects (expected [" + std::to_string(k) + "])");
+    if (members == 1)
+        return {weight, bias};
+    const at::Tensor ew = head->tensor("ensemble.weight");
+    const at::Tensor eb = head->tensor("ensemble.bias");
+    const std::string m = std::to_string(members);
+    if (ew.dim() != 3 || ew.size(0) != members || ew.size(1) != k || ew.size(2) != h)
+        throw FormatError(headPath + ": ensemble.weight has shape " + shapeText(ew) + " but expected [" + m + ", "
+                          + std::to_string(k) + ", " + std::to_string(h) + "] (ensemble_size, aspects, hidden size)");
+    if (eb.dim() != 2 || eb.size(0) != members || eb.size(1) != k)
+        throw FormatError(headPath + ": ensemble.bias has shape " + shapeText(eb) + " but expected [" + m + ", "
+                          + std::to_string(k) + "]");
+    return {ew, eb};
+}
+
 } // namespace
 
 std::unique_ptr<RewardModel> RewardModel::load(const std::string &dir)
@@ -134,7 +177,8 @@ void RewardModel::save(const std::string &dir) const
     const nlohmann::json metrics = rewardModelMetricsJson(*this);
     const nlohmann::json meta = {
         {"format", kFormatName},
-        {"format_version", kFormatVersion},
+        {"format_version", ensembleSize() > 1 ? kFormatVersion : 1},
+        {"ensemble_size", ensembleSize()},
         {"backbone", backbone},
         {"aspects", m_aspects.names()},
         {"training", m_info.trainingOptions.is_object() ? m_info.trainingOptions : nlohmann::json::object()},
@@ -223,27 +267,10 @@ std::unique_ptr<RewardModel> RewardModel::load(const std::string &dir, const Cau
         m->m_tokenizerConfigJson = readWholeFile(tokenizerConfig.string());
 
     const std::string headPath = (folder / "head.safetensors").string();
-    const auto head = SafetensorsFile::open(headPath);
-    const std::set<std::string> expected = {"score.weight", "score.bias"};
-    for (const auto &name : head->names())
-        if (!expected.count(name))
-            throw FormatError(headPath + ": unexpected tensor \"" + name + "\" (a reward head has score.weight and "
-                                                                           "score.bias only)");
-    for (const auto &name : expected)
-        if (!head->contains(name))
-            throw FormatError(headPath + ": tensor \"" + name + "\" is missing");
-    const at::Tensor weight = head->tensor("score.weight");
-    const at::Tensor bias = head->tensor("score.bias");
-    if (weight.dim() != 2 || weight.size(0) != k)
-        throw FormatError(headPath + ": score.weight has shape " + shapeText(weight) + " but aspects.json lists "
-                          + std::to_string(k) + " aspects (expected [" + std::to_string(k) + ", " + std::to_string(h)
-                          + "])");
-    if (weight.size(1) != h)
-        throw FormatError(headPath + ": score.weight has shape " + shapeText(weight) + " but the backbone's hidden size is "
-                          + std::to_string(h) + " (expected [" + std::to_string(k) + ", " + std::to_string(h) + "])");
-    if (bias.dim() != 1 || bias.size(0) != k)
-        throw FormatError(headPath + ": score.bias has shape " + shapeText(bias) + " but aspects.json lists "
-                          + std::to_string(k) + " aspects (expected [" + std::to_string(k) + "])");
+    const std::int64_t members = optInt(meta, "ensemble_size", metaPath).value_or(1);
+    if (members < 1)
+        throw FormatError(metaPath + ": field \"ensemble_size\" must be at least 1, got " + std::to_string(members));
+    const auto [weight, bias] = readHead(headPath, k, h, members);
     const c10::Device device = m->m_backbone->device();
     m->m_weight = weight.to(device, at::kFloat, false, true).set_requires_grad(true);
     m->m_bias = bias.to(device, at::kFloat, false, true).set_requires_grad(true);

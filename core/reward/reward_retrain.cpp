@@ -53,6 +53,9 @@ RewardRetrainResult retrainRewardModel(
 {
     if (o.db.empty())
         throw Error("reward-model retraining: no workspace file given");
+    if (o.ensembleSize < 0)
+        throw Error("reward-model retraining: ensemble_size must be at least 1 (or 0: as the version it starts from), "
+                    "got " + std::to_string(o.ensembleSize));
     Store store = Store::open(o.db);
     std::string base = o.baseModelDir;
     if (base.empty()) {
@@ -70,6 +73,8 @@ RewardRetrainResult retrainRewardModel(
     } else {
         model = RewardModel::load(base);
     }
+    if (o.ensembleSize > 0)
+        model->setEnsembleSize(o.ensembleSize, o.seed, o.ensembleSpread);
     const AspectSchema &schema = model->aspects();
 
     std::vector<RewardExample> examples;
@@ -106,7 +111,7 @@ RewardRetrainResult retrainRewardModel(
     to.headLearningRate = o.headLearningRate;
     to.epochs = o.epochs;
     to.seed = o.seed;
-    to.validationFraction = examples.size() >= 20 ? 0.1 : 0.0;
+    to.validationFraction = o.validationFraction >= 0 ? o.validationFraction : examples.size() >= 20 ? 0.1 : 0.0;
     std::int64_t labelCount = 0;
     for (const auto &ex : examples)
         for (const auto &t : ex.targets)

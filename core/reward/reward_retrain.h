@@ -26,9 +26,16 @@ struct RewardRetrainOptions
     std::int64_t replayPerHumanLabel = 3;  // replayed examples per human-labelled sample ...
     std::int64_t replayMinimum = 200;      // ... but at least this many (when the file has them)
     std::int64_t epochs = 3;           // upper bound; early stopping on the validation split may end sooner
+    // Held out for early stopping (which keeps the starting weights when no epoch beats them);
+    // negative: 0.1 with 20 or more examples, else none. 0: every epoch trains and the last is kept.
+    double validationFraction = -1.0;
     double learningRate = 1e-4;        // backbone (or adapters)
     double headLearningRate = 1e-3;
-    std::uint64_t seed = 0;            // replay choice and validation split
+    std::uint64_t seed = 0;            // replay choice, validation split, bootstrap resamples, new members
+    // M heads of the new version (an ensemble, reward_model.h); 0: as many as the version it starts from.
+    // A version with fewer heads gets new members around its mean head (RewardModel::setEnsembleSize).
+    std::int64_t ensembleSize = 0;
+    double ensembleSpread = 1.0;       // new members' spread, in units of a fresh head's initialisation
     // A running LoRA run's policy and its folder: a LoRA reward model on that folder borrows the
     // policy's base weights (one base in memory while the window retrains during a run); the base
     // stays frozen, so both threads only read it. Empty: the reward model loads its own copy.

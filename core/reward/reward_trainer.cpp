@@ -116,15 +116,21 @@ at::Tensor indexTensor(const std::vector<std::size_t> &idx)
 }
 
 // scores [E + 2P, K] of batch.sequences(); returns the loss and sets `weight` to its denominator.
-at::Tensor itemLoss(const LabelledSet &set, const ItemBatch &batch, const at::Tensor &scores, double *weight)
+// `itemWeights` [E + P] (CPU float; examples, then pairs, in the batch's order) weighs each item's
+// terms, e.g. by how often an ensemble member's bootstrap resample drew it; undefined: all 1.
+at::Tensor itemLoss(const LabelledSet &set, const ItemBatch &batch, const at::Tensor &scores, double *weight,
+                    const at::Tensor &itemWeights = at::Tensor())
 {
     const auto ne = static_cast<std::int64_t>(batch.examples.size());
     const auto np = static_cast<std::int64_t>(batch.pairs.size());
+    const bool weighted = itemWeights.defined();
     at::Tensor sum = scores.sum() * 0.0;
     double w = 0;
     if (ne > 0) {
         const at::Tensor rows = indexTensor(batch.examples);
-        const at::Tensor m = set.mask.index_select(0, rows).to(scores.options());
+        at::Tensor m = set.mask.index_select(0, rows).to(scores.options());
+        if (weighted)
+            m = m * itemWeights.narrow(0, 0, ne).to(scores.options()).unsqueeze(1);
         const at::Tensor t = set.targets.index_select(0, rows).to(scores.options());
         sum = sum + ((scores.narrow(0, 0, ne) - t).pow(2) * m).sum();
         w += m.sum().item<double>();
@@ -136,8 +142,37 @@ at::Tensor itemLoss(const LabelledSet &set, const ItemBatch &batch, const at::Te
         const at::Tensor a = indexTensor(aspects).to(scores.device()).unsqueeze(1);
         const at::Tensor c = scores.narrow(0, ne, np).gather(1, a).squeeze(1);
         const at::Tensor r = scores.narrow(0, ne + np, np).gather(1, a).squeeze(1);
-        sum = sum + bradleyTerryLoss(c, r) * static_cast<double>(np);
-        w += static_cast<double>(np);
+        if (weighted) {
+            const at::Tensor pw = itemWeights.narrow(0, ne, np).to(scores.options());
+            sum = sum - (at::log_sigmoid(c - r) * pw).sum();
+            w += pw.sum().item<double>();
+        } else {
+            sum = sum + bradleyTerryLoss(c, r) * static_cast<double>(np);
+            w += static_cast<double>(np);
+        }
+    }
+    if (weight)
+        *weight = w;
+    return w > 0 ? sum / w : sum;
+}
+
+// The ensemble's training loss: every member's terms weighted by its bootstrap counts
+// (`counts` [items, M], rows indexed like the set's items), over the sum of those weights.
+// memberScores [E + 2P, M, K].
+at::Tensor ensembleLoss(const LabelledSet &set, const ItemBatch &batch, const at::Tensor &memberScores,
+                        const at::Tensor &counts, double *weight)
+{
+    std::vector<std::size_t> items = batch.examples;
+    for (auto p : batch.pairs)
+        items.push_back(set.examples + p);
+    const at::Tensor rows = counts.index_select(0, indexTensor(items));
+    at::Tensor sum = memberScores.sum() * 0.0;
+    double w = 0;
+    for (std::int64_t m = 0; m < memberScores.size(1); ++m) {
+        double wm = 0;
+        const at::Tensor loss = itemLoss(set, batch, memberScores.select(1, m), &wm, rows.select(1, m).contiguous());
+        sum = sum + loss * wm;
+        w += wm;
     }
     if (weight)
         *weight = w;
@@ -195,6 +230,18 @@ void checkOptions(const RewardTrainOptions &o)
 }
 
 } // namespace
+
+std::vector<std::vector<std::int64_t>> bootstrapCounts(std::size_t n, std::int64_t members, std::uint64_t seed)
+{
+    std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(std::max<std::int64_t>(members, 0)),
+                                                  std::vector<std::int64_t>(n, 0));
+    for (std::size_t m = 0; m < counts.size(); ++m) {
+        std::mt19937_64 rng(ensembleMemberSeed(seed, static_cast<std::int64_t>(m) + 1));
+        for (std::size_t draw = 0; draw < n; ++draw)
+            ++counts[m][static_cast<std::size_t>(rng() % n)];
+    }
+    return counts;
+}
 
 RewardTrainReport trainRewardModel(
     RewardModel &model, const std::vector<RewardExample> &examples, const RewardTrainOptions &options,
@@ -268,10 +315,25 @@ RewardTrainReport trainRewardModel(
         const auto [ids, lengths] = model.collate(ptrs);
         return model.features(ids, lengths);
     };
-    auto predict = [&](const std::vector<std::size_t> &seqs) {
-        if (frozen)
-            return model.head(cached.index_select(0, indexTensor(seqs).to(device)));
-        return model.head(batchFeatures(seqs));
+    auto seqFeatures = [&](const std::vector<std::size_t> &seqs) {
+        return frozen ? cached.index_select(0, indexTensor(seqs).to(device)) : batchFeatures(seqs);
+    };
+    auto predict = [&](const std::vector<std::size_t> &seqs) { return model.head(seqFeatures(seqs)); };
+    // An ensemble: each member trains on its own bootstrap resample of the training items,
+    // as counts [items, M] that weigh its loss terms (validation items weigh 0).
+    const std::int64_t members = model.ensembleSize();
+    at::Tensor counts;
+    if (members > 1) {
+        counts = at::zeros({static_cast<std::int64_t>(n), members}, at::kFloat);
+        const auto drawn = bootstrapCounts(train.size(), members, options.seed);
+        for (std::int64_t m = 0; m < members; ++m)
+            for (std::size_t i = 0; i < train.size(); ++i)
+                counts[static_cast<std::int64_t>(train[i])][m] = static_cast<float>(drawn[static_cast<std::size_t>(m)][i]);
+    }
+    auto batchLoss = [&](const ItemBatch &batch, double *weight) {
+        if (members == 1)
+            return itemLoss(data, batch, predict(batch.sequences(data)), weight);
+        return ensembleLoss(data, batch, model.memberHeads(seqFeatures(batch.sequences(data))), counts, weight);
     };
     // Batches of similar length, for evaluation passes.
     auto forEachBatch = [&](const std::vector<std::size_t> &seqs, const std::function<void(const std::vector<std::size_t> &)> &fn) {
@@ -343,7 +405,7 @@ RewardTrainReport trainRewardModel(
             const std::vector<std::size_t> items(first, first + std::min<std::int64_t>(options.batchSize, static_cast<std::int64_t>(train.size()) - b * options.batchSize));
             const ItemBatch batch(data, items);
             double weight = 0;
-            const at::Tensor loss = itemLoss(data, batch, predict(batch.sequences(data)), &weight);
+            const at::Tensor loss = batchLoss(batch, &weight);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

@@ -18,6 +18,14 @@
 // entries + pairs), so one model may mix regression and preference aspects and
 // a batch without pairs gives exactly the masked MSE.
 //
+// An ensemble (RewardModel::ensembleSize() M > 1) trains every member on its own
+// bootstrap resample of the training items (n draws with replacement from the n
+// items left after the validation split; bootstrapCounts): member m's terms count
+// as often as its resample drew the item, and the batch's loss is the sum over
+// members of their weighted terms over the sum of their weights. The backbone,
+// shared by the members, receives all of their gradients. Validation, early
+// stopping and the metrics use the members' mean.
+//
 // trainRewardModel runs on the calling thread (the reward-model worker) and
 // calls `progress` and `shouldStop` from it, between batches. The model must
 // not be used by another thread meanwhile.
@@ -91,6 +99,11 @@ RewardTrainReport trainRewardModel(
     RewardModel &model, const std::vector<RewardExample> &examples, const RewardTrainOptions &options,
     const std::function<void(std::int64_t epoch, std::int64_t batch, std::int64_t batches, double loss)> &progress = {},
     const std::function<bool()> &shouldStop = {});
+
+// The bootstrap resamples of an ensemble's members: counts[m][i] is how often item i
+// (of n) is drawn in n draws with replacement; member m draws rng() % n from
+// std::mt19937_64(ensembleMemberSeed(seed, m + 1)). Deterministic for the seed.
+std::vector<std::vector<std::int64_t>> bootstrapCounts(std::size_t n, std::int64_t members, std::uint64_t seed);
 
 // Per-aspect agreement of the model's scores with the labelled targets.
 std::vector<AspectMetrics> evaluateRewardModel(RewardModel &model, const std::vector<RewardExample> &examples,

@@ -6,6 +6,7 @@ target_sources(awb_base PRIVATE
     reward/reward_records.cpp
 )
 target_sources(awb_core PRIVATE
+    reward/conservative_reward.cpp
     reward/reward_metrics.cpp
     reward/reward_model.cpp
     reward/reward_model_io.cpp

@@ -120,6 +120,9 @@ public:
     // Every sample with at least one label (discarded ones included), by id:
     // the training set of the reward model.
     std::vector<LabelledSample> labelledSamples() const;
+    // step -> aspect -> mean of the latest labels of the run's (not discarded) samples of that step:
+    // the over-optimisation view's stand-in for gold off the demo.
+    std::map<std::int64_t, std::map<std::string, double>> labelMeansByStep(std::int64_t runId) const;
     std::int64_t labelCount() const;                          // label rows ever appended
     std::int64_t labelsSince(std::int64_t timeMs) const;      // rows with time >= timeMs
     // Rows with time >= timeMs that addLabel() was given `queue` for.

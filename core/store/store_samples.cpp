@@ -267,6 +267,20 @@ std::vector<Store::LabelledSample> Store::labelledSamples() const
     });
 }
 
+std::map<std::int64_t, std::map<std::string, double>> Store::labelMeansByStep(std::int64_t runId) const
+{
+    return withContext(db(), "read the label means of run " + std::to_string(runId), [&] {
+        SqliteStatement st(db(), std::string("SELECT s.step, l.aspect, avg(l.value) FROM labels l JOIN samples s ON ")
+                                     + "s.id = l.sample_id WHERE s.run_id = ? AND s.discarded = 0 AND " + kIsLatestLabel
+                                     + " GROUP BY s.step, l.aspect");
+        st.bind(1, runId);
+        std::map<std::int64_t, std::map<std::string, double>> out;
+        while (st.step())
+            out[st.columnInt(0)][st.columnText(1)] = st.columnDouble(2);
+        return out;
+    });
+}
+
 std::int64_t Store::labelCount() const
 {
     return withContext(db(), "count labels", [&] { return db().queryInt("SELECT count(*) FROM labels"); });

@@ -18,9 +18,10 @@ at::Tensor GenerationBatch::scoresTensor() const
     at::Tensor out = at::empty({N, K}, at::kDouble);
     double *p = out.data_ptr<double>();
     for (const auto &c : completions) {
-        if (static_cast<std::int64_t>(c.scores.size()) != K)
+        const std::vector<double> &s = c.rewardScores.empty() ? c.scores : c.rewardScores;
+        if (static_cast<std::int64_t>(s.size()) != K)
             throw Error("GRPO: completions were scored with different numbers of aspects");
-        p = std::copy(c.scores.begin(), c.scores.end(), p);
+        p = std::copy(s.begin(), s.end(), p);
     }
     return out;
 }

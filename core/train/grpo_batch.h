@@ -24,8 +24,14 @@ struct GeneratedCompletion
     std::string text;                                     // decoded without special tokens
     std::string finish;                                   // finishReasonName()
     bool truncated = false;                               // ended without EOS
-    std::vector<double> scores;                           // K reward-model scores
+    std::vector<double> scores;                           // K reward-model scores (an ensemble's mean)
     std::vector<double> gold;                             // K gold scores or empty
+    // An ensemble reward model (empty for one head): per aspect the spread across members,
+    // each member's score, and the conservative score the rewards use (conservative_reward.h)
+    // when the run asks for one.
+    std::vector<double> scoreStd;
+    std::vector<std::vector<double>> members;             // [K][M]
+    std::vector<double> rewardScores;                     // K, or empty: the rewards use `scores`
 };
 
 // Rows [start, start + rows) of a batch, packed for one forward pass: every
@@ -59,7 +65,8 @@ struct GenerationBatch
     std::int64_t generatedTokens = 0;
     bool cancelled = false;
 
-    at::Tensor scoresTensor() const;   // [B*G, K] float64 on the CPU
+    // [B*G, K] float64 on the CPU: the scores the rewards use (rewardScores where set, else scores).
+    at::Tensor scoresTensor() const;
     // [B*G, K] float64 on the CPU: each completion's group vector scaled to sum K
     // (as the default weights of 1 do); undefined without groupWeights.
     at::Tensor weightRows(std::int64_t K) const;

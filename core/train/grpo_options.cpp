@@ -1,5 +1,6 @@
 #include "train/grpo_options.h"
 
+#include "reward/conservative_reward.h"
 #include "train/conditioning.h"
 #include "train/constraints.h"
 #include "train/dpo_loss.h"
@@ -75,6 +76,8 @@ const std::map<std::string, std::vector<std::string>> &algorithmOnlyKnobs()
         {"conditioning_alpha", {"grpo", "rloo", "ppo"}},
         {"conditioning_vectors", {"grpo", "rloo", "ppo"}},
         {"conditioning_warmup_steps", {"grpo", "rloo", "ppo"}},
+        {"reward_uncertainty_penalty", {"grpo", "rloo", "ppo"}},
+        {"reward_ensemble_aggregation", {"grpo", "rloo", "ppo"}},
         {"pair_source", {"dpo"}},
         {"preference_file", {"dpo"}},
         {"pair_min_margin", {"dpo"}},
@@ -91,6 +94,16 @@ void requireAtLeast(const char *key, double value, double minimum)
 {
     if (!(value >= minimum))
         throw Error(std::string(key) + ": " + show(value) + " must be at least " + show(minimum));
+}
+
+void validateEnsembleRewardOptions(const GrpoOptions &o)
+{
+    requireChoice("reward_ensemble_aggregation", o.rewardEnsembleAggregation);
+    if (!(o.rewardUncertaintyPenalty >= 0) || !std::isfinite(o.rewardUncertaintyPenalty))
+        throw Error("reward_uncertainty_penalty: " + show(o.rewardUncertaintyPenalty) + " must be a number of at least 0");
+    if (o.rewardUncertaintyPenalty > 0 && o.rewardEnsembleAggregation == "min")
+        throw Error("reward_uncertainty_penalty: " + show(o.rewardUncertaintyPenalty) + " applies to "
+                    "reward_ensemble_aggregation mean; min already takes the worst member: set one of the two");
 }
 
 struct ToJson
@@ -170,6 +183,7 @@ std::vector<std::string> optionChoices(const std::string &key, const std::string
         {"kl_estimator", {"k1", "k3"}},
         {"pair_source", {"auto", "file", "workspace", "gold"}},
         {"conditioning", {"none", "prompt"}},
+        {"reward_ensemble_aggregation", ensembleAggregationNames()},
     };
     const auto it = choices.find(key);
     return it == choices.end() ? std::vector<std::string>{} : it->second;
@@ -287,6 +301,7 @@ void validateGrpoOptions(const GrpoOptions &o)
     requireAtLeast("lambda_lr", o.lambdaLr, 0);
     requireAtLeast("lambda_max", o.lambdaMax, 0);
     requireAtLeast("lambda_update_delay_steps", static_cast<double>(o.lambdaUpdateDelaySteps), 0);
+    validateEnsembleRewardOptions(o);
     if (parseConditioning(o.conditioning) != Conditioning::None) {
         if (!(o.conditioningAlpha > 0) || !std::isfinite(o.conditioningAlpha))
             throw Error("conditioning_alpha: " + show(o.conditioningAlpha) + " must be greater than 0");

@@ -72,6 +72,11 @@ struct GrpoOptions
     double conditioningAlpha = 1.0;          // conditioning_alpha: Dirichlet concentration of the drawn vectors
     std::string conditioningVectors = "corners;uniform"; // conditioning_vectors: always-included vectors
     std::int64_t conditioningWarmupSteps = 20; // conditioning_warmup_steps: steps that sample without the line and train with it (the policy learns to read it)
+    // awb (Coste et al. 2023, reward/conservative_reward.h): with an ensemble reward model, each aspect scores
+    // mean - k * std across its members (reward_uncertainty_penalty k), or its worst member (reward_ensemble_aggregation
+    // min). Stored scores and the curves keep the members' mean; only the rewards are conservative.
+    double rewardUncertaintyPenalty = 0.0;   // reward_uncertainty_penalty: k; 0 = the mean
+    std::string rewardEnsembleAggregation = "mean"; // reward_ensemble_aggregation: mean | min
 
     // --- PPO (TRL's PPOConfig names and defaults) ---
     std::string valueModelInit = "reward_model"; // awb: the value model's backbone: reward_model (TRL) | policy
@@ -172,6 +177,10 @@ void visitGrpoOptions(GrpoOptions &o, Visitor &&v)
       "Weight vectors always trained (corners, uniform or a=1,b=2; separated by ;)");
     v("conditioning_warmup_steps", o.conditioningWarmupSteps,
       "Steerable run: first steps sample without the weights line and train with it");
+    v("reward_uncertainty_penalty", o.rewardUncertaintyPenalty,
+      "Ensemble reward model: each aspect scores mean - k * std across members; 0: the mean");
+    v("reward_ensemble_aggregation", o.rewardEnsembleAggregation,
+      "Ensemble reward model: mean (minus the penalty) or min (the worst member)");
     v("value_model_init", o.valueModelInit, "Value model backbone: reward_model or policy");
     v("kl_coef", o.klCoef, "Per-token KL penalty in the PPO reward");
     v("kl_estimator", o.klEstimator, "k1 or k3");

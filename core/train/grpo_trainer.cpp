@@ -33,6 +33,15 @@ std::string GrpoTrainer::Impl::rewardModelLabel() const
            (first ? " (" + setup.rewardModelPath + ")" : std::string());
 }
 
+void GrpoTrainer::Impl::warnAboutEnsembleOptions() const
+{
+    if (spec.offline)
+        return;
+    const std::string w = ensembleOptionsWarning(setup.options, rewardModel->ensembleSize(), rewardModelLabel());
+    if (!w.empty())
+        sink.onLog(w);
+}
+
 AdvantageResult GrpoTrainer::Impl::advantages(const GenerationBatch &batch, const StepControls &c,
                                               const at::Tensor &kl) const
 {
@@ -65,6 +74,7 @@ GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &repo
         rewardModelVersion = snap.rewardModelVersion;
         sink.onLog("step " + std::to_string(step + 1) + ": reward model version " +
                    std::to_string(rewardModelVersion) + " in use");
+        warnAboutEnsembleOptions();
     }
     StepControls c;
     c.names = rewardModel->aspects().names();
@@ -213,6 +223,7 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
     d.rewardModel = d.setup.rewardModel;
     d.rewardModelVersion = d.setup.rewardModelVersion;
     d.runAspects = d.rewardModel->aspects().names();
+    d.warnAboutEnsembleOptions();
     d.constraints = parseConstraints(o.constraints, "constraints");
     for (const auto &c : d.constraints) {
         const auto k = d.rewardModel->aspects().find(c.aspect);

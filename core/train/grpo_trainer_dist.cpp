@@ -115,7 +115,7 @@ GenerationBatch GrpoTrainer::Impl::gatherBatch(GenerationBatch local, const std:
     nlohmann::json rows = nlohmann::json::array();
     for (const auto &c : local.completions)
         rows.push_back({c.tokens, nlohmann::json::binary(std::vector<std::uint8_t>(c.text.begin(), c.text.end())),
-                        c.finish, c.truncated, c.scores, c.gold});
+                        c.finish, c.truncated, c.scores, c.gold, c.scoreStd, c.members, c.rewardScores});
     mine["rows"] = std::move(rows);
     const std::vector<std::uint8_t> bytes = nlohmann::json::to_cbor(mine);
     GenerationBatch all;
@@ -136,6 +136,9 @@ GenerationBatch GrpoTrainer::Impl::gatherBatch(GenerationBatch local, const std:
             c.truncated = row[3].get<bool>();
             c.scores = row[4].get<std::vector<double>>();
             c.gold = row[5].get<std::vector<double>>();
+            c.scoreStd = row[6].get<std::vector<double>>();
+            c.members = row[7].get<std::vector<std::vector<double>>>();
+            c.rewardScores = row[8].get<std::vector<double>>();
             all.completions.push_back(std::move(c));
         }
     }

@@ -176,6 +176,8 @@ struct GrpoTrainer::Impl
     void broadcastState();
 
     std::string rewardModelLabel() const;
+    // The log's warning when the run asks for conservative rewards from a one-head model.
+    void warnAboutEnsembleOptions() const;
     AdvantageResult advantages(const GenerationBatch &batch, const StepControls &c, const at::Tensor &kl = {}) const;
 
     StepControls readControls(StepReport &report);

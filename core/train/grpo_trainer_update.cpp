@@ -338,6 +338,12 @@ void GrpoTrainer::Impl::fillRolloutMetrics(StepReport &report, const StepControl
         const MeanStd a = meanStd(col);
         m["rewards/" + c.names[k] + "/mean"] = a.mean;
         m["rewards/" + c.names[k] + "/std"] = a.std;
+        if (!r.batch.completions.front().scoreStd.empty()) {   // an ensemble: its members' mean spread
+            std::vector<double> spread;
+            for (const auto &cpl : r.batch.completions)
+                spread.push_back(cpl.scoreStd[k]);
+            m["uncertainty/" + c.names[k] + "/mean"] = meanStd(spread).mean;
+        }
         report.aspectMeans[c.names[k]] = a.mean;
         if (!gold.empty()) {
             const MeanStd g = meanStd(gold);
@@ -372,6 +378,8 @@ void GrpoTrainer::Impl::fillSamples(StepReport &report, const RolloutPhase &r) c
         smp.finish = c.finish;
         smp.scores = c.scores;
         smp.gold = c.gold;
+        smp.scoreStd = c.scoreStd;
+        smp.members = c.members;
         if (!r.batch.groupWeights.empty())
             smp.weights = r.batch.groupWeights[i / G];
         smp.reward = rw.data_ptr<double>()[i];

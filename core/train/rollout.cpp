@@ -4,6 +4,7 @@
 #include "model/causal_lm.h"
 #include "model/lora.h"
 #include "model/sampler.h"
+#include "reward/conservative_reward.h"
 #include "reward/reward_model.h"
 #include "train/conditioning.h"
 #include "text/tokenizer.h"
@@ -167,11 +168,14 @@ void Rollout::score(GenerationBatch &batch, RewardModel &rewardModel, const Gold
         prompts.push_back(prompt(batch.promptIndex[i / static_cast<std::size_t>(batch.G)]));
         responses.push_back(batch.completions[i].text);
     }
-    const auto scores = rewardModel.score(prompts, responses, m_options.rewardBatchSize);
+    const EnsembleScores scored = rewardModel.scoreDetailed(prompts, responses, m_options.rewardBatchSize);
+    const auto &scores = scored.mean;
     const auto names = rewardModel.aspects().names();
     for (std::size_t i = 0; i < batch.completions.size(); ++i) {
         auto &c = batch.completions[i];
         c.scores.assign(scores[i].begin(), scores[i].end());
+        if (rewardModel.ensembleSize() > 1)
+            setEnsembleScores(c, scored.std[i], scored.members[i]);
         for (std::size_t k = 0; k < c.scores.size() && k < names.size(); ++k)
             if (!std::isfinite(c.scores[k]))
                 throw Error("step " + std::to_string(step) + ": " + rewardModelLabel + " scored " + names[k] +
@@ -186,6 +190,33 @@ void Rollout::score(GenerationBatch &batch, RewardModel &rewardModel, const Gold
             }
         }
     }
+}
+
+void Rollout::setEnsembleScores(GeneratedCompletion &c, const std::vector<float> &spread,
+                                const std::vector<std::vector<float>> &members) const
+{
+    c.scoreStd.assign(spread.begin(), spread.end());
+    c.members.clear();
+    for (const auto &m : members)
+        c.members.emplace_back(m.begin(), m.end());
+    c.rewardScores.clear();
+    const EnsembleAggregation aggregation = parseEnsembleAggregation(m_options.rewardEnsembleAggregation);
+    if (m_options.rewardUncertaintyPenalty == 0.0 && aggregation == EnsembleAggregation::Mean)
+        return;
+    for (const auto &m : c.members)
+        c.rewardScores.push_back(conservativeScore(m, m_options.rewardUncertaintyPenalty, aggregation));
+}
+
+std::string ensembleOptionsWarning(const GrpoOptions &o, std::int64_t ensembleSize, const std::string &rewardModelLabel)
+{
+    if (ensembleSize > 1 || (o.rewardUncertaintyPenalty == 0.0 && o.rewardEnsembleAggregation == "mean"))
+        return {};
+    const std::string what = o.rewardUncertaintyPenalty != 0.0
+                                 ? "reward_uncertainty_penalty " + std::to_string(o.rewardUncertaintyPenalty)
+                                 : "reward_ensemble_aggregation " + o.rewardEnsembleAggregation;
+    return "warning: " + what + " has no effect: " + rewardModelLabel +
+           " has a single head, so there is no spread across members to penalise; train an ensemble "
+           "(ensemble_size > 1) for conservative rewards";
 }
 
 std::vector<PackedMicroBatch> Rollout::pack(const GenerationBatch &batch, std::int64_t rows, std::int64_t begin,

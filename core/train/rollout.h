@@ -89,6 +89,10 @@ public:
                                        std::int64_t end = -1) const;
 
 private:
+    // An ensemble's spread and members, and the conservative scores when the run asks for them.
+    void setEnsembleScores(GeneratedCompletion &c, const std::vector<float> &spread,
+                           const std::vector<std::vector<float>> &members) const;
+
     const GrpoOptions &m_options;
     CausalLM &m_policy;
     std::vector<std::string> m_prompts;
@@ -100,6 +104,12 @@ private:
     std::vector<std::int64_t> m_eosIds;
     std::int64_t m_padId = 0;
 };
+
+// The warning a run gives when it asks for conservative rewards (reward_uncertainty_penalty,
+// reward_ensemble_aggregation min) from a reward model with one head, where they change
+// nothing; empty otherwise. `rewardModelLabel` names the model.
+std::string ensembleOptionsWarning(const GrpoOptions &options, std::int64_t ensembleSize,
+                                   const std::string &rewardModelLabel);
 
 // Without grad: refLogps (the reference, or the policy with its adapters off
 // when `reference` is null) when `wantReference`, and oldLogps (the policy as

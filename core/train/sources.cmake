@@ -27,4 +27,5 @@ target_sources(awb_core PRIVATE
     train/workspace_controls.cpp
     train/labelling_sampler.cpp
     train/prompt_budget.cpp
+    train/active_learning.cpp
 )
