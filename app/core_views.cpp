@@ -85,6 +85,32 @@ view::StepPoint stepPointFromMetrics(qint64 runId, int step, const nlohmann::jso
     const double length = jsonNumber(metrics, "completions/mean_length");
     if (!view::isMissing(p.kl) && !view::isMissing(length))
         p.sequenceKl = std::max(0.0, p.kl) * length;
+    bool anyConstraint = false, anyRegion = false;
+    for (const auto &a : aspects) {
+        const std::string c = "constraint/" + ss(a) + "/";
+        p.lambdas.push_back(jsonNumber(metrics, "lambda/" + ss(a)));
+        p.violationRates.push_back(jsonNumber(metrics, c + "violation_rate"));
+        p.bounds.push_back(jsonNumber(metrics, c + "bound"));
+        anyConstraint = anyConstraint || !view::isMissing(p.lambdas.back());
+        const std::string region = "steer/" + ss(a) + "_heavy/";
+        anyRegion = anyRegion || metrics.contains(region + "groups");
+        QVector<double> means, gold;
+        for (const auto &k : aspects) {
+            means.push_back(jsonNumber(metrics, region + ss(k)));
+            gold.push_back(jsonNumber(metrics, region + "gold/" + ss(k)));
+        }
+        p.regionMeans.push_back(means);
+        p.regionGold.push_back(gold);
+    }
+    if (!anyConstraint) {
+        p.lambdas.clear();
+        p.violationRates.clear();
+        p.bounds.clear();
+    }
+    if (!anyRegion) {
+        p.regionMeans.clear();
+        p.regionGold.clear();
+    }
     return p;
 }
 

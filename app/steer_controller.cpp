@@ -43,7 +43,6 @@ struct Outcome
     view::SweptFront front;
 };
 
-QVector<double> qvec(const std::vector<double> &v) { return QVector<double>(v.begin(), v.end()); }
 std::vector<double> svec(const QVector<double> &v) { return std::vector<double>(v.begin(), v.end()); }
 
 QVector<double> inOrder(const std::vector<std::string> &aspects, const std::map<std::string, double> &values)

@@ -214,6 +214,13 @@ void TrainingController::setWeights(const QMap<QString, double> &weights, const 
         m_controls->setAggregation(ss(aggregation));
 }
 
+void TrainingController::setBounds(const QMap<QString, double> &bounds)
+{
+    if (!m_controls)
+        m_controls = std::make_shared<TrainingControls>();
+    m_controls->setBounds(toStdMap(bounds));
+}
+
 void TrainingController::publishRewardModel(std::shared_ptr<RewardModel> model, qint64 version)
 {
     if (!m_controls)

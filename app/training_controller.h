@@ -60,6 +60,7 @@ public:
     bool wait(int timeoutMs = -1);
 
     void setWeights(const QMap<QString, double> &weights, const QString &aggregation);
+    void setBounds(const QMap<QString, double> &bounds);   // constraints' bounds, from the next step
     void publishRewardModel(std::shared_ptr<RewardModel> model, qint64 version);
 
     State state() const { return m_state; }

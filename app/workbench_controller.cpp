@@ -200,6 +200,7 @@ void WorkbenchController::connectViews()
 
     connectFollowing();
     connectSteering();
+    connectConstraints();
     connect(m_run, &RunPanel::startRequested, this, [this] { startTraining(); });
     // Queued: the form is rebuilt, which must not happen inside the combo box's own signal.
     connect(m_run->optionsForm(), &OptionsForm::valuesChanged, this, [this] { followAlgorithm(); }, Qt::QueuedConnection);
@@ -363,6 +364,7 @@ void WorkbenchController::showRun(qint64 runId)
     m_curves->setRun(runId, name, points);
     m_curves->setMarkers(m_workspace->markers(runId));
     m_pareto->setTrajectory(points);
+    showRunConstraints(runId, points);
     // The samples of the steps read above only: a run another process trains may have written
     // more since, and following it appends those with their steps.
     m_lastStep = points.isEmpty() ? 0 : points.last().step;
@@ -470,6 +472,7 @@ void WorkbenchController::onStep(const view::StepPoint &point, int maxSteps, con
     m_curves->setMarkers(m_workspace->markers(point.runId));
     m_run->setProgress(point.step, maxSteps, stepSeconds, tokensPerSecond);
     m_weights->setInForce(point.step, weights, aggregation);
+    m_weights->setConstraintsInForce(point.step, point.bounds, point.lambdas);
     m_rmPanel->setActiveVersion(rmVersion);
     emit stepShown(point.step);
 }
@@ -552,49 +555,6 @@ void WorkbenchController::showError(const QString &message)
 {
     m_run->setError(message);
     m_window->statusBar()->showMessage(message, 15000);
-}
-
-void WorkbenchController::restoreLastRunOptions()
-{
-    const auto runs = m_workspace->store().runs();
-    for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
-        const auto &known = knownAlgorithms();
-        if (std::find(known.begin(), known.end(), it->config.value("algorithm", std::string("grpo"))) == known.end() ||
-            !it->config.contains("model"))
-            continue;   // labelling rounds and the like
-        nlohmann::json config = it->config;
-        for (const char *key : {"demo", "aspect_schema", "run_uid"})
-            config.erase(key);
-        try {
-            const GrpoOptions options = grpoOptionsFromJson(config, "run " + std::to_string(it->id));
-            showRunOptions(options);
-            m_run->setPolicyPath(qs(options.model));
-        } catch (const std::exception &) {
-            // A run written by another version of the options: the form keeps its defaults.
-        }
-        return;
-    }
-}
-
-void WorkbenchController::showRunOptions(const GrpoOptions &options)
-{
-    m_formDefaults = options;
-    m_run->setOptions(grpoOptionSpecs(options));
-}
-
-void WorkbenchController::followAlgorithm()
-{
-    const std::string algorithm = ss(m_run->optionsForm()->value(QStringLiteral("algorithm")).toString());
-    const auto &known = knownAlgorithms();
-    if (algorithm == m_formDefaults.algorithm || std::find(known.begin(), known.end(), algorithm) == known.end())
-        return;
-    const AlgorithmForm next = switchFormAlgorithm(m_run->options(), m_formDefaults, m_formDefaults, algorithm);
-    GrpoOptions defaults = m_formDefaults;
-    setAlgorithm(defaults, algorithm);
-    m_formDefaults = defaults;
-    m_run->setOptions(next.specs);
-    for (auto it = next.carried.begin(); it != next.carried.end(); ++it)
-        m_run->setOptionValue(it.key(), it.value());
 }
 
 } // namespace awb

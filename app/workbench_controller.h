@@ -177,6 +177,8 @@ private:
     bool following() const { return m_followedRun > 0 && !m_training->isActive(); }
     void steerFollowed(const std::function<void(Store::RunControls &)> &change, const QString &what);
     // The playground dock and the front sweep (workbench_steer.cpp).
+    void connectConstraints();
+    void showRunConstraints(qint64 runId, const QVector<view::StepPoint> &points);
     void buildSteering();
     void connectSteering();
 

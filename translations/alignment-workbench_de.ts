@@ -808,6 +808,109 @@ Klicken zeigt die Samples dieses Schritts.</translation>
         <source>Pareto plot: %1 against %2</source>
         <translation>Pareto-Diagramm: %1 gegen %2</translation>
     </message>
+    <message>
+        <source>Swept front of %1: hypervolume &lt;b&gt;%2&lt;/b&gt; (%3 weight vectors)</source>
+        <translation>Überstrichene Front von %1: Hypervolumen &lt;b&gt;%2&lt;/b&gt; (%3 Gewichtsvektoren)</translation>
+    </message>
+    <message>
+        <source> &amp;nbsp;·&amp;nbsp; %1 fixed-weight runs: &lt;b&gt;%2&lt;/b&gt;</source>
+        <translation> &amp;nbsp;·&amp;nbsp; %1 Läufe mit festen Gewichten: &lt;b&gt;%2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>A swept front is measured on other axes or values; choose those to see it.</source>
+        <translation>Eine überstrichene Front ist auf anderen Achsen oder Werten gemessen; wählen Sie diese, um sie zu sehen.</translation>
+    </message>
+    <message>
+        <source>S&amp;weep front</source>
+        <translation>Front ü&amp;berstreichen</translation>
+    </message>
+    <message>
+        <source>Generate from the shown run&apos;s newest checkpoint at weight vectors spread between the two aspects on the axes (a steerable run), on its held-out prompts; the workspace&apos;s fixed-weight runs become single points</source>
+        <translation>Aus dem neuesten Checkpoint des gezeigten Laufs bei Gewichtsvektoren zwischen den beiden Aspekten der Achsen generieren (ein steuerbarer Lauf), auf seinen zurückgehaltenen Prompts; die Läufe mit festen Gewichten des Arbeitsbereichs werden einzelne Punkte</translation>
+    </message>
+    <message>
+        <source>On the held-out prompts</source>
+        <translation>Auf den zurückgehaltenen Prompts</translation>
+    </message>
+    <message>
+        <source>On the adversarial held-out prompts (demo)</source>
+        <translation>Auf den adversarialen zurückgehaltenen Prompts (Demo)</translation>
+    </message>
+    <message>
+        <source>Clear the swept front</source>
+        <translation>Überstrichene Front entfernen</translation>
+    </message>
+    <message>
+        <source>Swept front of %1 (HV %2)</source>
+        <translation>Überstrichene Front von %1 (HV %2)</translation>
+    </message>
+    <message>
+        <source>Fixed-weight runs (HV %1)</source>
+        <translation>Läufe mit festen Gewichten (HV %1)</translation>
+    </message>
+</context>
+<context>
+    <name>awb::PlaygroundPanel</name>
+    <message>
+        <source>&amp;Checkpoint:</source>
+        <translation>&amp;Checkpoint:</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>&amp;Prompt:</translation>
+    </message>
+    <message>
+        <source>Type a prompt, then Ctrl+Return</source>
+        <translation>Prompt eingeben, dann Ctrl+Return</translation>
+    </message>
+    <message>
+        <source>Compare with &amp;B</source>
+        <translation>Mit &amp;B vergleichen</translation>
+    </message>
+    <message>
+        <source>&amp;Samples:</source>
+        <translation>&amp;Stichproben:</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Generieren</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+Return)</source>
+        <translation>Generieren (Ctrl+Return)</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>No checkpoint yet: train a run (a steerable one has conditioning &quot;prompt&quot;).</source>
+        <translation>Noch kein Checkpoint: trainieren Sie einen Lauf (ein steuerbarer hat conditioning &quot;prompt&quot;).</translation>
+    </message>
+    <message>
+        <source>Steerable: the policy reads the weights below from its prompt.</source>
+        <translation>Steuerbar: die Policy liest die Gewichte unten aus ihrem Prompt.</translation>
+    </message>
+    <message>
+        <source>Not steerable: this run answers at the weights it trained with (%1).</source>
+        <translation>Nicht steuerbar: dieser Lauf antwortet mit den Gewichten, mit denen er trainiert wurde (%1).</translation>
+    </message>
+    <message>
+        <source>Type a prompt first.</source>
+        <translation>Geben Sie zuerst einen Prompt ein.</translation>
+    </message>
+    <message>
+        <source>Weights: %1</source>
+        <translation>Gewichte: %1</translation>
+    </message>
+    <message>
+        <source>gold</source>
+        <translation>Gold</translation>
+    </message>
 </context>
 <context>
     <name>awb::PlotExport</name>
@@ -1005,14 +1108,6 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
         <translation>Präferenzgenauigkeit</translation>
     </message>
     <message>
-        <source>KL, reward margin</source>
-        <translation>KL, Belohnungsabstand</translation>
-    </message>
-    <message>
-        <source>loss, accuracy</source>
-        <translation>Verlust, Genauigkeit</translation>
-    </message>
-    <message>
         <source>√KL from the reference (per completion)</source>
         <translation>√KL zur Referenz (je Antwort)</translation>
     </message>
@@ -1035,6 +1130,46 @@ Ein Klick auf einen Legendeneintrag blendet seine Kurve aus oder ein.
     <message>
         <source>Export &amp;over-optimisation points as CSV…</source>
         <translation>Über&amp;optimierungspunkte als CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>lambda %1</source>
+        <translation>Lambda %1</translation>
+    </message>
+    <message>
+        <source>%1 violation rate</source>
+        <translation>Verletzungsrate %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2-heavy groups)</source>
+        <translation>%1 (Gruppen mit Schwerpunkt %2)</translation>
+    </message>
+    <message>
+        <source>lambda</source>
+        <translation>Lambda</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>violation rate</source>
+        <translation>Verletzungsrate</translation>
+    </message>
+    <message>
+        <source>&amp;Groups</source>
+        <translation>&amp;Gruppen</translation>
+    </message>
+    <message>
+        <source>A steerable run&apos;s aspect curves over all its groups, or only over the groups whose largest weight was one aspect: the curves split by weight region</source>
+        <translation>Die Aspektkurven eines steuerbaren Laufs über alle seine Gruppen oder nur über die Gruppen, deren größtes Gewicht ein Aspekt war: die Kurven nach Gewichtsregion getrennt</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>%1-heavy</source>
+        <translation>Schwerpunkt %1</translation>
     </message>
 </context>
 <context>
@@ -1840,6 +1975,29 @@ Label</translation>
     </message>
 </context>
 <context>
+    <name>awb::SteerController</name>
+    <message>
+        <source>Generating %1…</source>
+        <translation>Generiere %1…</translation>
+    </message>
+    <message>
+        <source>This run was not steerable: it answered at the weights it trained with.</source>
+        <translation>Dieser Lauf war nicht steuerbar: er antwortete mit den Gewichten, mit denen er trainiert wurde.</translation>
+    </message>
+    <message>
+        <source>Sweeping the front: %1 of %2 weight vectors</source>
+        <translation>Front wird überstrichen: %1 von %2 Gewichtsvektoren</translation>
+    </message>
+    <message>
+        <source>Measuring %1…</source>
+        <translation>Messe %1…</translation>
+    </message>
+    <message>
+        <source>The sweep was cancelled.</source>
+        <translation>Das Überstreichen wurde abgebrochen.</translation>
+    </message>
+</context>
+<context>
     <name>awb::WeightsPanel</name>
     <message>
         <source>Sum, then normalise</source>
@@ -1924,6 +2082,38 @@ Label</translation>
     <message>
         <source>Weight of %1 in the reward. Arrows: ±0.01 on the slider, ±0.05 in the box; Page Up/Down ±0.10. Applied from the next training step.</source>
         <translation>Gewicht von %1 in der Belohnung. Pfeiltasten: ±0.01 am Schieberegler, ±0.05 im Feld; Bild auf/ab ±0.10. Gilt ab dem nächsten Trainingsschritt.</translation>
+    </message>
+    <message>
+        <source>Constraints</source>
+        <translation>Nebenbedingungen</translation>
+    </message>
+    <message>
+        <source>Aspects held to a bound instead of weighed (Safe RLHF): each has a Lagrange multiplier lambda that grows while the batch mean breaks the bound and takes the aspect&apos;s weight in the reward. A new bound applies from the next step.</source>
+        <translation>Aspekte, die an eine Schranke gebunden statt gewichtet werden (Safe RLHF): jeder hat einen Lagrange-Multiplikator Lambda, der wächst, solange der Batch-Mittelwert die Schranke verletzt, und der im Reward das Gewicht des Aspekts ersetzt. Eine neue Schranke gilt ab dem nächsten Schritt.</translation>
+    </message>
+    <message>
+        <source>%1 bound</source>
+        <translation>Schranke %1</translation>
+    </message>
+    <message>
+        <source>The bound on the batch mean of %1&apos;s raw reward-model scores, inside (%2, %3). Applied from the next training step.</source>
+        <translation>Die Schranke für den Batch-Mittelwert der rohen Reward-Model-Bewertungen von %1, innerhalb von (%2, %3). Gilt ab dem nächsten Trainingsschritt.</translation>
+    </message>
+    <message>
+        <source>lambda: not used yet</source>
+        <translation>Lambda: noch nicht verwendet</translation>
+    </message>
+    <message>
+        <source>%1 is held by a constraint: its lambda takes the weight&apos;s place in the reward</source>
+        <translation>%1 ist durch eine Nebenbedingung gebunden: ihr Lambda nimmt im Reward den Platz des Gewichts ein</translation>
+    </message>
+    <message>
+        <source>step %1: lambda %2</source>
+        <translation>Schritt %1: Lambda %2</translation>
+    </message>
+    <message>
+        <source>step %1: bound %2, lambda %3</source>
+        <translation>Schritt %1: Schranke %2, Lambda %3</translation>
     </message>
 </context>
 <context>
@@ -2287,6 +2477,62 @@ Label</translation>
     <message>
         <source>Run %1 (another process) is %2 at step %3</source>
         <translation>Lauf %1 (anderer Prozess) ist %2 bei Schritt %3</translation>
+    </message>
+    <message>
+        <source>bounds</source>
+        <translation>Schranken</translation>
+    </message>
+    <message>
+        <source>The new bounds apply from the next step</source>
+        <translation>Die neuen Schranken gelten ab dem nächsten Schritt</translation>
+    </message>
+    <message>
+        <source>Playground</source>
+        <translation>Spielwiese</translation>
+    </message>
+    <message>
+        <source>Still busy with the last request (or a front sweep).</source>
+        <translation>Noch mit der letzten Anfrage (oder einem Überstreichen der Front) beschäftigt.</translation>
+    </message>
+    <message>
+        <source>Loading the checkpoint…</source>
+        <translation>Lade den Checkpoint…</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Fertig.</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2 (steerable) · step %3</source>
+        <translation>Lauf %1 · %2 (steuerbar) · Schritt %3</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2 · step %3</source>
+        <translation>Lauf %1 · %2 · Schritt %3</translation>
+    </message>
+    <message>
+        <source>Open a workspace with a run first.</source>
+        <translation>Öffnen Sie zuerst einen Arbeitsbereich mit einem Lauf.</translation>
+    </message>
+    <message>
+        <source>Run %1 has no checkpoint yet: a sweep generates from one.</source>
+        <translation>Lauf %1 hat noch keinen Checkpoint: ein Überstreichen generiert aus einem.</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <source>run %1 (%2)</source>
+        <translation>Lauf %1 (%2)</translation>
+    </message>
+    <message>
+        <source>The playground is still generating; sweep when it has finished.</source>
+        <translation>Die Spielwiese generiert noch; überstreichen Sie, wenn sie fertig ist.</translation>
+    </message>
+    <message>
+        <source>Sweeping the front of run %1…</source>
+        <translation>Überstreiche die Front von Lauf %1…</translation>
     </message>
 </context>
 </TS>

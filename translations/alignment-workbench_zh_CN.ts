@@ -805,6 +805,109 @@ Click to show this step&apos;s samples.</source>
         <source>Pareto plot: %1 against %2</source>
         <translation>帕累托图：%1 对 %2</translation>
     </message>
+    <message>
+        <source>Swept front of %1: hypervolume &lt;b&gt;%2&lt;/b&gt; (%3 weight vectors)</source>
+        <translation>%1 的扫描前沿：超体积 &lt;b&gt;%2&lt;/b&gt;（%3 个权重向量）</translation>
+    </message>
+    <message>
+        <source> &amp;nbsp;·&amp;nbsp; %1 fixed-weight runs: &lt;b&gt;%2&lt;/b&gt;</source>
+        <translation> &amp;nbsp;·&amp;nbsp; %1 个固定权重运行：&lt;b&gt;%2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>A swept front is measured on other axes or values; choose those to see it.</source>
+        <translation>扫描前沿是在其他坐标轴或数值上测得的；选择它们即可查看。</translation>
+    </message>
+    <message>
+        <source>S&amp;weep front</source>
+        <translation>扫描前沿(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Generate from the shown run&apos;s newest checkpoint at weight vectors spread between the two aspects on the axes (a steerable run), on its held-out prompts; the workspace&apos;s fixed-weight runs become single points</source>
+        <translation>在所示运行的最新检查点上，以分布在两个坐标轴方面之间的权重向量（可调控运行）对其保留提示进行生成；工作区中固定权重的运行显示为单个点</translation>
+    </message>
+    <message>
+        <source>On the held-out prompts</source>
+        <translation>在保留提示上</translation>
+    </message>
+    <message>
+        <source>On the adversarial held-out prompts (demo)</source>
+        <translation>在对抗性保留提示上（演示）</translation>
+    </message>
+    <message>
+        <source>Clear the swept front</source>
+        <translation>清除扫描前沿</translation>
+    </message>
+    <message>
+        <source>Swept front of %1 (HV %2)</source>
+        <translation>%1 的扫描前沿（HV %2）</translation>
+    </message>
+    <message>
+        <source>Fixed-weight runs (HV %1)</source>
+        <translation>固定权重运行（HV %1）</translation>
+    </message>
+</context>
+<context>
+    <name>awb::PlaygroundPanel</name>
+    <message>
+        <source>&amp;Checkpoint:</source>
+        <translation>检查点(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>提示(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Type a prompt, then Ctrl+Return</source>
+        <translation>输入提示，然后按 Ctrl+Return</translation>
+    </message>
+    <message>
+        <source>Compare with &amp;B</source>
+        <translation>与 B 比较(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Samples:</source>
+        <translation>样本数(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+Return)</source>
+        <translation>生成（Ctrl+Return）</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>No checkpoint yet: train a run (a steerable one has conditioning &quot;prompt&quot;).</source>
+        <translation>还没有检查点：请先训练一个运行（可调控运行的 conditioning 为 &quot;prompt&quot;）。</translation>
+    </message>
+    <message>
+        <source>Steerable: the policy reads the weights below from its prompt.</source>
+        <translation>可调控：策略从提示中读取下面的权重。</translation>
+    </message>
+    <message>
+        <source>Not steerable: this run answers at the weights it trained with (%1).</source>
+        <translation>不可调控：此运行按其训练时的权重作答（%1）。</translation>
+    </message>
+    <message>
+        <source>Type a prompt first.</source>
+        <translation>请先输入提示。</translation>
+    </message>
+    <message>
+        <source>Weights: %1</source>
+        <translation>权重：%1</translation>
+    </message>
+    <message>
+        <source>gold</source>
+        <translation>金标准</translation>
+    </message>
 </context>
 <context>
     <name>awb::PlotExport</name>
@@ -1002,14 +1105,6 @@ Hover for the values of the newest run; double click opens that step.</source>
         <translation>偏好准确率</translation>
     </message>
     <message>
-        <source>KL, reward margin</source>
-        <translation>KL，奖励差距</translation>
-    </message>
-    <message>
-        <source>loss, accuracy</source>
-        <translation>损失，准确率</translation>
-    </message>
-    <message>
         <source>√KL from the reference (per completion)</source>
         <translation>相对参考模型的 √KL（每条回复）</translation>
     </message>
@@ -1032,6 +1127,46 @@ Hover for the values of the newest run; double click opens that step.</source>
     <message>
         <source>Export &amp;over-optimisation points as CSV…</source>
         <translation>将过度优化数据点导出为 CSV(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>lambda %1</source>
+        <translation>lambda %1</translation>
+    </message>
+    <message>
+        <source>%1 violation rate</source>
+        <translation>%1 违反率</translation>
+    </message>
+    <message>
+        <source>%1 (%2-heavy groups)</source>
+        <translation>%1（%2 为主的组）</translation>
+    </message>
+    <message>
+        <source>lambda</source>
+        <translation>lambda</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>violation rate</source>
+        <translation>违反率</translation>
+    </message>
+    <message>
+        <source>&amp;Groups</source>
+        <translation>组(&amp;G)</translation>
+    </message>
+    <message>
+        <source>A steerable run&apos;s aspect curves over all its groups, or only over the groups whose largest weight was one aspect: the curves split by weight region</source>
+        <translation>可调控运行的方面曲线：覆盖全部组，或只覆盖最大权重为某一方面的组，即按权重区域拆分的曲线</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>%1-heavy</source>
+        <translation>%1 为主</translation>
     </message>
 </context>
 <context>
@@ -1837,6 +1972,29 @@ label</source>
     </message>
 </context>
 <context>
+    <name>awb::SteerController</name>
+    <message>
+        <source>Generating %1…</source>
+        <translation>正在生成 %1…</translation>
+    </message>
+    <message>
+        <source>This run was not steerable: it answered at the weights it trained with.</source>
+        <translation>此运行不可调控：它按训练时的权重作答。</translation>
+    </message>
+    <message>
+        <source>Sweeping the front: %1 of %2 weight vectors</source>
+        <translation>正在扫描前沿：第 %1 个，共 %2 个权重向量</translation>
+    </message>
+    <message>
+        <source>Measuring %1…</source>
+        <translation>正在测量 %1…</translation>
+    </message>
+    <message>
+        <source>The sweep was cancelled.</source>
+        <translation>扫描已取消。</translation>
+    </message>
+</context>
+<context>
     <name>awb::WeightsPanel</name>
     <message>
         <source>Sum, then normalise</source>
@@ -1921,6 +2079,38 @@ label</source>
     <message>
         <source>Weight of %1 in the reward. Arrows: ±0.01 on the slider, ±0.05 in the box; Page Up/Down ±0.10. Applied from the next training step.</source>
         <translation>%1 在奖励中的权重。方向键：滑块上 ±0.01，输入框中 ±0.05；Page Up/Down ±0.10。从下一个训练步开始生效。</translation>
+    </message>
+    <message>
+        <source>Constraints</source>
+        <translation>约束</translation>
+    </message>
+    <message>
+        <source>Aspects held to a bound instead of weighed (Safe RLHF): each has a Lagrange multiplier lambda that grows while the batch mean breaks the bound and takes the aspect&apos;s weight in the reward. A new bound applies from the next step.</source>
+        <translation>以界限约束而非加权的方面（Safe RLHF）：每个都有一个拉格朗日乘子 lambda，当批次均值违反界限时它会增大，并在奖励中取代该方面的权重。新界限从下一步开始生效。</translation>
+    </message>
+    <message>
+        <source>%1 bound</source>
+        <translation>%1 界限</translation>
+    </message>
+    <message>
+        <source>The bound on the batch mean of %1&apos;s raw reward-model scores, inside (%2, %3). Applied from the next training step.</source>
+        <translation>%1 的原始奖励模型分数批次均值的界限，位于 (%2, %3) 之内。从下一个训练步开始生效。</translation>
+    </message>
+    <message>
+        <source>lambda: not used yet</source>
+        <translation>lambda：尚未使用</translation>
+    </message>
+    <message>
+        <source>%1 is held by a constraint: its lambda takes the weight&apos;s place in the reward</source>
+        <translation>%1 受约束控制：其 lambda 在奖励中取代权重</translation>
+    </message>
+    <message>
+        <source>step %1: lambda %2</source>
+        <translation>第 %1 步：lambda %2</translation>
+    </message>
+    <message>
+        <source>step %1: bound %2, lambda %3</source>
+        <translation>第 %1 步：界限 %2，lambda %3</translation>
     </message>
 </context>
 <context>
@@ -2276,6 +2466,62 @@ label</source>
     <message>
         <source>Run %1 (another process) is %2 at step %3</source>
         <translation>运行 %1（另一个进程）在第 %3 步时为 %2</translation>
+    </message>
+    <message>
+        <source>bounds</source>
+        <translation>界限</translation>
+    </message>
+    <message>
+        <source>The new bounds apply from the next step</source>
+        <translation>新界限从下一步开始生效</translation>
+    </message>
+    <message>
+        <source>Playground</source>
+        <translation>试验场</translation>
+    </message>
+    <message>
+        <source>Still busy with the last request (or a front sweep).</source>
+        <translation>仍在处理上一个请求（或前沿扫描）。</translation>
+    </message>
+    <message>
+        <source>Loading the checkpoint…</source>
+        <translation>正在加载检查点…</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2 (steerable) · step %3</source>
+        <translation>运行 %1 · %2（可调控）· 第 %3 步</translation>
+    </message>
+    <message>
+        <source>Run %1 · %2 · step %3</source>
+        <translation>运行 %1 · %2 · 第 %3 步</translation>
+    </message>
+    <message>
+        <source>Open a workspace with a run first.</source>
+        <translation>请先打开包含运行的工作区。</translation>
+    </message>
+    <message>
+        <source>Run %1 has no checkpoint yet: a sweep generates from one.</source>
+        <translation>运行 %1 还没有检查点：扫描需要从检查点生成。</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>run %1 (%2)</source>
+        <translation>运行 %1（%2）</translation>
+    </message>
+    <message>
+        <source>The playground is still generating; sweep when it has finished.</source>
+        <translation>试验场仍在生成；请在其完成后再扫描。</translation>
+    </message>
+    <message>
+        <source>Sweeping the front of run %1…</source>
+        <translation>正在扫描运行 %1 的前沿…</translation>
     </message>
 </context>
 </TS>

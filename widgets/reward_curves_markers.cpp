@@ -100,7 +100,7 @@ RewardCurvesView::SeriesPoints RewardCurvesView::seriesPoints(qint64 runId, Seri
     QVector<int> order;
     for (const view::StepPoint &p : run->points) {
         // Dropped, not gaps: gold may be judged every few steps, KL is missing without a reference.
-        if (std::isfinite(valueOf(p, series, aspect)) && std::isfinite(xOf(runId, p.step)))
+        if (std::isfinite(valueOf(p, series, aspect, m_region)) && std::isfinite(xOf(runId, p.step)))
             order << p.step;
     }
     if (m_xAxis == XAxis::SqrtKl)   // the only axis that is not monotone in the step
@@ -108,7 +108,7 @@ RewardCurvesView::SeriesPoints RewardCurvesView::seriesPoints(qint64 runId, Seri
     for (int step : order) {
         s.steps << step;
         s.x << xOf(runId, step);
-        s.values << valueOf(run->points[step], series, aspect);
+        s.values << valueOf(run->points[step], series, aspect, m_region);
     }
     return s;
 }

@@ -44,15 +44,18 @@ QColor seriesColour(Series s, int aspect)
     case Series::ValueLoss: return kLossColour;
     case Series::RewardMargin: return kMarginColour;
     case Series::RewardAccuracy: return kAccuracyColour;
+    case Series::Lambda:
+    case Series::ViolationRate: return QColor(kAspectColours[aspect % 8]);
     }
     return kRewardColour;
 }
 
-// The lower plot: KL and DPO's reward margins on the left axis, the losses and DPO's accuracy on the right.
+// The lower plot: KL, DPO's reward margins and the constraints' lambdas on the left axis,
+// the losses, DPO's accuracy and the constraints' violation rates on the right.
 bool lowerPlot(Series s)
 {
     return s == Series::Kl || s == Series::Loss || s == Series::ValueLoss || s == Series::RewardMargin ||
-           s == Series::RewardAccuracy;
+           s == Series::RewardAccuracy || s == Series::Lambda || s == Series::ViolationRate;
 }
 
 void styleAxis(QCPAxis *axis, const QString &label)
@@ -76,10 +79,16 @@ QColor RewardCurvesView::lighter(QColor c, double towardsWhite)
                             float(c.blueF() + (1 - c.blueF()) * towardsWhite));
 }
 
-double RewardCurvesView::valueOf(const view::StepPoint &p, Series s, int a)
+double RewardCurvesView::valueOf(const view::StepPoint &p, Series s, int a, int region)
 {
+    auto at = [a](const QVector<double> &v) { return a >= 0 && a < v.size() ? v[a] : view::missing(); };
+    if (region >= 0 && (s == Series::Aspect || s == Series::GoldAspect))
+        return region < p.regionMeans.size() ? at(s == Series::Aspect ? p.regionMeans[region] : p.regionGold[region])
+                                             : view::missing();
     switch (s) {
     case Series::Aspect: return a < p.aspectMeans.size() ? p.aspectMeans[a] : view::missing();
+    case Series::Lambda: return at(p.lambdas);
+    case Series::ViolationRate: return at(p.violationRates);
     case Series::GoldAspect:   // off the demo, the human labels' mean stands in for gold
         if (!p.goldMeans.isEmpty())
             return a < p.goldMeans.size() ? p.goldMeans[a] : view::missing();
@@ -225,12 +234,12 @@ QVector<RewardCurvesView::Key> RewardCurvesView::wantedCurves() const
     for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
         auto has = [&](Series s, int a) {
             for (const view::StepPoint &p : it->points)
-                if (std::isfinite(valueOf(p, s, a)))
+                if (std::isfinite(valueOf(p, s, a, m_region)))
                     return true;
             return false;
         };
         for (int a = 0; a < m_aspects.size(); ++a)
-            for (Series s : {Series::Aspect, Series::GoldAspect})
+            for (Series s : {Series::Aspect, Series::GoldAspect, Series::Lambda, Series::ViolationRate})
                 if (has(s, a))
                     keys.append({it.key(), s, a});
         for (Series s : {Series::Reward, Series::GoldObjective, Series::Kl, Series::Loss, Series::ValueLoss,
@@ -255,7 +264,11 @@ QString RewardCurvesView::seriesLabel(const Key &key) const
     case Series::ValueLoss: label = tr("value loss"); break;
     case Series::RewardMargin: label = tr("reward margin"); break;
     case Series::RewardAccuracy: label = tr("preference accuracy"); break;
+    case Series::Lambda: label = tr("lambda %1").arg(aspect); break;
+    case Series::ViolationRate: label = tr("%1 violation rate").arg(aspect); break;
     }
+    if (m_region >= 0 && m_region < m_aspects.size() && (key.series == Series::Aspect || key.series == Series::GoldAspect))
+        label = tr("%1 (%2-heavy groups)").arg(label, m_aspects[m_region].name);
     if (key.runId != newestRun())
         label = tr("%1: %2").arg(m_runs.value(key.runId).name, label);
     return label;
@@ -270,20 +283,32 @@ void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
     m_keyOfGraph.clear();
     m_curveKeys = keys;
     // DPO's margin shares the KL axis, its accuracy the loss axis: the titles say so when they are drawn.
-    bool margin = false, accuracy = false;
+    // A constrained run's lambdas share the KL axis and its violation rates the loss axis likewise.
+    bool margin = false, accuracy = false, lambda = false, violation = false;
     for (const Key &key : keys) {
         margin = margin || key.series == Series::RewardMargin;
         accuracy = accuracy || key.series == Series::RewardAccuracy;
+        lambda = lambda || key.series == Series::Lambda;
+        violation = violation || key.series == Series::ViolationRate;
     }
-    m_bottomRect->axis(QCPAxis::atLeft)->setLabel(margin ? tr("KL, reward margin") : tr("KL"));
-    m_bottomRect->axis(QCPAxis::atRight)->setLabel(accuracy ? tr("loss, accuracy") : tr("loss"));
+    QStringList left{tr("KL")}, right{tr("loss")};
+    if (margin)
+        left << tr("reward margin");
+    if (lambda)
+        left << tr("lambda");
+    if (accuracy)
+        right << tr("accuracy");
+    if (violation)
+        right << tr("violation rate");
+    m_bottomRect->axis(QCPAxis::atLeft)->setLabel(left.join(QStringLiteral(", ")));
+    m_bottomRect->axis(QCPAxis::atRight)->setLabel(right.join(QStringLiteral(", ")));
     const qint64 newest = newestRun();
     for (const Key &key : keys) {
         const bool top = !lowerPlot(key.series);
         // The combined reward is a weighted sum (its scale follows the weights); the gold
         // objective is a weighted mean of gold scores, so it shares the aspects' scale.
         const bool right = key.series == Series::Reward || key.series == Series::Loss || key.series == Series::ValueLoss ||
-                           key.series == Series::RewardAccuracy;
+                           key.series == Series::RewardAccuracy || key.series == Series::ViolationRate;
         QCPAxisRect *rect = top ? m_topRect : m_bottomRect;
         QCPAxis *x = rect->axis(QCPAxis::atBottom);
         QCPAxis *y = rect->axis(right ? QCPAxis::atRight : QCPAxis::atLeft);
@@ -295,7 +320,11 @@ void RewardCurvesView::rebuildCurves(const QVector<Key> &keys)
         double width = key.series == Series::Reward || key.series == Series::GoldObjective ? 2.6 : 1.6;
         if (old)
             width *= 0.6;
-        QPen pen(colour, width, gold ? Qt::DashLine : key.series == Series::ValueLoss ? Qt::DashDotLine : Qt::SolidLine);
+        const Qt::PenStyle style = gold ? Qt::DashLine
+                                   : key.series == Series::ValueLoss || key.series == Series::Lambda ? Qt::DashDotLine
+                                   : key.series == Series::ViolationRate ? Qt::DotLine
+                                                                         : Qt::SolidLine;
+        QPen pen(colour, width, style);
         if (gold)
             pen.setDashPattern({4.0, 2.5});
 
@@ -463,7 +492,7 @@ void RewardCurvesView::onMouseMove(QMouseEvent *event)
     auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–"); };
     QStringList lines{tr("<b>%1, step %2</b>").arg(run.name.toHtmlEscaped()).arg(p.step)};
     for (int a = 0; a < m_aspects.size(); ++a) {
-        QString line = tr("%1: %2").arg(m_aspects[a].name.toHtmlEscaped(), num(valueOf(p, Series::Aspect, a)));
+        QString line = tr("%1: %2").arg(m_aspects[a].name.toHtmlEscaped(), num(valueOf(p, Series::Aspect, a, m_region)));
         if (a < p.goldMeans.size())
             line += tr(" (gold %1)").arg(num(p.goldMeans[a]));
         lines << line;

@@ -11,6 +11,7 @@
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QTimer>
 #include <QToolButton>
@@ -82,6 +83,18 @@ void RewardCurvesView::buildUi()
     connect(m_xAxisCombo, qOverload<int>(&QComboBox::currentIndexChanged), this,
             [this](int i) { setXAxis(static_cast<XAxis>(i)); });
 
+    m_regionLabel = new QLabel(tr("&Groups"), this);
+    m_regionCombo = new QComboBox(this);
+    m_regionCombo->setObjectName(QStringLiteral("regionCombo"));
+    m_regionCombo->setToolTip(tr("A steerable run's aspect curves over all its groups, or only over the groups "
+                                 "whose largest weight was one aspect: the curves split by weight region"));
+    m_regionLabel->setBuddy(m_regionCombo);
+    connect(m_regionCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+        m_region = i < 0 ? -1 : m_regionCombo->itemData(i).toInt();
+        m_curveKeys.clear();   // labels change
+        scheduleRedraw();
+    });
+
     auto *resetAction = new QAction(tr("&Reset view"), this);
     resetAction->setObjectName(QStringLiteral("actionResetView"));
     resetAction->setShortcut(QKeySequence(Qt::Key_R));
@@ -123,6 +136,9 @@ void RewardCurvesView::buildUi()
     bar->addSpacing(8);
     bar->addWidget(xLabel);
     bar->addWidget(m_xAxisCombo);
+    bar->addSpacing(8);
+    bar->addWidget(m_regionLabel);
+    bar->addWidget(m_regionCombo);
     bar->addStretch(1);
     bar->addWidget(resetButton);
     bar->addWidget(exportButton);
@@ -135,12 +151,42 @@ void RewardCurvesView::buildUi()
     layout->addLayout(bar);
     layout->addWidget(m_plot, 1);
     setSmoothing(m_smoothing);
+    updateRegionCombo();
+}
+
+// The region choice shows only while a run with weight regions is drawn.
+void RewardCurvesView::updateRegionCombo()
+{
+    bool regions = false;
+    for (const Run &run : m_runs)
+        for (const view::StepPoint &p : run.points)
+            if (!p.regionMeans.isEmpty()) {
+                regions = true;
+                break;
+            }
+    const int wanted = regions ? int(m_aspects.size()) + 1 : 0;
+    if (m_regionCombo->count() != wanted) {
+        const QSignalBlocker block(m_regionCombo);
+        m_regionCombo->clear();
+        if (regions) {
+            m_regionCombo->addItem(tr("all"), -1);
+            for (int j = 0; j < m_aspects.size(); ++j)
+                m_regionCombo->addItem(tr("%1-heavy").arg(m_aspects[j].name), j);
+        }
+        m_regionCombo->setCurrentIndex(regions ? std::clamp(m_region + 1, 0, int(m_aspects.size())) : -1);
+        m_region = regions ? m_regionCombo->currentData().toInt() : -1;
+        m_curveKeys.clear();
+    }
+    m_regionLabel->setVisible(regions);
+    m_regionCombo->setVisible(regions);
 }
 
 void RewardCurvesView::setAspects(const QVector<view::AspectSpec> &aspects)
 {
     m_aspects = aspects;
     m_curveKeys.clear();   // names changed: rebuild the legend
+    m_regionCombo->clear();   // the names of the regions too
+    updateRegionCombo();
     scheduleRedraw();
 }
 
@@ -153,6 +199,7 @@ void RewardCurvesView::setRun(qint64 runId, const QString &name, const QVector<v
         run.points.insert(p.step, p);
     m_curveKeys.clear();
     m_markersDirty = true;
+    updateRegionCombo();
     scheduleRedraw();
 }
 
@@ -163,6 +210,8 @@ void RewardCurvesView::appendPoint(const view::StepPoint &point)
         m_markersDirty = true;
     }
     m_runs[point.runId].points.insert(point.step, point);
+    if (!point.regionMeans.isEmpty() && m_regionCombo->isHidden())
+        updateRegionCombo();
     scheduleRedraw();
 }
 
@@ -174,6 +223,7 @@ void RewardCurvesView::removeRun(qint64 runId)
                     m_markers.end());
     m_curveKeys.clear();
     m_markersDirty = true;
+    updateRegionCombo();
     scheduleRedraw();
 }
 
@@ -183,6 +233,7 @@ void RewardCurvesView::clear()
     m_markers.clear();
     m_markersDirty = true;
     m_userView = false;
+    updateRegionCombo();
     scheduleRedraw();
 }
 

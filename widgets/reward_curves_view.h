@@ -45,6 +45,7 @@ class QCPItemTracer;
 class QCPLayoutGrid;
 class QCPLegend;
 class QDoubleSpinBox;
+class QLabel;
 class QMouseEvent;
 class QSlider;
 class QTimer;
@@ -56,7 +57,8 @@ class RewardCurvesView : public QWidget
     Q_OBJECT
 
 public:
-    enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss, ValueLoss, RewardMargin, RewardAccuracy };
+    enum class Series { Aspect, GoldAspect, Reward, GoldObjective, Kl, Loss, ValueLoss, RewardMargin, RewardAccuracy,
+                        Lambda, ViolationRate };   // the last two per constrained aspect
     enum class XAxis { Step, Seconds, Tokens, SqrtKl };   // combo box "xAxisCombo"
 
     explicit RewardCurvesView(QWidget *parent = nullptr);
@@ -192,7 +194,8 @@ private:
     QPair<double, double> fullStepRange() const;
     qint64 newestRun() const;
     QString seriesLabel(const Key &key) const;
-    static double valueOf(const view::StepPoint &p, Series s, int aspect);
+    // `region` >= 0: a steerable run's aspect curves over the groups whose largest weight was that aspect.
+    static double valueOf(const view::StepPoint &p, Series s, int aspect, int region = -1);
     static QColor lighter(QColor c, double towardsWhite);   // older runs' curves and markers
     void onLegendClick(QCPLegend *legend, QCPAbstractLegendItem *item, QMouseEvent *event);
     void onMouseMove(QMouseEvent *event);
@@ -220,6 +223,10 @@ private:
     QDoubleSpinBox *m_smoothingSpin = nullptr;
     QCheckBox *m_rawCheck = nullptr;
     QComboBox *m_xAxisCombo = nullptr;
+    QComboBox *m_regionCombo = nullptr;   // "groups": all, or a steerable run's weight region
+    QLabel *m_regionLabel = nullptr;
+    int m_region = -1;
+    void updateRegionCombo();
     QTimer *m_redrawTimer = nullptr;
 
     QVector<Key> m_curveKeys;                       // the curves drawn, in legend order

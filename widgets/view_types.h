@@ -41,6 +41,16 @@ struct StepPoint
     // Mean human label per aspect over the step's labelled samples (missing() where none):
     // the stand-in for gold off the demo. Empty when the step has no labels.
     QVector<double> labelMeans;
+    // Constraints, by aspect index (missing() where an aspect has none; empty when the run has none):
+    // the step's Lagrange multiplier, the share of its completions that broke the bound, the bound.
+    QVector<double> lambdas;
+    QVector<double> violationRates;
+    QVector<double> bounds;
+    // A steerable run's groups by weight region: regionMeans[j][k] is the mean proxy score of
+    // aspect k over the groups whose largest weight was aspect j (regionGold likewise, gold);
+    // empty for other runs, missing() where a region had no group that step.
+    QVector<QVector<double>> regionMeans;
+    QVector<QVector<double>> regionGold;
 };
 
 // A vertical marker on the curves: the weights or the reward-model version changed.
@@ -112,6 +122,15 @@ struct AspectSpec
     QString name;
     double min = 0.0;
     double max = 1.0;
+};
+
+// A run's constraint on one aspect ("constraints": {"safety": ">= 0.9"}): the
+// weights panel shows its bound and edits it live.
+struct ConstraintSpec
+{
+    QString aspect;
+    bool atLeast = true;   // ">=" (else "<=")
+    double bound = 0.0;
 };
 
 // One knob of a form generated from an options struct (the GRPO options are

@@ -79,6 +79,8 @@ WeightsPanel::WeightsPanel(QWidget *parent)
     optRow->addWidget(m_reset);
     layout->addLayout(optRow);
 
+    buildConstraintsBox(layout);
+
     m_inForce = new QLabel(this);
     m_inForce->setObjectName(QStringLiteral("inForceLabel"));
     m_inForce->setWordWrap(true);
@@ -127,6 +129,7 @@ void WeightsPanel::setAspects(const QVector<view::AspectSpec> &aspects, const QM
     for (const auto &a : aspects)
         m_weights.append(std::clamp(weights.value(a.name, 1.0), 0.0, kMaxWeight));
     rebuildRows();
+    enableWeightRows();
     m_updating = true;
     m_aggregation->setCurrentIndex(aggregationIndex(aggregation.isEmpty() ? QStringLiteral("sum_then_normalize")
                                                                          : aggregation));
@@ -142,6 +145,13 @@ int WeightsPanel::aggregationIndex(const QString &key)
         index = m_aggregation->count() - 1;
     }
     return index;
+}
+
+QString WeightsPanel::weightTip(const QString &aspect)
+{
+    return tr("Weight of %1 in the reward. Arrows: ±0.01 on the slider, ±0.05 in "
+              "the box; Page Up/Down ±0.10. Applied from the next training step.")
+        .arg(aspect);
 }
 
 void WeightsPanel::rebuildRows()
@@ -170,9 +180,7 @@ void WeightsPanel::rebuildRows()
         row.spin->setKeyboardTracking(false);   // one change per Enter / focus-out, not per digit
         row.spin->setAccelerated(true);
         row.name->setBuddy(row.slider);
-        const QString tip = tr("Weight of %1 in the reward. Arrows: ±0.01 on the slider, ±0.05 in "
-                               "the box; Page Up/Down ±0.10. Applied from the next training step.")
-                                .arg(name);
+        const QString tip = weightTip(name);
         row.name->setToolTip(tip);
         row.slider->setToolTip(tip);
         row.spin->setToolTip(tip);

@@ -22,6 +22,13 @@
 // slider, changing the aggregation, Reset and flush() emit at once (and cancel
 // the pending timer). Programmatic setAspects()/setInForce() never emit.
 //
+// Constraints: a run's constrained aspects (setConstraints) get a row each
+// under the weights: the relation, a spin box with the bound (strictly inside
+// the aspect's range, three decimals, step 0.01) and what the trainer last
+// reported (the bound in force and lambda). The constrained aspect's weight
+// row is disabled, since its lambda takes the weight's place. A bound edit
+// is debounced like a weight and emitted as boundsChanged().
+//
 // Keyboard: Tab walks the slider and spin box of each aspect in order, then
 // the aggregation; Alt+A jumps to the aggregation, Alt+N toggles normalising,
 // Alt+R resets. Keyboard edits of a slider are debounced like drags.
@@ -34,11 +41,13 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QGridLayout;
 class QLabel;
 class QPushButton;
 class QSlider;
 class QTimer;
+class QVBoxLayout;
 
 namespace awb {
 
@@ -69,6 +78,13 @@ public:
     void setInForce(int step, const QMap<QString, double> &weights, const QString &aggregation);
     int inForceStep() const { return m_inForceStep; }   // -1 before the first report
 
+    // The run's constraints (none: the section hides). Never emits.
+    void setConstraints(const QVector<view::ConstraintSpec> &constraints);
+    QMap<QString, double> bounds() const;   // by aspect, as edited
+    void setBound(const QString &aspect, double bound);   // as if typed by the user (debounced)
+    // What the trainer used at `step`, by aspect index (missing() for an aspect without a constraint).
+    void setConstraintsInForce(int step, const QVector<double> &bounds, const QVector<double> &lambdas);
+
     // The normalising maths, exposed for tests.
     static QVector<double> normalisedToOne(const QVector<double> &weights);
     static QVector<double> normalisedAfterEdit(const QVector<double> &weights, int edited, double value);
@@ -81,6 +97,7 @@ public slots:
 
 signals:
     void weightsChanged(const QMap<QString, double> &weights, const QString &aggregation);
+    void boundsChanged(const QMap<QString, double> &bounds);
 
 private:
     struct Row
@@ -90,7 +107,19 @@ private:
         QDoubleSpinBox *spin = nullptr;
     };
 
+    struct ConstraintRow
+    {
+        view::ConstraintSpec spec;
+        QLabel *relation = nullptr;
+        QDoubleSpinBox *bound = nullptr;
+        QLabel *inForce = nullptr;
+    };
+
+    void buildConstraintsBox(QVBoxLayout *layout);
+    void rebuildConstraintRows();
+    void enableWeightRows();
     void rebuildRows();
+    static QString weightTip(const QString &aspect);
     void edit(int aspect, double value);
     void showWeights();
     void applyRanges();
@@ -109,6 +138,10 @@ private:
     QString m_inForceAggregation;
 
     QVector<Row> m_rows;
+    QVector<ConstraintRow> m_constraintRows;
+    QGroupBox *m_constraintsBox = nullptr;
+    QGridLayout *m_constraintGrid = nullptr;
+    QTimer *m_boundsDebounce = nullptr;
     QGridLayout *m_grid = nullptr;
     QComboBox *m_aggregation = nullptr;
     QCheckBox *m_normalise = nullptr;

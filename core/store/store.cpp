@@ -348,6 +348,7 @@ std::int64_t Store::setRunControls(std::int64_t runId, const RunControls &c)
         SqliteTransaction tx(db());
         const nlohmann::json j = {{"weights", c.weights},
                                   {"aggregation", c.aggregation},
+                                  {"bounds", c.bounds},
                                   {"reward_model_version", c.rewardModelVersion},
                                   {"command", c.command}};
         SqliteStatement st(db(), "INSERT INTO run_controls (run_id, controls_json, revision, updated_ms) VALUES (?, ?, 1, ?) "
@@ -379,6 +380,10 @@ std::optional<Store::RunControls> Store::runControls(std::int64_t runId) const
             for (const auto &[name, v] : w->items())
                 if (v.is_number())
                     c.weights[name] = v.get<double>();
+        if (const auto b = j.find("bounds"); b != j.end() && b->is_object())
+            for (const auto &[name, v] : b->items())
+                if (v.is_number())
+                    c.bounds[name] = v.get<double>();
         c.aggregation = optString(j, "aggregation", label).value_or("");
         c.rewardModelVersion = optInt(j, "reward_model_version", label).value_or(0);
         c.command = optString(j, "command", label).value_or("");

@@ -166,6 +166,7 @@ public:
     {
         std::map<std::string, double> weights;   // empty: the run's own
         std::string aggregation;                 // empty: the run's own
+        std::map<std::string, double> bounds;    // constraints' bounds by aspect; empty: the run's own
         std::int64_t rewardModelVersion = 0;     // 0: keep the one in use
         std::string command;                     // "", "pause" or "stop"
         std::int64_t revision = 0;               // bumped by every write

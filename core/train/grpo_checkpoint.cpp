@@ -98,6 +98,8 @@ std::string writeCheckpointVia(const fs::path &tmp, const std::string &dir, cons
     j["aggregation"] = state.aggregation;
     if (!state.lambdas.empty())
         j["lambdas"] = state.lambdas;
+    if (!state.bounds.empty())
+        j["constraint_bounds"] = state.bounds;
     j["reward_model_version"] = state.rewardModelVersion;
     j["reward_model_path"] = state.rewardModelPath;
     j["lora"] = policy.hasLora();
@@ -149,6 +151,10 @@ CheckpointState readCheckpoint(const std::string &checkpoint, CausalLM &policy, 
         for (const auto &[name, v] : j["lambdas"].items())
             if (v.is_number())
                 s.lambdas[name] = v.get<double>();
+    if (j.contains("constraint_bounds") && j["constraint_bounds"].is_object())
+        for (const auto &[name, v] : j["constraint_bounds"].items())
+            if (v.is_number())
+                s.bounds[name] = v.get<double>();
     s.rewardModelVersion = j.value("reward_model_version", std::int64_t(0));
     s.rewardModelPath = j.value("reward_model_path", std::string());
     s.runUid = j.value("run_uid", std::string());

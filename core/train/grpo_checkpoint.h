@@ -42,6 +42,7 @@ struct CheckpointState
     NamedTensors valueState;                       // PPO: the value model's trainable tensors (value_model.safetensors)
     std::int64_t valueHiddenSize = 0;              // PPO: the value head's input size; 0 = no value model
     std::map<std::string, double> lambdas;         // constraints: each aspect's Lagrange multiplier
+    std::map<std::string, double> bounds;          // constraints: each aspect's bound (edited live or the option's)
     std::string runUid;                            // the run's identity (its stored config's run_uid); empty before it existed
 };
 

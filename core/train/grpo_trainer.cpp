@@ -86,6 +86,7 @@ GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &repo
     }
     checkAspectWeights(c.names, report.weights);
     c.userWeights = c.weights;
+    applyLiveBounds(snap.bounds);
     for (std::size_t i = 0; i < constraints.size(); ++i) {
         const auto k = static_cast<std::size_t>(std::find(c.names.begin(), c.names.end(), constraints[i].aspect) - c.names.begin());
         c.weights[k] = constraints[i].atLeast ? lambdas[i] : -lambdas[i];
@@ -96,6 +97,27 @@ GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &repo
     c.aggregation = parseAggregation(report.aggregation);
     c.scale = parseScaleRewards(o.scaleRewards);
     return c;
+}
+
+// A bound edited live (the weights panel, the workspace's run controls) replaces the
+// option's from this step on; one outside the aspect's range is refused in the log.
+void GrpoTrainer::Impl::applyLiveBounds(const std::map<std::string, double> &bounds)
+{
+    for (Constraint &c : constraints) {
+        const auto it = bounds.find(c.aspect);
+        if (it == bounds.end() || it->second == c.bound)
+            continue;
+        const Aspect &a = rewardModel->aspects().at(*rewardModel->aspects().find(c.aspect));
+        if (!(it->second > a.min && it->second < a.max)) {
+            sink.onLog("step " + std::to_string(step + 1) + ": the bound " + std::to_string(it->second) + " on \"" +
+                       c.aspect + "\" is outside its range (" + std::to_string(a.min) + ", " + std::to_string(a.max) +
+                       "); the constraint keeps " + std::to_string(c.bound));
+            continue;
+        }
+        sink.onLog("step " + std::to_string(step + 1) + ": constraint " + c.aspect + (c.atLeast ? " >= " : " <= ") +
+                   std::to_string(it->second) + " (was " + std::to_string(c.bound) + ")");
+        c.bound = it->second;
+    }
 }
 
 std::vector<std::vector<double>> GrpoTrainer::Impl::stepGroupWeights(std::int64_t s, std::int64_t groups) const
@@ -205,6 +227,7 @@ void GrpoTrainer::Impl::updateConstraints(StepReport &report, const RolloutPhase
         m["constraint/" + c.aspect + "/mean"] = sum / n;
         m["constraint/" + c.aspect + "/violation"] = violation;
         m["constraint/" + c.aspect + "/violation_rate"] = broken / n;
+        m["constraint/" + c.aspect + "/bound"] = c.bound;
         if (step + 1 > o.lambdaUpdateDelaySteps)
             lambdas[i] = updateLagrangeMultiplier(lambdas[i], violation, o.lambdaLr, o.lambdaMax);
     }
@@ -387,8 +410,10 @@ std::string GrpoTrainer::saveCheckpoint()
     state.rewardModelVersion = d.rewardModelVersion;
     state.rewardModelPath = d.setup.rewardModelPath;
     state.runUid = d.setup.runUid;
-    for (std::size_t i = 0; i < d.constraints.size(); ++i)
+    for (std::size_t i = 0; i < d.constraints.size(); ++i) {
         state.lambdas[d.constraints[i].aspect] = d.lambdas[i];
+        state.bounds[d.constraints[i].aspect] = d.constraints[i].bound;
+    }
     if (d.value) {
         state.valueState = d.value->state();
         state.valueHiddenSize = d.value->hiddenSize();
@@ -424,6 +449,8 @@ std::int64_t GrpoTrainer::resumeFrom(const std::string &checkpoint)
         const auto it = state.lambdas.find(d.constraints[i].aspect);
         if (it != state.lambdas.end())
             d.lambdas[i] = it->second;
+        if (const auto b = state.bounds.find(d.constraints[i].aspect); b != state.bounds.end())
+            d.constraints[i].bound = b->second;   // a bound edited live holds after the resume
     }
     d.checkpoints = listCheckpoints(d.setup.checkpointDir, d.setup.runUid);
     d.broadcastState();

@@ -79,6 +79,7 @@ bool GrpoTrainer::Impl::syncControls(std::int64_t step)
             nlohmann::json j;
             j["weights"] = snap.weights;
             j["aggregation"] = snap.aggregation;
+            j["bounds"] = snap.bounds;
             j["reward_model_version"] = snap.rewardModel ? snap.rewardModelVersion : rewardModelVersion;
             j["reward_model_path"] = snap.rewardModel ? snap.rewardModelPath : std::string();
             j["paused"] = controls.pauseRequested() && !controls.stopRequested();
@@ -88,6 +89,7 @@ bool GrpoTrainer::Impl::syncControls(std::int64_t step)
         if (!comm->root()) {
             controls.setWeights(j["weights"].get<std::map<std::string, double>>());
             controls.setAggregation(j["aggregation"].get<std::string>());
+            controls.setBounds(j["bounds"].get<std::map<std::string, double>>());
             const auto version = j["reward_model_version"].get<std::int64_t>();
             const auto path = j["reward_model_path"].get<std::string>();
             if (version != rewardModelVersion && !path.empty() && controls.snapshot().rewardModelVersion != version) {

@@ -181,6 +181,7 @@ struct GrpoTrainer::Impl
     AdvantageResult advantages(const GenerationBatch &batch, const StepControls &c, const at::Tensor &kl = {}) const;
 
     StepControls readControls(StepReport &report);
+    void applyLiveBounds(const std::map<std::string, double> &bounds);
     // The weight vector of each of the step's `groups` groups (empty when not steerable).
     std::vector<std::vector<double>> stepGroupWeights(std::int64_t s, std::int64_t groups) const;
     bool sampleAndScore(std::int64_t s, const std::vector<std::int64_t> &prompts, std::uint64_t seed,

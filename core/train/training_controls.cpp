@@ -23,6 +23,20 @@ void TrainingControls::setAggregation(const std::string &aggregation)
     ++m_state.revision;
 }
 
+void TrainingControls::setBounds(const std::map<std::string, double> &bounds)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_state.bounds = bounds;
+    ++m_state.revision;
+}
+
+void TrainingControls::setBound(const std::string &aspect, double bound)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_state.bounds[aspect] = bound;
+    ++m_state.revision;
+}
+
 void TrainingControls::publishRewardModel(std::shared_ptr<RewardModel> model, std::int64_t version,
                                           const std::string &path)
 {

@@ -1,5 +1,6 @@
 #pragma once
 // The live controls of a running GRPO job: aspect weights, aggregation mode,
+// constraints' bounds,
 // the reward model in use, pause/resume/stop. Any thread may write them (the
 // GUI thread, a reward-model retraining worker); the trainer reads a snapshot
 // once at the start of every step and checks pause/stop between phases, so a
@@ -20,6 +21,7 @@ struct ControlSnapshot
 {
     std::map<std::string, double> weights;         // by aspect name; missing aspects weigh 1
     std::string aggregation;                       // empty = the run's option
+    std::map<std::string, double> bounds;          // a constraint's live bound by aspect; missing = the run's option
     std::shared_ptr<RewardModel> rewardModel;      // null = keep the trainer's current one
     std::int64_t rewardModelVersion = 0;
     std::string rewardModelPath;                   // its folder, for the other ranks of a data-parallel run
@@ -32,6 +34,9 @@ public:
     void setWeights(const std::map<std::string, double> &weights);
     void setWeight(const std::string &aspect, double weight);
     void setAggregation(const std::string &aggregation);
+    // A constraint's bound ("constraints": {"safety": ">= 0.9"} keeps its relation, takes this value).
+    void setBounds(const std::map<std::string, double> &bounds);
+    void setBound(const std::string &aspect, double bound);
     // Publishes a new reward model; the trainer switches at its next step.
     void publishRewardModel(std::shared_ptr<RewardModel> model, std::int64_t version, const std::string &path = {});
     ControlSnapshot snapshot() const;

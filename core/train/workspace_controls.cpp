@@ -46,6 +46,8 @@ bool WorkspaceControls::poll(std::int64_t step)
                 m_controls.setWeights(weights);
             if (!c->aggregation.empty())
                 m_controls.setAggregation(c->aggregation);
+            if (!c->bounds.empty())
+                m_controls.setBounds(c->bounds);
             if (c->rewardModelVersion > 0 && c->rewardModelVersion != m_rewardModelVersion) {
                 m_rewardModelVersion = c->rewardModelVersion;
                 if (const auto info = m_store.rewardModel(c->rewardModelVersion))

@@ -99,7 +99,9 @@ struct Fixture
 struct RecordingSink : TrainingSink
 {
     std::vector<StepReport> steps;
+    std::vector<std::string> logs;
     std::function<void(const StepReport &)> hook;
+    void onLog(const std::string &line) override { logs.push_back(line); }
     void onStep(const StepReport &r) override
     {
         steps.push_back(r);
@@ -112,18 +114,25 @@ struct RecordingSink : TrainingSink
 // The same run twice: whole for `steps` steps into `full`, and stopped after
 // step `stopAt` (a checkpoint) then resumed to `steps` in a new trainer, whose
 // steps go to `resumed`. `setup` gives the options for a checkpoint folder.
+// `live`, when given, runs after each step of the whole run and of the first part
+// with that part's controls (a live edit); the resumed part's controls stay untouched.
 inline void runWholeAndResumed(const std::function<GrpoTrainerSetup(const std::string &)> &setup, std::int64_t steps,
-                               std::int64_t stopAt, RecordingSink &full, RecordingSink &resumed)
+                               std::int64_t stopAt, RecordingSink &full, RecordingSink &resumed,
+                               const std::function<void(TrainingControls &, std::int64_t)> &live = {})
 {
     QTemporaryDir ckA, ckB;
     TrainingControls c1, c2, c3;
     RecordingSink first;
+    if (live)
+        full.hook = [&](const StepReport &r) { live(c1, r.step); };
     {
         GrpoTrainer t(setup(ckA.path().toStdString()), c1, full);
         if (t.run() != steps)
             throw Error("runWholeAndResumed: the whole run did not reach step " + std::to_string(steps));
     }
     first.hook = [&](const StepReport &r) {
+        if (live)
+            live(c2, r.step);
         if (r.step == stopAt)
             c2.requestStop();
     };

@@ -111,6 +111,56 @@ private slots:
         QVERIFY(full.steps[2].metrics["lambda/safety"].get<double>() != 1.0);   // it moved before the checkpoint
     }
 
+    void aLiveBoundTakesOverAtTheNextStep()
+    {
+        Fixture f;
+        GrpoTrainerSetup s = f.setup();
+        s.options.constraints = {{"safety", ">= 0.9"}};
+        s.options.lambdaLr = 2.0;
+        TrainingControls controls;
+        RecordingSink sink;
+        GrpoTrainer t(std::move(s), controls, sink);
+        QVERIFY(t.runStep());
+        controls.setBound("safety", 0.5);
+        QVERIFY(t.runStep());
+        controls.setBound("safety", 1.5);   // outside (0, 1): refused in the log, 0.5 stays
+        QVERIFY(t.runStep());
+        QCOMPARE(sink.steps[0].metrics["constraint/safety/bound"].get<double>(), 0.9);
+        QCOMPARE(sink.steps[1].metrics["constraint/safety/bound"].get<double>(), 0.5);
+        QCOMPARE(sink.steps[2].metrics["constraint/safety/bound"].get<double>(), 0.5);
+        // Step 2's violation and step 3's multiplier follow the new bound: lambda3 = max(0, lambda2 + 2 (0.5 - mean2)).
+        const auto &m2 = sink.steps[1].metrics;
+        const double mean2 = m2["constraint/safety/mean"].get<double>();
+        QVERIFY(std::abs(m2["constraint/safety/violation"].get<double>() - (0.5 - mean2)) < 1e-12);
+        QVERIFY(std::abs(sink.steps[2].metrics["lambda/safety"].get<double>() -
+                         std::max(0.0, m2["lambda/safety"].get<double>() + 2.0 * (0.5 - mean2))) < 1e-9);
+        bool refused = false;
+        for (const auto &line : sink.logs)
+            refused = refused || line.find("outside its range") != std::string::npos;
+        QVERIFY(refused);
+    }
+
+    void aLiveBoundSurvivesTheResume()
+    {
+        Fixture f;
+        auto setup = [&](const std::string &dir) {
+            GrpoTrainerSetup s = f.setup(dir);
+            s.options.constraints = {{"safety", ">= 0.9"}};
+            return s;
+        };
+        RecordingSink full, second;
+        // The bound moves to 0.4 after step 1, live; the resumed part's controls never hear of it.
+        runWholeAndResumed(setup, 4, 2, full, second, [](TrainingControls &c, std::int64_t step) {
+            if (step == 1)
+                c.setBound("safety", 0.4);
+        });
+        for (std::size_t i = 0; i < 2; ++i) {
+            QCOMPARE(second.steps[i].metrics["constraint/safety/bound"].get<double>(), 0.4);
+            for (const char *key : {"lambda/safety", "loss", "constraint/safety/violation"})
+                QVERIFY2(full.steps[i + 2].metrics[key].get<double>() == second.steps[i].metrics[key].get<double>(), key);
+        }
+    }
+
     void unknownAspectOrDpoIsRefused()
     {
         Fixture f;

@@ -6,6 +6,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QGroupBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QtTest>
@@ -68,6 +70,7 @@ private slots:
     void keyboardMovesSlider();
     void resetEqualises();
     void inForceLine();
+    void constraintBoundsEditedLive();
     void render();
 };
 
@@ -226,6 +229,41 @@ void TestWeightsPanel::normalisingNarrowsTheRange()
     QCOMPARE(spin->maximum(), 1.0);
     compareWeights(p.weights(), {0.25, 0.25, 0.25, 0.25});
     QCOMPARE(slider->value(), 25);
+}
+
+void TestWeightsPanel::constraintBoundsEditedLive()
+{
+    WeightsPanel p;
+    p.setAspects(fourAspects(), weightMap({1, 1, 3, 0.25}), QStringLiteral("sum_then_normalize"));
+    auto *box = p.findChild<QGroupBox *>(QStringLiteral("constraintsBox"));
+    QVERIFY(box && box->isHidden());   // no constraints: no section
+    QSignalSpy bounds(&p, &WeightsPanel::boundsChanged);
+    QSignalSpy weights(&p, &WeightsPanel::weightsChanged);
+    p.setConstraints({{QStringLiteral("safety"), true, 0.9}});
+    QVERIFY(!box->isHidden());
+    auto *spin = p.findChild<QDoubleSpinBox *>(QStringLiteral("boundSpin_safety"));
+    QVERIFY(spin);
+    QCOMPARE(spin->value(), 0.9);
+    QVERIFY(spin->minimum() > 0.0 && spin->maximum() < 1.0);   // strictly inside [0, 1]
+    // Safety's weight is held by the constraint; the others stay editable.
+    QVERIFY(!p.findChild<QSlider *>(QStringLiteral("weightSlider_safety"))->isEnabled());
+    QVERIFY(p.findChild<QSlider *>(QStringLiteral("weightSlider_actionability"))->isEnabled());
+    QCOMPARE(bounds.count(), 0);   // setConstraints never emits
+    spin->setValue(0.8);
+    p.setBound(QStringLiteral("safety"), 0.75);
+    QCOMPARE(bounds.count(), 0);   // debounced
+    QTRY_COMPARE(bounds.count(), 1);
+    const auto sent = bounds.at(0).at(0).value<QMap<QString, double>>();
+    QCOMPARE(sent.value(QStringLiteral("safety")), 0.75);
+    QCOMPARE(weights.count(), 0);  // a bound is not a weight
+    // What the trainer reported: the bound and lambda of step 7.
+    const double nan = view::missing();
+    p.setConstraintsInForce(7, {nan, nan, nan, 0.75}, {nan, nan, nan, 2.5});
+    QCOMPARE(p.findChild<QLabel *>(QStringLiteral("constraintInForce_safety"))->text(),
+             QStringLiteral("step 7: bound 0.750, lambda 2.500"));
+    p.setConstraints({});
+    QVERIFY(box->isHidden());
+    QVERIFY(p.findChild<QSlider *>(QStringLiteral("weightSlider_safety"))->isEnabled());
 }
 
 void TestWeightsPanel::debounceEmitsOnceWithFinalValues()
