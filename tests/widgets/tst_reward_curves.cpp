@@ -2,6 +2,7 @@
 // TensorBoard's debiased EMA against hand-computed values, gold curves,
 // markers, legend toggling, coalesced live updates and the exports.
 #include "curve_smoothing.h"
+#include "curves_test_points.h"
 #include "reward_curves_view.h"
 #include "exported_files.h"
 
@@ -19,57 +20,7 @@
 using namespace awb;
 using view::StepPoint;
 
-namespace {
-
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-StepPoint point(qint64 run, int step, QVector<double> aspects, QVector<double> gold = {}, double reward = kNaN,
-                double kl = kNaN, double loss = kNaN, double goldObjective = kNaN)
-{
-    StepPoint p;
-    p.runId = run;
-    p.step = step;
-    p.aspectMeans = aspects;
-    p.goldMeans = gold;
-    p.rewardMean = reward;
-    p.kl = kl;
-    p.loss = loss;
-    p.goldObjective = goldObjective;
-    return p;
-}
-
-QVector<double> keysOf(const QCPGraph *g)
-{
-    QVector<double> out;
-    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-        out << it->key;
-    return out;
-}
-
-QVector<double> valuesOf(const QCPGraph *g)
-{
-    QVector<double> out;
-    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-        out << it->value;
-    return out;
-}
-
-bool sameValues(const QVector<double> &a, const QVector<double> &b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (int i = 0; i < a.size(); ++i)
-        if (std::isnan(a[i]) != std::isnan(b[i]) || (!std::isnan(a[i]) && std::abs(a[i] - b[i]) > 1e-9))
-            return false;
-    return true;
-}
-
-QVector<view::AspectSpec> twoAspects()
-{
-    return {{QStringLiteral("a")}, {QStringLiteral("b")}};
-}
-
-} // namespace
+using namespace awb::test;
 
 class TestRewardCurves : public QObject
 {
@@ -86,8 +37,6 @@ private slots:
     void markersPerStepMarker();
     void xAxisOfSecondsOrTokens();
     void valueLossOnlyForRunsThatHaveOne();
-    void constraintCurvesOnTheLowerAxes();
-    void curvesSplitByWeightRegion();
     void legendClickTogglesGraph();
     void appendPointShowsAfterTimer();
     void resetViewShowsAllSteps();
@@ -331,64 +280,6 @@ void TestRewardCurves::valueLossOnlyForRunsThatHaveOne()
     QCOMPARE(value->valueAxis(), view.seriesGraph(1, RewardCurvesView::Series::Loss)->valueAxis());
     QCOMPARE(value->pen().style(), Qt::DashDotLine);
     QVERIFY(view.bottomLegend()->hasItemWithPlottable(value));
-}
-
-void TestRewardCurves::constraintCurvesOnTheLowerAxes()
-{
-    RewardCurvesView view;
-    view.setAspects(twoAspects());
-    view.setSmoothing(0.0);
-    QVector<StepPoint> points;
-    for (int s = 1; s <= 3; ++s) {
-        points << point(1, s, {0.5, 0.6}, {}, kNaN, 0.01, 0.2);
-        points.last().lambdas = {kNaN, 1.0 + s};            // only b is constrained
-        points.last().violationRates = {kNaN, 0.5 / s};
-        points.last().bounds = {kNaN, 0.9};
-    }
-    view.setRun(1, QStringLiteral("constrained"), points);
-    view.redrawNow();
-    QVERIFY(!view.seriesGraph(1, RewardCurvesView::Series::Lambda, 0));
-    QCPGraph *lambda = view.seriesGraph(1, RewardCurvesView::Series::Lambda, 1);
-    QCPGraph *rate = view.seriesGraph(1, RewardCurvesView::Series::ViolationRate, 1);
-    QVERIFY(lambda && rate);
-    QVERIFY(sameValues(valuesOf(lambda), QVector<double>{2.0, 3.0, 4.0}));
-    QVERIFY(sameValues(valuesOf(rate), QVector<double>{0.5, 0.25, 0.5 / 3}));
-    QCOMPARE(lambda->valueAxis(), view.seriesGraph(1, RewardCurvesView::Series::Kl)->valueAxis());
-    QCOMPARE(rate->valueAxis(), view.seriesGraph(1, RewardCurvesView::Series::Loss)->valueAxis());
-    QCOMPARE(lambda->name(), QStringLiteral("lambda b"));
-    QCOMPARE(lambda->valueAxis()->label(), QStringLiteral("KL, lambda"));
-    QCOMPARE(rate->valueAxis()->label(), QStringLiteral("loss, violation rate"));
-}
-
-void TestRewardCurves::curvesSplitByWeightRegion()
-{
-    RewardCurvesView view;
-    view.setAspects(twoAspects());
-    view.setSmoothing(0.0);
-    auto *combo = view.findChild<QComboBox *>(QStringLiteral("regionCombo"));
-    QVERIFY(combo);
-    view.setRun(1, QStringLiteral("fixed"), {point(1, 1, {0.5, 0.6}), point(1, 2, {0.55, 0.65})});
-    view.redrawNow();
-    QVERIFY(combo->isHidden());   // no steerable run: no regions
-    QVector<StepPoint> points;
-    for (int s = 1; s <= 2; ++s) {
-        points << point(2, s, {0.5, 0.5}, {0.4, 0.4});
-        // Groups heavy on a score a high and b low, and the other way round.
-        points.last().regionMeans = {{0.8 + 0.01 * s, 0.2}, {0.3, 0.7 + 0.01 * s}};
-        points.last().regionGold = {{0.75, 0.25}, {0.35, 0.65}};
-    }
-    view.setRun(2, QStringLiteral("steerable"), points);
-    view.redrawNow();
-    QVERIFY(!combo->isHidden());
-    QCOMPARE(combo->count(), 3);   // all, a-heavy, b-heavy
-    QVERIFY(sameValues(valuesOf(view.graphFor(2, 0)), QVector<double>{0.5, 0.5}));
-    combo->setCurrentIndex(2);     // b-heavy
-    view.redrawNow();
-    QVERIFY(sameValues(valuesOf(view.graphFor(2, 0)), QVector<double>{0.3, 0.3}));
-    QVERIFY(sameValues(valuesOf(view.graphFor(2, 1)), QVector<double>{0.71, 0.72}));
-    QVERIFY(sameValues(valuesOf(view.graphFor(2, 1, true)), QVector<double>{0.65, 0.65}));
-    QVERIFY(view.graphFor(2, 1)->name().contains(QStringLiteral("b-heavy groups")));
-    QVERIFY(!view.graphFor(1, 0));   // the fixed run has no regions to draw
 }
 
 void TestRewardCurves::legendClickTogglesGraph()
