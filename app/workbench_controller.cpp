@@ -14,7 +14,9 @@
 #include "sample_inspector.h"
 #include "sample_table_model.h"
 #include "store/store.h"
+#include "io/model_config.h"
 #include "train/grpo_session.h"
+#include "train/prompt_budget.h"
 #include "weights_panel.h"
 #include "workspace.h"
 
@@ -428,12 +430,36 @@ bool WorkbenchController::startTraining(int maxSteps)
             overrides["reward_model"] = info->path;
     if (maxSteps > 0)
         overrides["max_steps"] = maxSteps;
+    if (!promptBudgetFits(overrides, defaults))
+        return false;
     r.overridesJson = QByteArray::fromStdString(overrides.dump());
     r.weights = m_weights->weights();
     r.aggregation = m_weights->aggregation();
     m_run->clearError();
     m_probe->reset();
     return m_training->start(r);
+}
+
+// A completion length that fills the policy's context is refused before a run is made
+// (the trainer would fail it at once); the message says which option to lower.
+bool WorkbenchController::promptBudgetFits(const nlohmann::json &overrides, const GrpoOptions &defaults)
+{
+    const std::string model = overrides.value("model", defaults.model);
+    ModelConfig config;
+    try {
+        config = loadModelConfig(model);
+    } catch (const std::exception &) {
+        return true;   // the run names the folder's problem itself
+    }
+    try {
+        promptBudget(overrides.value("max_prompt_length", defaults.maxPromptLength),
+                     overrides.value("max_completion_length", defaults.maxCompletionLength),
+                     config.maxPositionEmbeddings, model);
+    } catch (const std::exception &e) {
+        showError(QString::fromUtf8(e.what()));
+        return false;
+    }
+    return true;
 }
 
 void WorkbenchController::onRunStarted(qint64 runId, const QVector<view::AspectSpec> &aspects, int startStep,

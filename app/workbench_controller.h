@@ -168,6 +168,7 @@ private:
     void importRewardModelWithDialog();
     bool runTransfer(const QString &title, std::function<QString()> work);
     void showRunOptions(const GrpoOptions &options);
+    bool promptBudgetFits(const nlohmann::json &overrides, const GrpoOptions &defaults);
     void followAlgorithm();   // the form's algorithm changed: its knobs follow
     // A run another process trains in this workspace (awb train, rank 0 of a job): the views
     // follow it from the store, and the weights, reward-model versions, pause and stop reach it

@@ -128,9 +128,16 @@ private slots:
 
         // A GRPO run now starts and scores with version 1.
         QSignalSpy finished(&c, &WorkbenchController::trainingFinished);
+        // This policy's context is 256 tokens: the form's 256-token completions leave no room
+        // for a prompt, which the window says before it makes a run.
+        QVERIFY(c.runPanel()->setOptionValue(QStringLiteral("max_completion_length"), 256));
+        QVERIFY(!c.startTraining(1));
+        QVERIFY2(c.runPanel()->errorText().contains(QStringLiteral("lower max_completion_length below 256")),
+                 qPrintable(c.runPanel()->errorText()));
+        QVERIFY(c.runPanel()->setOptionValue(QStringLiteral("max_completion_length"), 48));
         QVERIFY2(c.startTraining(1), qPrintable(c.runPanel()->errorText()));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 600000);
-        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("finished"));
+        QVERIFY2(finished.at(0).at(1).toString() == QStringLiteral("finished"), qPrintable(c.runPanel()->errorText()));
         const auto step = store.stepRecord(finished.at(0).at(0).toLongLong(), 1);
         QVERIFY(step);
         QCOMPARE(step->rewardModelVersion, 1);
