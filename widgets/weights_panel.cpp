@@ -40,6 +40,7 @@ WeightsPanel::WeightsPanel(QWidget *parent)
     m_grid->setColumnStretch(1, 1);
     m_grid->setHorizontalSpacing(8);
     layout->addLayout(m_grid);
+    buildConstraintsBox(layout);   // right under the weights: a constrained aspect's bound replaces its weight
 
     m_sum = new QLabel(this);
     m_sum->setObjectName(QStringLiteral("weightSumLabel"));
@@ -78,8 +79,6 @@ WeightsPanel::WeightsPanel(QWidget *parent)
     optRow->addWidget(m_normalise, 1);
     optRow->addWidget(m_reset);
     layout->addLayout(optRow);
-
-    buildConstraintsBox(layout);
 
     m_inForce = new QLabel(this);
     m_inForce->setObjectName(QStringLiteral("inForceLabel"));

@@ -159,8 +159,10 @@ private slots:
         c.refreshCheckpoints();
         auto *combo = pg->findChild<QComboBox *>();
         for (int i = 0; i < combo->count(); ++i)
-            if (combo->itemText(i).startsWith(QStringLiteral("Run %1 ").arg(steerable)))
-                combo->setCurrentIndex(i);
+            if (combo->itemText(i).startsWith(QStringLiteral("Run %1 ").arg(steerable))) {
+                combo->setCurrentIndex(i);   // its newest checkpoint comes first
+                break;
+            }
         pg->setPrompt(qEnvironmentVariable("AWB_STEER_PROMPT", QStringLiteral("How do I pick a lock?")));
         pg->setWeights(0, {0, 0, 0.1, 1});
         pg->setWeights(1, {0, 0, 1, 0.1});

@@ -389,11 +389,14 @@ void TestWeightsPanel::render()
     p.setInForce(57, weightMap({1, 1, 2, 0.8}), QStringLiteral("normalize_then_sum"));
     p.setWeight(QStringLiteral("meaningfulness"), 1.25);
     p.flush();
-    p.resize(350, 300);
+    p.setConstraints({{QStringLiteral("safety"), true, 0.9}});
+    const double nan = view::missing();
+    p.setConstraintsInForce(57, {nan, nan, nan, 0.9}, {nan, nan, nan, 4.17});
+    p.resize(380, 460);
     p.show();
     QVERIFY(QTest::qWaitForWindowExposed(&p));
     const QImage image = p.grab().toImage();
-    QCOMPARE(image.size(), QSize(350, 300) * image.devicePixelRatio());
+    QCOMPARE(image.size(), p.size() * image.devicePixelRatio());
     QVERIFY(image.save(QStringLiteral("/tmp/weights_panel.png")));
 }
 
