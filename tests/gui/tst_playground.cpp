@@ -9,6 +9,7 @@
 // With AWB_STEER_WORKSPACE (the workspace scripts/steer_front.sh wrote from the
 // full demo) and AWB_SCREENSHOT_DIR set, steerScreenshots() opens it and saves
 // the README's pictures of the playground and of the swept front.
+#include "gui/readme_pictures.h"
 #include "main_window.h"
 #include "options_form.h"
 #include "pareto_view.h"
@@ -140,17 +141,13 @@ private slots:
 
     void steerScreenshots()
     {
-        const QString ws = qEnvironmentVariable("AWB_STEER_WORKSPACE");
-        const QString shots = qEnvironmentVariable("AWB_SCREENSHOT_DIR");
-        if (ws.isEmpty() || shots.isEmpty())
+        QString ws, shots;
+        if (!test::readmePictureInputs("AWB_STEER_WORKSPACE", &ws, &shots))
             QSKIP("AWB_STEER_WORKSPACE and AWB_SCREENSHOT_DIR make the README's playground and front pictures");
         MainWindow window;
-        window.resize(1600, 1000);
         WorkbenchController c(&window);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QString error;
-        QVERIFY2(c.openWorkspace(ws, &error), qPrintable(error));
+        const QString shown = test::showForPictures(window, c, ws);
+        QVERIFY2(shown.isEmpty(), qPrintable(shown));
         const qint64 steerable = c.workspace()->runs().first().id;   // scripts/steer_front.sh trains it first
         auto *dock = window.findChild<QDockWidget *>(QStringLiteral("playgroundDock"));
         QVERIFY(dock);
@@ -178,6 +175,7 @@ private slots:
         QVERIFY(c.pareto()->hasSweptFront());
         c.pareto()->replotNow();
         QVERIFY(window.saveScreenshot(shots + QStringLiteral("/swept-front-1600x1000.png")));
+        QString error;
         QVERIFY(c.pareto()->exportImage(shots + QStringLiteral("/swept-front.png"), QStringLiteral("png"), &error,
                                         QSize(900, 650)));
     }

@@ -6,6 +6,7 @@
 // With AWB_COMPARE_WORKSPACE (a workspace `awb compare` wrote) and
 // AWB_SCREENSHOT_DIR set, comparisonScreenshot() opens it, overlays every run
 // on the curves against wall-clock seconds and saves the README's picture.
+#include "gui/readme_pictures.h"
 #include "main_window.h"
 #include "options_form.h"
 #include "run_panel.h"
@@ -97,17 +98,13 @@ private slots:
 
     void comparisonScreenshot()
     {
-        const QString ws = qEnvironmentVariable("AWB_COMPARE_WORKSPACE");
-        const QString shots = qEnvironmentVariable("AWB_SCREENSHOT_DIR");
-        if (ws.isEmpty() || shots.isEmpty())
+        QString ws, shots;
+        if (!test::readmePictureInputs("AWB_COMPARE_WORKSPACE", &ws, &shots))
             QSKIP("AWB_COMPARE_WORKSPACE and AWB_SCREENSHOT_DIR make the README's comparison picture");
         MainWindow window;
-        window.resize(1600, 1000);
         WorkbenchController c(&window);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QString error;
-        QVERIFY2(c.openWorkspace(ws, &error), qPrintable(error));
+        const QString shown = test::showForPictures(window, c, ws);
+        QVERIFY2(shown.isEmpty(), qPrintable(shown));
         auto *menu = window.findChild<QMenu *>(QStringLiteral("overlayRunsMenu"));
         QVERIFY(menu);
         QMetaObject::invokeMethod(menu, "aboutToShow");

@@ -9,6 +9,7 @@
 #include "train/grpo_session.h"
 #include "train/training_controls.h"
 
+#include "gui/readme_pictures.h"
 #include "main_window.h"
 #include "reward_curves_view.h"
 #include "reward_model_panel.h"
@@ -116,17 +117,13 @@ private slots:
 
     void readmeScreenshots()
     {
-        const QString ws = qEnvironmentVariable("AWB_UNCERTAINTY_WORKSPACE");
-        const QString shots = qEnvironmentVariable("AWB_SCREENSHOT_DIR");
-        if (ws.isEmpty() || shots.isEmpty())
+        QString ws, shots;
+        if (!test::readmePictureInputs("AWB_UNCERTAINTY_WORKSPACE", &ws, &shots))
             QSKIP("AWB_UNCERTAINTY_WORKSPACE and AWB_SCREENSHOT_DIR make the README's uncertainty pictures");
         MainWindow window;
-        window.resize(1600, 1000);
         WorkbenchController c(&window);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QString error;
-        QVERIFY2(c.openWorkspace(ws, &error), qPrintable(error));
+        const QString shown = test::showForPictures(window, c, ws);
+        QVERIFY2(shown.isEmpty(), qPrintable(shown));
         QTRY_VERIFY(c.inspector()->model()->rowCount() > 0);
         c.inspector()->findChild<QToolButton *>(QStringLiteral("uncertaintyToggle"))->setChecked(true);
         QVERIFY(c.inspector()->selectSample(c.inspector()->filterModel()->sampleIdAt(0)));
