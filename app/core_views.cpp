@@ -24,19 +24,29 @@ namespace {
 
 } // namespace
 
+QVector<view::AspectSpec> aspectSpecs(const nlohmann::json &schema)
+{
+    QVector<view::AspectSpec> out;
+    if (!schema.is_object() || !schema.contains("aspects") || !schema["aspects"].is_array())
+        return out;
+    for (const auto &a : schema["aspects"]) {
+        if (!a.is_object())
+            continue;
+        view::AspectSpec spec;
+        spec.name = qs(a.value("name", std::string()));
+        spec.min = a.value("min", 0.0);
+        spec.max = a.value("max", 1.0);
+        if (!spec.name.isEmpty())
+            out.push_back(spec);
+    }
+    return out;
+}
+
 QVector<view::AspectSpec> runAspects(const Store::RunInfo &run, const std::vector<std::string> &metricNames)
 {
     QVector<view::AspectSpec> out;
-    const auto schema = run.config.find("aspect_schema");
-    if (schema != run.config.end() && schema->contains("aspects") && (*schema)["aspects"].is_array()) {
-        for (const auto &a : (*schema)["aspects"]) {
-            view::AspectSpec spec;
-            spec.name = qs(a.value("name", std::string()));
-            spec.min = a.value("min", 0.0);
-            spec.max = a.value("max", 1.0);
-            if (!spec.name.isEmpty())
-                out.push_back(spec);
-        }
+    if (const auto schema = run.config.find("aspect_schema"); schema != run.config.end()) {
+        out = aspectSpecs(*schema);
         if (!out.isEmpty())
             return out;
     }

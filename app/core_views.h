@@ -26,6 +26,8 @@ double jsonNumber(const nlohmann::json &metrics, const std::string &key);
 
 // The aspects of a stored run (its config's "aspect_schema"); runs written
 // before the schema was stored fall back to the aspect names in the step metrics.
+// The aspects of an aspect schema ({"aspects": [{"name", "min", "max"}, ...]}, as aspects.json).
+QVector<view::AspectSpec> aspectSpecs(const nlohmann::json &schema);
 QVector<view::AspectSpec> runAspects(const Store::RunInfo &run, const std::vector<std::string> &metricNames);
 QStringList aspectNames(const QVector<view::AspectSpec> &aspects);
 

@@ -324,6 +324,8 @@ bool WorkbenchController::openWorkspace(const QString &path, QString *error)
     const auto runs = m_workspace->runs();
     if (!runs.isEmpty())
         showRun(runs.last().id);
+    else
+        showAspectsBeforeFirstRun();
     m_window->statusBar()->showMessage(tr("Workspace %1: %n run(s)", nullptr, int(runs.size())).arg(path));
     return true;
 }

@@ -179,6 +179,7 @@ private:
     void steerFollowed(const std::function<void(Store::RunControls &)> &change, const QString &what);
     // The playground dock and the front sweep (workbench_steer.cpp).
     void connectConstraints();
+    void showAspectsBeforeFirstRun();
     void showRunConstraints(qint64 runId, const QVector<view::StepPoint> &points);
     void buildSteering();
     void connectSteering();

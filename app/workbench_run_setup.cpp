@@ -4,6 +4,11 @@
 #include "workbench_controller.h"
 
 #include "core_views.h"
+#include "io/json_util.h"
+#include "pareto_view.h"
+#include "reward_curves_view.h"
+#include "reward_model_panel.h"
+#include "sample_inspector.h"
 #include "main_window.h"
 #include "options_form.h"
 #include "run_panel.h"
@@ -62,6 +67,37 @@ void WorkbenchController::followAlgorithm()
     m_run->setOptions(next.specs);
     for (auto it = next.carried.begin(); it != next.carried.end(); ++it)
         m_run->setOptionValue(it.key(), it.value());
+}
+
+// A workspace without runs shows the aspects its first run will have (the demo's reward
+// model, else the workspace's newest version), so the weights can be set before Start.
+void WorkbenchController::showAspectsBeforeFirstRun()
+{
+    std::string folder;
+    if (m_demo)
+        folder = ss(m_demoDir) + "/reward_model";
+    else if (const auto versions = m_workspace->store().rewardModels(); !versions.empty())
+        folder = versions.back().path;
+    if (folder.empty())
+        return;
+    QVector<view::AspectSpec> aspects;
+    try {
+        aspects = aspectSpecs(readJsonFile(folder + "/aspects.json"));
+    } catch (const std::exception &) {
+        return;   // the run names the folder's problem when it starts
+    }
+    if (aspects.isEmpty())
+        return;
+    m_aspects = aspects;
+    m_curves->setAspects(m_aspects);
+    m_pareto->setAspects(m_aspects);
+    m_inspector->setAspects(m_aspects);
+    m_rmPanel->setAspects(m_aspects);
+    QMap<QString, double> weights;
+    for (const auto &a : m_aspects)
+        weights[a.name] = 1.0;
+    m_weights->setAspects(m_aspects, weights, QStringLiteral("sum_then_normalize"));
+    m_weights->setConstraints({});
 }
 
 void WorkbenchController::connectConstraints()

@@ -71,6 +71,10 @@ private slots:
         window.show();
         QString error;
         QVERIFY2(c.openDemo(tmp.filePath(QStringLiteral("demo.awb")), &error), qPrintable(error));
+        // Before the first run the weights panel already has the demo's four aspects, each at 1.
+        QCOMPARE(c.weightsPanel()->weights().keys(),
+                 QStringList({QStringLiteral("actionability"), QStringLiteral("meaningfulness"),
+                              QStringLiteral("politeness"), QStringLiteral("safety")}));
         QVERIFY(trainRun(c, QStringLiteral("prompt"), {}));
         QVERIFY(trainRun(c, QStringLiteral("none"),
                          {{"politeness", 0.0}, {"meaningfulness", 0.0}, {"actionability", 1.0}, {"safety", 3.0}}));
