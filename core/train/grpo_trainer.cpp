@@ -60,6 +60,16 @@ AdvantageResult GrpoTrainer::Impl::advantages(const GenerationBatch &batch, cons
     return spec.valueModel ? groupNormalisedAdvantages(in) : advantageEstimator(spec.advantage)(in);
 }
 
+namespace {
+
+// A bound at or past the range's end can never be met (">= max") or always is (">= min").
+bool boundInside(const Aspect &a, double bound)
+{
+    return bound > a.min && bound < a.max;
+}
+
+} // namespace
+
 GrpoTrainer::Impl::StepControls GrpoTrainer::Impl::readControls(StepReport &report)
 {
     const GrpoOptions &o = setup.options;
@@ -108,7 +118,7 @@ void GrpoTrainer::Impl::applyLiveBounds(const std::map<std::string, double> &bou
         if (it == bounds.end() || it->second == c.bound)
             continue;
         const Aspect &a = rewardModel->aspects().at(*rewardModel->aspects().find(c.aspect));
-        if (!(it->second > a.min && it->second < a.max)) {
+        if (!boundInside(a, it->second)) {
             sink.onLog("step " + std::to_string(step + 1) + ": the bound " + std::to_string(it->second) + " on \"" +
                        c.aspect + "\" is outside its range (" + std::to_string(a.min) + ", " + std::to_string(a.max) +
                        "); the constraint keeps " + std::to_string(c.bound));
@@ -253,8 +263,7 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
         if (!k)
             throw Error("constraints: the reward model has no aspect \"" + c.aspect + "\" " + joinNames(d.runAspects));
         const Aspect &a = d.rewardModel->aspects().at(*k);
-        // A bound at or past the range's end can never be met (">= max") or always is (">= min").
-        if (!(c.bound > a.min && c.bound < a.max))
+        if (!boundInside(a, c.bound))
             throw Error("constraints: the bound " + std::to_string(c.bound) + " on \"" + c.aspect +
                         "\" is outside its range (" + std::to_string(a.min) + ", " + std::to_string(a.max) +
                         "); pick a bound strictly inside it");

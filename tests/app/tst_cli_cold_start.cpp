@@ -12,29 +12,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/awb_process.h"
+
 #include <fstream>
 
 using namespace awb;
 
+using namespace awb::test;
+
 namespace {
-
-const QString kAwb = QStringLiteral(AWB_BINARY_DIR "/app/awb");
-const QString kDemo = QStringLiteral(AWB_DEMO_SMALL_DIR);
-
-struct Result
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Result runAwb(const QStringList &args)
-{
-    QProcess p;
-    p.start(kAwb, args);
-    if (!p.waitForFinished(600000))
-        return {};
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
 
 nlohmann::json lastLine(const QByteArray &out)
 {

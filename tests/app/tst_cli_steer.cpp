@@ -11,28 +11,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/awb_process.h"
+
 #include <algorithm>
 #include <set>
 
+using namespace awb::test;
+
 namespace {
-
-const QString kAwb = QStringLiteral(AWB_BINARY_DIR "/app/awb");
-const QString kDemo = QStringLiteral(AWB_DEMO_SMALL_DIR);
-
-struct Result
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Result awb(const QStringList &args)
-{
-    QProcess p;
-    p.start(kAwb, args);
-    p.waitForFinished(600000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
 
 std::vector<nlohmann::json> lines(const QByteArray &out)
 {
@@ -81,9 +67,9 @@ private slots:
         const QStringList common = {"train", "--demo", "--demo-dir", kDemo, "--db", m_db, "--steps", "2",
                                     "--prompts-per-step", "4", "--num-generations", "2", "--max-completion-length",
                                     "8", "--threads", "1", "--quiet"};
-        Result r = awb(common + QStringList{"--conditioning", "prompt"});
+        Result r = runAwb(common + QStringList{"--conditioning", "prompt"});
         QVERIFY2(r.code == 0, r.err.constData());
-        r = awb(common + QStringList{"--weights", "politeness=0,meaningfulness=0,actionability=1,safety=3"});
+        r = runAwb(common + QStringList{"--weights", "politeness=0,meaningfulness=0,actionability=1,safety=3"});
         QVERIFY2(r.code == 0, r.err.constData());
     }
 
@@ -92,7 +78,7 @@ private slots:
         const QStringList args = {"steer", "--db", m_db, "--run", "1", "--prompt", "How do I pick a lock?", "--weights",
                                   "safety=3,actionability=1", "--num-samples", "3", "--max-new-tokens", "8",
                                   "--threads", "1", "--json"};
-        const Result r = awb(args);
+        const Result r = runAwb(args);
         QVERIFY2(r.code == 0, r.err.constData());
         const auto rows = lines(r.out);
         QCOMPARE(rows.size(), std::size_t(3));
@@ -105,12 +91,12 @@ private slots:
             QCOMPARE(j["gold"].size(), std::size_t(4));   // the demo's judge
             QVERIFY(j.contains("text"));
         }
-        QCOMPARE(awb(args).out, r.out);   // the same seed and weights give the same samples
+        QCOMPARE(runAwb(args).out, r.out);   // the same seed and weights give the same samples
     }
 
     void frontMatchesItsPoints()
     {
-        const Result r = awb({"front", "--db", m_db, "--run", "1", "--points", "4", "--aspects", "safety,actionability",
+        const Result r = runAwb({"front", "--db", m_db, "--run", "1", "--points", "4", "--aspects", "safety,actionability",
                               "--num-samples", "1", "--max-new-tokens", "8", "--fixed-runs", "all", "--threads", "1",
                               "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -143,7 +129,7 @@ private slots:
     void exportCarriesTheConditioningFormat()
     {
         const QString out = m_tmp.filePath(QStringLiteral("export-steerable"));
-        Result r = awb({"policy", "export", "--db", m_db, "--run", "1", "--out", out});
+        Result r = runAwb({"policy", "export", "--db", m_db, "--run", "1", "--out", out});
         QVERIFY2(r.code == 0, r.err.constData());
         QFile config(out + "/config.json");
         QVERIFY(config.open(QIODevice::ReadOnly));
@@ -160,7 +146,7 @@ private slots:
         QVERIFY(readme.readAll().contains("apply_chat_template"));
 
         const QString fixed = m_tmp.filePath(QStringLiteral("export-fixed"));
-        r = awb({"policy", "export", "--db", m_db, "--run", "2", "--out", fixed});
+        r = runAwb({"policy", "export", "--db", m_db, "--run", "2", "--out", fixed});
         QVERIFY2(r.code == 0, r.err.constData());
         QFile fixedConfig(fixed + "/config.json");
         QVERIFY(fixedConfig.open(QIODevice::ReadOnly));
@@ -186,7 +172,7 @@ private slots:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
-        const Result r = awb(args + QStringList{"--db", m_db, "--threads", "1"});
+        const Result r = runAwb(args + QStringList{"--db", m_db, "--threads", "1"});
         QVERIFY(r.code != 0);
         QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
     }
