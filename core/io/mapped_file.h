@@ -26,6 +26,16 @@ public:
     std::uint64_t size() const { return m_size; }
     std::uint8_t *data() const { return m_data; }
 
+    // Hands back to the kernel the pages wholly inside [p, p + bytes) when that
+    // range lies in a live mapping; any other range is left alone (returns
+    // false). A released page reads the file's bytes again on its next access,
+    // so this is for ranges whose bytes were copied away (a loaded model's
+    // weights): read-only pages touched once still count in the process's
+    // resident memory until the mapping goes, and a model read from its file
+    // would otherwise hold twice its size at the peak of loading. Writes made
+    // into released pages are lost.
+    static bool releasePages(const void *p, std::size_t bytes);
+
 private:
     MappedFile() = default;
 

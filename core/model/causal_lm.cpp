@@ -52,8 +52,9 @@ at::Tensor Projection::forward(const at::Tensor &x, bool adaptersOn, bool traini
     for (std::size_t i = 0; i < outSizes.size(); ++i) {
         if (lora[i]) {
             const LoraAdapter &ad = *lora[i];
-            const at::Tensor in = (training && ad.dropout > 0.0) ? at::dropout(x, ad.dropout, true) : x;
-            const at::Tensor delta = at::linear(at::linear(in, ad.a), ad.b).mul_(ad.scaling);
+            const at::Tensor down = training && ad.dropout > 0.0 ? droppedLinear(x, ad.a, ad.dropout)
+                                                                 : at::linear(x, ad.a);
+            const at::Tensor delta = at::linear(down, ad.b).mul_(ad.scaling);
             // In place on a slice of y: the matrix product's backward needs its inputs, not y.
             y.narrow(-1, offset, outSizes[i]).add_(delta);
         }

@@ -1,6 +1,7 @@
 // Loading and saving CausalLM weights under transformers' tensor names.
 #include "model/causal_lm.h"
 
+#include "io/mapped_file.h"
 #include "io/model_config.h"
 #include "model/lora.h"
 #include "model/weight_arena.h"
@@ -159,7 +160,18 @@ struct CausalLMLoader
         if (conv1d)
             t = t.t();
         // A CPU fp32 tensor that is already contiguous keeps borrowing the mapping.
-        return t.to(keep == c10::ScalarType::Undefined ? options : options.dtype(keep)).contiguous();
+        at::Tensor out = t.to(keep == c10::ScalarType::Undefined ? options : options.dtype(keep)).contiguous();
+        if (!out.is_same(t))
+            release(t);
+        return out;
+    }
+
+    // The file pages of a tensor read from the checkpoint whose bytes were
+    // copied away (a conversion, a concatenation): see MappedFile::releasePages.
+    static void release(const at::Tensor &borrowed)
+    {
+        if (borrowed.defined() && borrowed.device().is_cpu())
+            MappedFile::releasePages(borrowed.storage().data(), borrowed.storage().nbytes());
     }
 
     Projection projection(const ModelConfig &c, const char *which, const std::vector<std::string> &weights,
@@ -177,6 +189,9 @@ struct CausalLMLoader
             if (!biases[i].empty())
                 bs.push_back(get(biases[i], {p.outSizes[i]}));
         p.weight = ws.size() == 1 ? ws[0] : at::cat(ws, 0);
+        if (ws.size() > 1)
+            for (const at::Tensor &w : ws)
+                release(w);
         if (!bs.empty())
             p.bias = bs.size() == 1 ? bs[0] : at::cat(bs, 0);
         return p;

@@ -386,6 +386,21 @@ void axpy(std::int64_t n, float alpha, const float *x, float *y)
         detail::axpyScalar(n, alpha, x, y);
 }
 
+void widenBf16(const std::uint16_t *src, std::int64_t n, float *dst)
+{
+    const bool avx2 = useAvx2();
+    auto range = [&](std::int64_t i0, std::int64_t i1) {
+        if (avx2)
+            detail::widenBf16Avx2(src + i0, i1 - i0, dst + i0);
+        else
+            detail::widenBf16Scalar(src + i0, i1 - i0, dst + i0);
+    };
+    if (n < kParallelWork * 4)
+        range(0, n);
+    else
+        parallelFor(n, 1024, range);
+}
+
 void softmax(float *x, std::int64_t rows, std::int64_t n)
 {
     const bool avx2 = useAvx2();

@@ -72,6 +72,10 @@ void rope(float *x, std::int64_t heads, std::int64_t d, const float *cos, const 
 // out[i] = silu(gate[i]) * up[i] for i < n.
 void siluMul(const float *gate, const float *up, std::int64_t n, float *out);
 
+// dst[i] = src[i] widened from bfloat16 (the upper half of an fp32) for i < n,
+// exactly; split over the pool when n is large.
+void widenBf16(const std::uint16_t *src, std::int64_t n, float *dst);
+
 // y[i] += alpha * x[i] for i < n.
 void axpy(std::int64_t n, float alpha, const float *x, float *y);
 

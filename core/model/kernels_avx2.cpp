@@ -354,6 +354,15 @@ AWB_AVX2 void axpyAvx2(std::int64_t n, float alpha, const float *x, float *y)
         y[i] += alpha * x[i];
 }
 
+AWB_AVX2 void widenBf16Avx2(const std::uint16_t *src, std::int64_t n, float *dst)
+{
+    std::int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(dst + i, Bf16Weights::load(src + i));
+    if (i < n)
+        _mm256_maskstore_ps(dst + i, tailMask(n - i), Bf16Weights::loadTail(src + i, n - i));
+}
+
 static AWB_AVX2 float rowMax(const float *x, std::int64_t n)
 {
     std::int64_t i = 0;
@@ -444,6 +453,7 @@ void rmsNormRowAvx2(const float *, const float *, float, std::int64_t, float *) 
 void ropeAvx2(float *, std::int64_t, std::int64_t, const float *, const float *) { std::abort(); }
 void siluMulAvx2(const float *, const float *, std::int64_t, float *) { std::abort(); }
 void axpyAvx2(std::int64_t, float, const float *, float *) { std::abort(); }
+void widenBf16Avx2(const std::uint16_t *, std::int64_t, float *) { std::abort(); }
 void softmaxRowAvx2(float *, std::int64_t) { std::abort(); }
 double logSumExpAvx2(const float *, std::int64_t) { std::abort(); }
 void weightedSumAvx2(const float *, std::int64_t, std::int64_t, const float *, std::int64_t, float *,

@@ -19,6 +19,7 @@ void rmsNormRowScalar(const float *x, const float *w, float eps, std::int64_t n,
 void ropeScalar(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned);
 void siluMulScalar(const float *gate, const float *up, std::int64_t n, float *out);
 void axpyScalar(std::int64_t n, float alpha, const float *x, float *y);
+void widenBf16Scalar(const std::uint16_t *src, std::int64_t n, float *dst);
 void softmaxRowScalar(float *x, std::int64_t n);
 double logSumExpScalar(const float *x, std::int64_t n);
 void weightedSumScalar(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
@@ -32,6 +33,7 @@ void rmsNormRowAvx2(const float *x, const float *w, float eps, std::int64_t n, f
 void ropeAvx2(float *x, std::int64_t heads, std::int64_t d, const float *cos, const float *sinSigned);
 void siluMulAvx2(const float *gate, const float *up, std::int64_t n, float *out);
 void axpyAvx2(std::int64_t n, float alpha, const float *x, float *y);
+void widenBf16Avx2(const std::uint16_t *src, std::int64_t n, float *dst);
 void softmaxRowAvx2(float *x, std::int64_t n);
 double logSumExpAvx2(const float *x, std::int64_t n);
 void weightedSumAvx2(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,

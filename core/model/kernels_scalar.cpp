@@ -101,6 +101,12 @@ void axpyScalar(std::int64_t n, float alpha, const float *x, float *y)
         y[i] += alpha * x[i];
 }
 
+void widenBf16Scalar(const std::uint16_t *src, std::int64_t n, float *dst)
+{
+    for (std::int64_t i = 0; i < n; ++i)
+        dst[i] = widen(src[i]);
+}
+
 void softmaxRowScalar(float *x, std::int64_t n)
 {
     float mx = -std::numeric_limits<float>::infinity();

@@ -26,6 +26,17 @@ std::int64_t tileRows(const at::Tensor &w)
     return std::max<std::int64_t>(16, kTileBytes / (4 * std::max<std::int64_t>(1, w.size(1))));
 }
 
+// w as fp32 (or x's dtype): bfloat16 rows of a CPU matrix through the widening
+// kernel, on every thread and a few times faster than LibTorch's copy here.
+at::Tensor widened(const at::Tensor &w, at::ScalarType to)
+{
+    if (to != at::kFloat || w.scalar_type() != at::kBFloat16 || !w.device().is_cpu() || !w.is_contiguous())
+        return w.to(to);
+    at::Tensor out = at::empty(w.sizes(), w.options().dtype(at::kFloat));
+    kernels::widenBf16(reinterpret_cast<const std::uint16_t *>(w.data_ptr()), w.numel(), out.data_ptr<float>());
+    return out;
+}
+
 // y [R, N] = x [R, K] w^T, no autograd; w may be narrower than x.
 at::Tensor storedProduct(const at::Tensor &xIn, const at::Tensor &w)
 {
@@ -42,11 +53,11 @@ at::Tensor storedProduct(const at::Tensor &xIn, const at::Tensor &w)
     }
     const std::int64_t t = tileRows(w);
     if (t >= N)
-        return at::mm(x, w.to(x.scalar_type()).t());
+        return at::mm(x, widened(w, x.scalar_type()).t());
     at::Tensor y = at::empty({R, N}, x.options());
     for (std::int64_t n0 = 0; n0 < N; n0 += t) {
         const std::int64_t n = std::min(t, N - n0);
-        y.narrow(1, n0, n).copy_(at::mm(x, w.narrow(0, n0, n).to(x.scalar_type()).t()));
+        y.narrow(1, n0, n).copy_(at::mm(x, widened(w.narrow(0, n0, n), x.scalar_type()).t()));
     }
     return y;
 }
@@ -58,11 +69,11 @@ at::Tensor storedProductBackward(const at::Tensor &g, const at::Tensor &w)
     if (w.scalar_type() == g.scalar_type())
         return at::mm(g, w);
     if (t >= N)
-        return at::mm(g, w.to(g.scalar_type()));
+        return at::mm(g, widened(w, g.scalar_type()));
     at::Tensor gx = at::zeros({g.size(0), w.size(1)}, g.options());
     for (std::int64_t n0 = 0; n0 < N; n0 += t) {
         const std::int64_t n = std::min(t, N - n0);
-        gx.addmm_(g.narrow(1, n0, n), w.narrow(0, n0, n).to(g.scalar_type()));
+        gx.addmm_(g.narrow(1, n0, n), widened(w.narrow(0, n0, n), g.scalar_type()));
     }
     return gx;
 }
@@ -79,6 +90,44 @@ struct StoredLinearFn : public torch::autograd::Function<StoredLinearFn>
     {
         const at::Tensor w = ctx->get_saved_variables()[0];
         return {storedProductBackward(grads[0], w), at::Tensor()};
+    }
+};
+
+// The dropout's noise: 0 or 1 / (1 - p) per element, as at::dropout computes it.
+at::Tensor dropoutNoise(const at::Tensor &mask, double p, at::ScalarType type)
+{
+    return mask.to(type).div_(1 - p);
+}
+
+struct DroppedLinearFn : public torch::autograd::Function<DroppedLinearFn>
+{
+    static at::Tensor forward(AutogradContext *ctx, at::Tensor x, at::Tensor a, double p)
+    {
+        // at::dropout's own steps (ATen's _dropout_impl): the same draws and values.
+        at::Tensor noise = at::empty({}, x.options()).resize_(x.sizes());
+        noise.bernoulli_(1 - p);
+        noise.div_(1 - p);
+        const at::Tensor y = at::linear(x * noise, a);
+        ctx->save_for_backward({x, a, noise.ne(0)});
+        ctx->saved_data["p"] = p;
+        return y;
+    }
+
+    static variable_list backward(AutogradContext *ctx, variable_list grads)
+    {
+        const variable_list saved = ctx->get_saved_variables();
+        const at::Tensor &x = saved[0], &a = saved[1], &mask = saved[2];
+        const double p = ctx->saved_data["p"].toDouble();
+        const at::Tensor noise = dropoutNoise(mask, p, x.scalar_type());
+        const at::Tensor g = grads[0];
+        at::Tensor gradX, gradA;
+        if (x.requires_grad())
+            gradX = at::matmul(g, a).mul_(noise);
+        if (a.requires_grad()) {
+            const at::Tensor in = (x * noise).reshape({-1, x.size(-1)});
+            gradA = g.reshape({-1, g.size(-1)}).t().mm(in);
+        }
+        return {gradX, gradA, at::Tensor()};
     }
 };
 
@@ -126,14 +175,14 @@ LogProbPass logProbChunks(const at::Tensor &h, const at::Tensor &head, const at:
         if (!wantEntropy && !wantJacobian)
             continue;
         l.sub_(lse.unsqueeze(1));        // log p
-        const at::Tensor p = l.exp();
-        if (wantEntropy)                 // -(exp(logp) * logp).sum(-1), as entropyFromLogits
-            out.entropy.narrow(0, r0, c).copy_(-(p * l).sum(1));
+        at::Tensor p = l.exp();
         if (wantJacobian) {
             // d log p(t) / d h = (head[t] - sum_v p_v head[v]) / temperature
             const at::Tensor picked = head.index_select(0, tc).to(h.scalar_type());
             out.jacobian.narrow(0, r0, c).copy_((picked - storedProductBackward(p, head)).div_(temperature));
         }
+        if (wantEntropy)                 // -(exp(logp) * logp).sum(-1), as entropyFromLogits, in p's memory
+            out.entropy.narrow(0, r0, c).copy_(p.mul_(l).sum(1).neg_());
     }
     return out;
 }
@@ -204,6 +253,15 @@ at::Tensor storedLinear(const at::Tensor &x, const at::Tensor &w)
     const at::Tensor y = at::GradMode::is_enabled() && x.requires_grad() ? StoredLinearFn::apply(x2, w)
                                                                          : storedProduct(x2, w);
     return y.view(shape);
+}
+
+at::Tensor droppedLinear(const at::Tensor &x, const at::Tensor &a, double p)
+{
+    if (!(p > 0.0 && p < 1.0))
+        throw Error("droppedLinear: the dropout probability must be in (0, 1), got " + std::to_string(p));
+    if (a.dim() != 2 || x.dim() < 1 || x.size(-1) != a.size(1))
+        throw Error("droppedLinear: input " + shapeText(x.sizes()) + " does not match adapter " + shapeText(a.sizes()));
+    return DroppedLinearFn::apply(x, a, p);
 }
 
 at::Tensor tokenLogProbs(const at::Tensor &hidden, const at::Tensor &head, const at::Tensor &targets,

@@ -1,5 +1,5 @@
 #pragma once
-// Two operations of the model's training and scoring passes that would
+// Three operations of the model's training and scoring passes that would
 // otherwise hold large fp32 tensors:
 //
 //  - storedLinear: a product with a frozen weight kept in bfloat16 (the base of
@@ -20,6 +20,12 @@
 //    vector per token, stored instead of the logits; the backward scales it by
 //    the loss's per-token gradient. A trainable head (full fine-tuning) gets its
 //    gradient from a recomputation of the chunk's logits in the backward.
+//
+//  - droppedLinear: LoRA's first product with PEFT's dropout on the adapter's
+//    input. Autograd's dropout keeps its fp32 noise and the dropped copy of the
+//    input for the backward, two floats per input element for every adapter
+//    (q, k and v each draw their own mask); this keeps the input, which the
+//    layer holds anyway, and a one-byte mask.
 //
 // Core-only header (ATen): app/ and widgets/ must not include it.
 
@@ -43,6 +49,12 @@ at::Tensor storedLinear(const at::Tensor &x, const at::Tensor &w);
 // outside the head.
 at::Tensor tokenLogProbs(const at::Tensor &hidden, const at::Tensor &head, const at::Tensor &targets,
                          double temperature, at::Tensor *entropy = nullptr,
-                         std::int64_t maxLogitBytes = std::int64_t(64) << 20);
+                         std::int64_t maxLogitBytes = std::int64_t(32) << 20);
+
+// dropout(x, p) A^T while training (p in (0, 1)): x [..., K] times the
+// adapter's down-projection a [r, K], differentiable with respect to both. The
+// mask is drawn exactly as at::dropout draws it (the same generator calls), so
+// values and gradients equal at::linear(at::dropout(x, p, true), a)'s.
+at::Tensor droppedLinear(const at::Tensor &x, const at::Tensor &a, double p);
 
 } // namespace awb

@@ -1,5 +1,6 @@
 #include "model/weight_arena.h"
 
+#include "io/mapped_file.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -143,7 +144,10 @@ void moveToWeightArena(const std::vector<at::Tensor *> &tensors)
     std::size_t offset = 0;
     for (at::Tensor *t : toMove) {
         const void *key = t->unsafeGetTensorImpl();
-        const at::Tensor src = t->detach().contiguous();
+        // The bytes the tensor held before: a checkpoint's mapping when it borrowed them.
+        const void *oldBytes = t->storage().data();
+        const std::size_t oldSize = t->storage().nbytes();
+        at::Tensor src = t->detach().contiguous();
         char *dst = block->data() + offset;
         std::memcpy(dst, src.data_ptr(), static_cast<std::size_t>(src.nbytes()));
         offset += roundUp(static_cast<std::size_t>(src.nbytes()), kAlign);
@@ -155,6 +159,8 @@ void moveToWeightArena(const std::vector<at::Tensor *> &tensors)
             if (u && u != t && u->defined() && u->unsafeGetTensorImpl() == key)
                 *u = moved;
         *t = moved;
+        src = at::Tensor();
+        MappedFile::releasePages(oldBytes, oldSize);
 #if defined(__GLIBC__)
         // The old storage may sit inside the heap, where free() keeps it; hand its
         // pages back now, or the peak would hold the model twice.

@@ -69,6 +69,8 @@ private slots:
     void rope();
     void siluMul_data();
     void siluMul();
+    void widenBf16_data();
+    void widenBf16();
     void softmax_data();
     void softmax();
     void attend_data();
@@ -280,6 +282,41 @@ void TestKernels::siluMul()
         QVERIFY2(std::abs(out[i] - expected) <= 1e-6 * std::abs(expected) + 1e-7,
                  qPrintable(QString("gate %1: %2 vs %3").arg(g).arg(out[i]).arg(expected)));
     }
+}
+
+void TestKernels::widenBf16_data()
+{
+    addIsaColumn();
+    QTest::addColumn<int>("n");
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)})
+        for (int n : {5, 1003, 1 << 19})   // a tail shorter than a vector; more than one pool chunk
+            QTest::addRow("%s n%d", kernels::isaName(Isa(isa)), n) << isa << n;
+}
+
+void TestKernels::widenBf16()
+{
+    QFETCH(int, isa);
+    QFETCH(int, n);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    // Every bit pattern of a bfloat16 (infinities, NaNs, subnormals, -0) and then
+    // random values: each must come back as the fp32 whose upper half it is.
+    std::vector<std::uint16_t> src(static_cast<std::size_t>(n));
+    const auto noise = randomVector(n, 21, 1e3);
+    for (int i = 0; i < n; ++i) {
+        std::uint32_t bits;
+        std::memcpy(&bits, &noise[static_cast<std::size_t>(i)], 4);
+        src[static_cast<std::size_t>(i)] = i < 65536 ? static_cast<std::uint16_t>(i) : static_cast<std::uint16_t>(bits >> 16);
+    }
+    std::vector<float> dst(src.size() + 1, 42.f);   // one guard element past the end
+    kernels::widenBf16(src.data(), n, dst.data());
+    for (int i = 0; i < n; ++i) {
+        const std::uint32_t expected = static_cast<std::uint32_t>(src[static_cast<std::size_t>(i)]) << 16;
+        std::uint32_t got;
+        std::memcpy(&got, &dst[static_cast<std::size_t>(i)], 4);
+        QVERIFY2(got == expected, qPrintable(QString("element %1: %2 vs %3").arg(i).arg(got, 8, 16).arg(expected, 8, 16)));
+    }
+    QCOMPARE(dst.back(), 42.f);
 }
 
 void TestKernels::softmax_data()

@@ -1,5 +1,6 @@
 // Reading and writing safetensors through LibTorch: round trips for every dtype,
 // zero-copy views, sharded checkpoints, and failures that name the file.
+#include "io/mapped_file.h"
 #include "io/safetensors.h"
 #include "util/error.h"
 
@@ -25,6 +26,17 @@ void spit(const std::string &path, const std::string &bytes)
     std::ofstream(path, std::ios::binary) << bytes;
 }
 
+// This process's resident memory in MB (/proc/self/status, VmRSS).
+double residentMb()
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stod(line.substr(6)) / 1024.0;
+    return -1.0;
+}
+
 } // namespace
 
 class TestSafetensors : public QObject
@@ -38,6 +50,7 @@ private slots:
     void bytesMatchHandWrittenFile();
     void zeroCopyWhenAligned();
     void copiesWhenMisaligned();
+    void releasedPagesLeaveTheProcessAndReadTheFileAgain();
     void writingIntoBorrowedTensorLeavesFileAlone();
     void nonContiguousTensorsAreWrittenInLogicalOrder();
     void shardedCheckpointRoundTrip();
@@ -112,6 +125,32 @@ void TestSafetensors::zeroCopyWhenAligned()
     at::Tensor w1 = st->tensor("w");
     at::Tensor w2 = st->tensor("w");
     QCOMPARE(w1.data_ptr(), w2.data_ptr());   // both borrow the same mapped bytes
+}
+
+void TestSafetensors::releasedPagesLeaveTheProcessAndReadTheFileAgain()
+{
+    // 64 MB of known values, read through the mapping: every page is resident.
+    const std::string file = path("release.safetensors");
+    const std::int64_t n = std::int64_t(16) << 20;
+    saveSafetensors(file, {{"w", at::arange(n, at::kFloat)}});
+    const auto st = SafetensorsFile::open(file);
+    const at::Tensor w = st->tensor("w");
+    QVERIFY(st->isZeroCopy("w"));
+    const double expectedSum = double(n) * double(n - 1) / 2.0;
+    QCOMPARE(w.sum(at::kDouble).item<double>(), expectedSum);
+    const double before = residentMb();
+
+    QVERIFY(MappedFile::releasePages(w.data_ptr(), static_cast<std::size_t>(w.nbytes())));
+    const double after = residentMb();
+    QVERIFY2(before - after > 48.0, qPrintable(QString("%1 MB -> %2 MB").arg(before).arg(after)));
+    // The next read comes from the file: the same values.
+    QCOMPARE(w.sum(at::kDouble).item<double>(), expectedSum);
+    QCOMPARE(w[n - 1].item<float>(), float(n - 1));
+
+    // Memory that is not a mapping is left alone.
+    at::Tensor heap = at::ones({1 << 20});
+    QVERIFY(!MappedFile::releasePages(heap.data_ptr(), static_cast<std::size_t>(heap.nbytes())));
+    QCOMPARE(heap.sum().item<float>(), float(1 << 20));
 }
 
 void TestSafetensors::copiesWhenMisaligned()

@@ -6,9 +6,12 @@
 //    differences in float64;
 //  - storedLinear with a bfloat16 weight against at::linear on the widened
 //    weight, on the kernel path (few rows) and the tiled path (many rows),
-//    forward and backward.
+//    forward and backward;
+//  - droppedLinear against at::linear(at::dropout(...)) from the same seed,
+//    values and both gradients.
 #include "model/stored_ops.h"
 #include "train/grpo_loss.h"
+#include "util/error.h"
 
 #include <ATen/ATen.h>
 #include <QtTest>
@@ -41,6 +44,7 @@ private slots:
     void logProbsRejectBadInput();
     void storedLinearMatchesWidened_data();
     void storedLinearMatchesWidened();
+    void droppedLinearMatchesDropout();
 };
 
 void TestStoredOps::logProbsMatchUnfused_data()
@@ -193,6 +197,34 @@ void TestStoredOps::storedLinearMatchesWidened()
     const at::Tensor y3 = storedLinear(x0, w);
     QVERIFY(!y3.requires_grad());
     QCOMPARE(maxAbs(y3, y1), 0.0);
+}
+
+void TestStoredOps::droppedLinearMatchesDropout()
+{
+    const double p = 0.3;
+    const at::Tensor x0 = randn({3, 7, 40}, 20);   // batch, tokens, features
+    const at::Tensor a0 = randn({4, 40}, 21) * 0.1;
+    const at::Tensor gy = randn({3, 7, 4}, 22);
+
+    at::manual_seed(5);
+    at::Tensor x1 = x0.clone().requires_grad_(true), a1 = a0.clone().requires_grad_(true);
+    const at::Tensor y1 = droppedLinear(x1, a1, p);
+    y1.backward(gy);
+    at::manual_seed(5);
+    at::Tensor x2 = x0.clone().requires_grad_(true), a2 = a0.clone().requires_grad_(true);
+    const at::Tensor y2 = at::linear(at::dropout(x2, p, true), a2);
+    y2.backward(gy);
+
+    QCOMPARE(y1.sizes(), y2.sizes());
+    QCOMPARE(maxAbs(y1, y2), 0.0);   // the same mask, the same product
+    QVERIFY2(maxAbs(x1.grad(), x2.grad()) < 1e-6, qPrintable(QString::number(maxAbs(x1.grad(), x2.grad()))));
+    QVERIFY2(maxAbs(a1.grad(), a2.grad()) < 1e-5, qPrintable(QString::number(maxAbs(a1.grad(), a2.grad()))));
+    // Some inputs were dropped and some kept: the mask is not all ones or zeros.
+    const double dropped = (x2.grad() == 0).to(at::kDouble).mean().item<double>();
+    QVERIFY2(dropped > 0.15 && dropped < 0.45, qPrintable(QString::number(dropped)));
+
+    QVERIFY_THROWS_EXCEPTION(Error, droppedLinear(x0, a0, 0.0));
+    QVERIFY_THROWS_EXCEPTION(Error, droppedLinear(x0, a0.t(), p));
 }
 
 QTEST_APPLESS_MAIN(TestStoredOps)
