@@ -28,11 +28,17 @@ std::int64_t tileRows(const at::Tensor &w)
 
 // w as fp32 (or x's dtype): bfloat16 rows of a CPU matrix through the widening
 // kernel, on every thread and a few times faster than LibTorch's copy here.
+// The result lives in one buffer per thread, valid until this thread's next
+// call: the tiles of every product would otherwise each map and zero fresh
+// pages (16 MB a tile, gigabytes over a step, measured as seconds of page faults).
 at::Tensor widened(const at::Tensor &w, at::ScalarType to)
 {
     if (to != at::kFloat || w.scalar_type() != at::kBFloat16 || !w.device().is_cpu() || !w.is_contiguous())
         return w.to(to);
-    at::Tensor out = at::empty(w.sizes(), w.options().dtype(at::kFloat));
+    thread_local at::Tensor scratch;
+    if (!scratch.defined() || scratch.numel() < w.numel())
+        scratch = at::empty({w.numel()}, w.options().dtype(at::kFloat));
+    at::Tensor out = scratch.narrow(0, 0, w.numel()).view(w.sizes());
     kernels::widenBf16(reinterpret_cast<const std::uint16_t *>(w.data_ptr()), w.numel(), out.data_ptr<float>());
     return out;
 }
