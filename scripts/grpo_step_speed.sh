@@ -11,6 +11,7 @@
 #   4. the eager PyTorch step (scripts/grpo_step_reference.py): Hugging Face
 #      semantics, PEFT-style LoRA, adapters off for the reference.
 # Each measurement prints one JSON line; the last step of GRPO_STEPS (default 2) is the figure.
+# GRPO_ROUNDS=N repeats steps 2 and 4 N times in turn (decoding is measured once).
 #
 #   scripts/grpo_step_speed.sh [WORK_DIR] [SHAPE] [B] [G] [NEW_TOKENS] [PARTS]
 #     SHAPE: qwen2.5-0.5b (default) or qwen2.5-7b; PARTS: a subset of
@@ -73,8 +74,18 @@ grpo() {   # frozen-base mode: one JSON line with the last step's phases and the
     --frozen-base "$1" --threads "$threads" --json 2> "$work/grpo-$1.log" |
     python3 -c "import json,sys; j=json.load(sys.stdin)['grpo']; print(json.dumps({'frozen_base': '$1', **{k: round(j[k], 2) for k in ['generation_s','scoring_s','reference_s','update_s','step_s','peak_rss_mb']}}))"
 }
-want fp32 && grpo float32
-want stored && grpo stored
+eager() {   # the eager PyTorch step: one JSON line, its last step
+  "$py" "$root/scripts/grpo_step_reference.py" "$folder" --prompts-per-step "$B" --num-generations "$G" \
+    --prompt-tokens 32 --new-tokens "$new" --mini-batch-size 2 --threads "$threads" --steps 2 --json | tail -n 1
+}
+# GRPO_ROUNDS (default 1) repeats fp32, stored and eager in turn, so that a
+# shared machine's slow spells fall on all three alike; compare within a round.
+for round in $(seq "${GRPO_ROUNDS:-1}"); do
+  [ "${GRPO_ROUNDS:-1}" -gt 1 ] && echo "{\"round\": $round}"
+  want fp32 && grpo float32
+  want stored && grpo stored
+  want eager && eager
+done
 
 if want decode; then
   for mode in float32 stored; do
@@ -83,9 +94,4 @@ if want decode; then
       --json 2> /dev/null |
       python3 -c "import json,sys; j=json.load(sys.stdin); print(json.dumps({'decode1_frozen_base': '$mode', 'tokens_per_s': round(j['decode_tokens_per_s_b1'], 2), 'peak_rss_mb': round(j['peak_rss_mb'])}))"
   done
-fi
-
-if want eager; then
-  "$py" "$root/scripts/grpo_step_reference.py" "$folder" --prompts-per-step "$B" --num-generations "$G" \
-    --prompt-tokens 32 --new-tokens "$new" --mini-batch-size 2 --threads "$threads" --steps 2 --json | tail -n 1
 fi

@@ -286,7 +286,7 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
             else
                 act = at::gelu(h, "tanh");   // gelu_new and gelu_pytorch_tanh
         } else {
-            act = at::silu(h.narrow(-1, 0, inter)) * h.narrow(-1, inter, inter);
+            act = siluGate(h, inter);
         }
         x = x + layer.down.forward(act, lora, m_training);
     }

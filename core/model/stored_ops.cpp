@@ -137,6 +137,28 @@ struct DroppedLinearFn : public torch::autograd::Function<DroppedLinearFn>
     }
 };
 
+struct SiluGateFn : public torch::autograd::Function<SiluGateFn>
+{
+    static at::Tensor forward(AutogradContext *ctx, at::Tensor h, std::int64_t inter)
+    {
+        ctx->save_for_backward({h});
+        ctx->saved_data["inter"] = inter;
+        return at::silu(h.narrow(-1, 0, inter)) * h.narrow(-1, inter, inter);
+    }
+
+    static variable_list backward(AutogradContext *ctx, variable_list grads)
+    {
+        const at::Tensor h = ctx->get_saved_variables()[0];
+        const std::int64_t inter = ctx->saved_data["inter"].toInt();
+        const at::Tensor gate = h.narrow(-1, 0, inter), up = h.narrow(-1, inter, inter);
+        const at::Tensor &g = grads[0];
+        // The product's backward, then silu's, as autograd computes them.
+        at::Tensor gradUp = g * at::silu(gate);
+        at::Tensor gradGate = at::silu_backward(g * up, gate);
+        return {at::cat({gradGate, gradUp}, -1), at::Tensor()};
+    }
+};
+
 // ---- token log-probabilities ------------------------------------------------------
 
 struct LogProbPass
@@ -152,6 +174,9 @@ at::Tensor chunkLogits(const at::Tensor &h, const at::Tensor &head, double tempe
         l.div_(temperature);
     return l;
 }
+
+// Rows of a chunk whose entropy is summed at once (a few MB of temporaries).
+constexpr std::int64_t kEntropyRows = 8;
 
 std::int64_t chunkRows(const at::Tensor &head, std::int64_t maxLogitBytes)
 {
@@ -181,14 +206,21 @@ LogProbPass logProbChunks(const at::Tensor &h, const at::Tensor &head, const at:
         if (!wantEntropy && !wantJacobian)
             continue;
         l.sub_(lse.unsqueeze(1));        // log p
-        at::Tensor p = l.exp();
+        if (wantEntropy) {
+            // -(exp(logp) * logp).sum(-1), as entropyFromLogits, a few rows at a
+            // time: no second chunk-sized tensor beside the log-probs.
+            for (std::int64_t i = 0; i < c; i += kEntropyRows) {
+                const std::int64_t n = std::min(kEntropyRows, c - i);
+                const at::Tensor li = l.narrow(0, i, n);
+                out.entropy.narrow(0, r0 + i, n).copy_((li.exp() * li).sum(1).neg_());
+            }
+        }
         if (wantJacobian) {
-            // d log p(t) / d h = (head[t] - sum_v p_v head[v]) / temperature
+            // d log p(t) / d h = (head[t] - sum_v p_v head[v]) / temperature, with p in l's memory
+            const at::Tensor p = l.exp_();
             const at::Tensor picked = head.index_select(0, tc).to(h.scalar_type());
             out.jacobian.narrow(0, r0, c).copy_((picked - storedProductBackward(p, head)).div_(temperature));
         }
-        if (wantEntropy)                 // -(exp(logp) * logp).sum(-1), as entropyFromLogits, in p's memory
-            out.entropy.narrow(0, r0, c).copy_(p.mul_(l).sum(1).neg_());
     }
     return out;
 }
@@ -259,6 +291,16 @@ at::Tensor storedLinear(const at::Tensor &x, const at::Tensor &w)
     const at::Tensor y = at::GradMode::is_enabled() && x.requires_grad() ? StoredLinearFn::apply(x2, w)
                                                                          : storedProduct(x2, w);
     return y.view(shape);
+}
+
+at::Tensor siluGate(const at::Tensor &h, std::int64_t inter)
+{
+    if (h.dim() < 1 || h.size(-1) != 2 * inter)
+        throw Error("siluGate: input " + shapeText(h.sizes()) + " is not a gate and an up projection of "
+                    + std::to_string(inter) + " each");
+    if (at::GradMode::is_enabled() && h.requires_grad())
+        return SiluGateFn::apply(h, inter);
+    return at::silu(h.narrow(-1, 0, inter)) * h.narrow(-1, inter, inter);
 }
 
 at::Tensor droppedLinear(const at::Tensor &x, const at::Tensor &a, double p)

@@ -1,5 +1,5 @@
 #pragma once
-// Three operations of the model's training and scoring passes that would
+// Four operations of the model's training and scoring passes that would
 // otherwise hold large fp32 tensors:
 //
 //  - storedLinear: a product with a frozen weight kept in bfloat16 (the base of
@@ -27,6 +27,11 @@
 //    (q, k and v each draw their own mask); this keeps the input, which the
 //    layer holds anyway, and a one-byte mask.
 //
+//  - siluGate: the SwiGLU gate silu(gate) * up of Llama and Qwen2 MLPs. Autograd
+//    keeps silu(gate) for the product's backward, an intermediate-sized tensor
+//    per token and layer; this keeps the gate_up projection only and recomputes
+//    silu in the backward.
+//
 // Core-only header (ATen): app/ and widgets/ must not include it.
 
 #include <ATen/core/Tensor.h>
@@ -50,6 +55,11 @@ at::Tensor storedLinear(const at::Tensor &x, const at::Tensor &w);
 at::Tensor tokenLogProbs(const at::Tensor &hidden, const at::Tensor &head, const at::Tensor &targets,
                          double temperature, at::Tensor *entropy = nullptr,
                          std::int64_t maxLogitBytes = std::int64_t(32) << 20);
+
+// silu(h[..., :inter]) * h[..., inter:] for h [..., 2 * inter] (the fused
+// gate_up projection); differentiable with respect to h, with values and
+// gradients equal to those of the same at:: expression.
+at::Tensor siluGate(const at::Tensor &h, std::int64_t inter);
 
 // dropout(x, p) A^T while training (p in (0, 1)): x [..., K] times the
 // adapter's down-projection a [r, K], differentiable with respect to both. The

@@ -8,13 +8,16 @@
 //    weight, on the kernel path (few rows) and the tiled path (many rows),
 //    forward and backward;
 //  - droppedLinear against at::linear(at::dropout(...)) from the same seed,
-//    values and both gradients.
+//    values and both gradients;
+//  - siluGate against the at:: expression under autograd, values and gradient.
 #include "model/stored_ops.h"
 #include "train/grpo_loss.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
 #include <QtTest>
+
+#include <cmath>
 
 using namespace awb;
 
@@ -45,6 +48,7 @@ private slots:
     void storedLinearMatchesWidened_data();
     void storedLinearMatchesWidened();
     void droppedLinearMatchesDropout();
+    void siluGateMatchesAutograd();
 };
 
 void TestStoredOps::logProbsMatchUnfused_data()
@@ -225,6 +229,27 @@ void TestStoredOps::droppedLinearMatchesDropout()
 
     QVERIFY_THROWS_EXCEPTION(Error, droppedLinear(x0, a0, 0.0));
     QVERIFY_THROWS_EXCEPTION(Error, droppedLinear(x0, a0.t(), p));
+}
+
+void TestStoredOps::siluGateMatchesAutograd()
+{
+    const std::int64_t inter = 24;
+    const at::Tensor h0 = randn({2, 5, 2 * inter}, 30) * 3.0;
+    const at::Tensor gy = randn({2, 5, inter}, 31);
+    at::Tensor h1 = h0.clone().requires_grad_(true);
+    const at::Tensor y1 = siluGate(h1, inter);
+    y1.backward(gy);
+    at::Tensor h2 = h0.clone().requires_grad_(true);
+    const at::Tensor y2 = at::silu(h2.narrow(-1, 0, inter)) * h2.narrow(-1, inter, inter);
+    y2.backward(gy);
+    QCOMPARE(maxAbs(y1, y2), 0.0);
+    QCOMPARE(maxAbs(h1.grad(), h2.grad()), 0.0);
+    // By hand for one element: d/dg [silu(g) u] = u s (1 + g (1 - s)), d/du = silu(g).
+    const double g = h0[0][0][0].item<double>(), u = h0[0][0][inter].item<double>(), s = 1.0 / (1.0 + std::exp(-g));
+    const double w = gy[0][0][0].item<double>();
+    QVERIFY(std::abs(h1.grad()[0][0][0].item<double>() - w * u * s * (1 + g * (1 - s))) < 1e-5);
+    QVERIFY(std::abs(h1.grad()[0][0][inter].item<double>() - w * g * s) < 1e-5);
+    QVERIFY_THROWS_EXCEPTION(Error, siluGate(h0, inter + 1));
 }
 
 QTEST_APPLESS_MAIN(TestStoredOps)
