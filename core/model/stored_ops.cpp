@@ -19,7 +19,7 @@ using torch::autograd::variable_list;
 // Rows up to which the kernels beat widening for the BLAS (causal_lm_fast.cpp's kFastRows).
 constexpr std::int64_t kKernelRows = 256;
 // fp32 bytes of one widened tile of a stored weight.
-constexpr std::int64_t kTileBytes = std::int64_t(16) << 20;
+constexpr std::int64_t kTileBytes = std::int64_t(8) << 20;
 
 std::int64_t tileRows(const at::Tensor &w)
 {
@@ -30,7 +30,7 @@ std::int64_t tileRows(const at::Tensor &w)
 // kernel, on every thread and a few times faster than LibTorch's copy here.
 // The result lives in one buffer per thread, valid until this thread's next
 // call: the tiles of every product would otherwise each map and zero fresh
-// pages (16 MB a tile, gigabytes over a step, measured as seconds of page faults).
+// pages (8 MB a tile, gigabytes over a step, measured as seconds of page faults).
 at::Tensor widened(const at::Tensor &w, at::ScalarType to)
 {
     if (to != at::kFloat || w.scalar_type() != at::kBFloat16 || !w.device().is_cpu() || !w.is_contiguous())

@@ -54,7 +54,7 @@ at::Tensor storedLinear(const at::Tensor &x, const at::Tensor &w);
 // outside the head.
 at::Tensor tokenLogProbs(const at::Tensor &hidden, const at::Tensor &head, const at::Tensor &targets,
                          double temperature, at::Tensor *entropy = nullptr,
-                         std::int64_t maxLogitBytes = std::int64_t(32) << 20);
+                         std::int64_t maxLogitBytes = std::int64_t(16) << 20);
 
 // silu(h[..., :inter]) * h[..., inter:] for h [..., 2 * inter] (the fused
 // gate_up projection); differentiable with respect to h, with values and

@@ -173,7 +173,7 @@ void TestStoredOps::storedLinearMatchesWidened_data()
     QTest::addColumn<int>("out");
     QTest::newRow("decode: 1 row (kernels)") << 1 << 96 << 70;
     QTest::newRow("40 rows (kernels)") << 40 << 96 << 70;
-    // More than 256 rows and a weight above one tile (16 MB widened): 3 tiles of 512 rows.
+    // More than 256 rows and a weight above one tile (8 MB widened): 5 tiles, 4 of 256 rows.
     QTest::newRow("300 rows, tiled") << 300 << 8192 << 1100;
 }
 
