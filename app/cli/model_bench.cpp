@@ -2,6 +2,7 @@
 
 #include "model/causal_lm.h"
 #include "model/sampler.h"
+#include "util/runtime.h"
 
 #include <ATen/ATen.h>
 
@@ -50,15 +51,7 @@ ModelConfig smolLm2Shape()
     return parseModelConfig(j, "SmolLM2-135M shape");
 }
 
-double peakRssMb()
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return 0.0;
-}
+double peakRssMb() { return processMemoryMb("VmHWM"); }
 
 bool resetPeakRss()
 {

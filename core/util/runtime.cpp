@@ -8,6 +8,7 @@
 #include <torch/version.h>
 
 #include <dlfcn.h>
+#include <fstream>
 #include <sched.h>
 #include <thread>
 
@@ -24,6 +25,17 @@ int availableCores()
     }
     const unsigned hw = std::thread::hardware_concurrency();
     return hw > 0 ? static_cast<int>(hw) : 1;
+}
+
+double processMemoryMb(const std::string &field)
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    const std::string key = field + ":";
+    while (std::getline(in, line))
+        if (line.rfind(key, 0) == 0)
+            return std::stod(line.substr(key.size())) / 1024.0;
+    return 0.0;
 }
 
 int setBlasThreads(int threads)

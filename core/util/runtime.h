@@ -44,6 +44,10 @@ int setBlasThreads(int threads);
 // The number of cores the scheduler lets this process use.
 int availableCores();
 
+// A memory figure of this process in MiB from /proc/self/status: "VmRSS" (resident
+// now) or "VmHWM" (the peak); 0 when the system has no such figure.
+double processMemoryMb(const std::string &field);
+
 // LibTorch's version as "major.minor.patch", and whether it was built with CUDA.
 std::string torchVersion();
 bool torchHasCuda();

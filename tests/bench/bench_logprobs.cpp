@@ -25,15 +25,7 @@ namespace {
 constexpr std::int64_t kHidden = 896, kVocab = 151936;
 
 // VmHWM (peak resident set) in MiB; VmHWM is reset through /proc/self/clear_refs.
-double peakMb()
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return 0;
-}
+double peakMb() { return processMemoryMb("VmHWM"); }
 void resetPeak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 struct Inputs

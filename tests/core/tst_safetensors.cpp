@@ -2,6 +2,7 @@
 // zero-copy views, sharded checkpoints, and failures that name the file.
 #include "io/mapped_file.h"
 #include "io/safetensors.h"
+#include "util/runtime.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -24,17 +25,6 @@ std::string slurp(const std::string &path)
 void spit(const std::string &path, const std::string &bytes)
 {
     std::ofstream(path, std::ios::binary) << bytes;
-}
-
-// This process's resident memory in MB (/proc/self/status, VmRSS).
-double residentMb()
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return -1.0;
 }
 
 } // namespace
@@ -138,10 +128,10 @@ void TestSafetensors::releasedPagesLeaveTheProcessAndReadTheFileAgain()
     QVERIFY(st->isZeroCopy("w"));
     const double expectedSum = double(n) * double(n - 1) / 2.0;
     QCOMPARE(w.sum(at::kDouble).item<double>(), expectedSum);
-    const double before = residentMb();
+    const double before = processMemoryMb("VmRSS");
 
     QVERIFY(MappedFile::releasePages(w.data_ptr(), static_cast<std::size_t>(w.nbytes())));
-    const double after = residentMb();
+    const double after = processMemoryMb("VmRSS");
     QVERIFY2(before - after > 48.0, qPrintable(QString("%1 MB -> %2 MB").arg(before).arg(after)));
     // The next read comes from the file: the same values.
     QCOMPARE(w.sum(at::kDouble).item<double>(), expectedSum);
