@@ -7,6 +7,10 @@
 # adversarial prompt at safety-heavy and actionability-heavy weights.
 #
 #   scripts/steer_front.sh [WORK_DIR] [STEPS] [POINTS]
+#
+# CONDITIONING=lora trains the steerable run with "lora" conditioning (LoRA
+# adapters with a preference block) instead of "prompt"; STEER_FLAGS adds flags
+# to the steerable run, FIXED_FLAGS to the five fixed runs (e.g. --use-lora).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 awb="${AWB_BUILD_DIR:-$root/build}/app/awb"
@@ -22,12 +26,16 @@ train() {   # name, then extra flags
   "$awb" train --demo --db "$db" --steps "$steps" --run-name "$name" --quiet "$@" > "$work/$name.jsonl"
   echo "trained $name in $((SECONDS - t0)) s" >&2
 }
-train steerable --conditioning prompt
-train politeness --weights politeness=1,meaningfulness=0,actionability=0,safety=0
-train meaningfulness --weights politeness=0,meaningfulness=1,actionability=0,safety=0
-train actionability --weights politeness=0,meaningfulness=0,actionability=1,safety=0
-train safety --weights politeness=0,meaningfulness=0,actionability=0,safety=1
-train uniform
+conditioning="${CONDITIONING:-prompt}"
+steer_flags=(${STEER_FLAGS:-})
+fixed_flags=(${FIXED_FLAGS:-})
+if [ "$conditioning" = lora ]; then steer_flags=(--use-lora "${steer_flags[@]}"); fi
+train steerable --conditioning "$conditioning" "${steer_flags[@]}"
+train politeness --weights politeness=1,meaningfulness=0,actionability=0,safety=0 "${fixed_flags[@]}"
+train meaningfulness --weights politeness=0,meaningfulness=1,actionability=0,safety=0 "${fixed_flags[@]}"
+train actionability --weights politeness=0,meaningfulness=0,actionability=1,safety=0 "${fixed_flags[@]}"
+train safety --weights politeness=0,meaningfulness=0,actionability=0,safety=1 "${fixed_flags[@]}"
+train uniform "${fixed_flags[@]}"
 "$awb" front --db "$db" --run 1 --points "$points" --aspects safety,actionability --adversarial-only \
   --num-samples "${SAMPLES:-4}" --fixed-runs all --json > "$work/front.json"
 python3 - "$work/front.json" <<'PY'

@@ -43,6 +43,7 @@ void registerPolicyExport(CLI::App &app, CommandContext &ctx)
         bool adapters = false;
         double shardMb = 0;
         std::string dtype = "float32";
+        std::string weights;
     };
     auto o = std::make_shared<Options>();
     exp->add_option("--db", o->db, "Workspace (SQLite file)");
@@ -54,6 +55,9 @@ void registerPolicyExport(CLI::App &app, CommandContext &ctx)
     exp->add_option("--dtype", o->dtype, "Weights of a merged folder: float32, bfloat16 (half the size) or float16")
         ->check(CLI::IsMember(policyExportDtypes()))
         ->capture_default_str();
+    exp->add_option("--weights", o->weights,
+                    "A run with conditioning lora: the aspect weights to export at, e.g. safety=1,actionability=0.2 "
+                    "(default: uniform)");
     exp->add_option("--shard-mb", o->shardMb, "Split model.safetensors into shards of at most this size; 0: one file")
         ->capture_default_str();
     exp->callback([&ctx, o] {
@@ -67,7 +71,7 @@ void registerPolicyExport(CLI::App &app, CommandContext &ctx)
             }
             const PolicyExportResult r = exportPolicy(
                 checkpoint, o->out, o->adapters ? PolicyExportLayout::Adapters : PolicyExportLayout::Merged,
-                static_cast<std::uint64_t>(o->shardMb * 1024 * 1024), o->dtype);
+                static_cast<std::uint64_t>(o->shardMb * 1024 * 1024), o->dtype, o->weights);
             ctx.out << nlohmann::json{{"path", r.path},     {"layout", r.layout}, {"dtype", r.dtype}, {"step", r.step},
                                       {"tensors", r.tensors}, {"bytes", r.bytes}, {"checkpoint", checkpoint}}
                            .dump()

@@ -26,7 +26,7 @@ bool Projection::hasLora() const
     return false;
 }
 
-at::Tensor Projection::forward(const at::Tensor &x, bool adaptersOn, bool training) const
+at::Tensor Projection::forward(const at::Tensor &x, bool adaptersOn, bool training, const at::Tensor &preference) const
 {
     at::Tensor y;
     if (weight.scalar_type() != x.scalar_type()) {
@@ -52,8 +52,16 @@ at::Tensor Projection::forward(const at::Tensor &x, bool adaptersOn, bool traini
     for (std::size_t i = 0; i < outSizes.size(); ++i) {
         if (lora[i]) {
             const LoraAdapter &ad = *lora[i];
-            const at::Tensor down = training && ad.dropout > 0.0 ? droppedLinear(x, ad.a, ad.dropout)
-                                                                 : at::linear(x, ad.a);
+            at::Tensor down = training && ad.dropout > 0.0 ? droppedLinear(x, ad.a, ad.dropout) : at::linear(x, ad.a);
+            if (ad.preferenceRank > 0) {
+                // The preference block: inner dimensions [r, r + K) times s * w_k of the row.
+                const std::int64_t K = ad.preferenceRank, r = ad.a.size(0) - K;
+                if (down.dim() != 3 || (preference.defined() && preference.size(0) != down.size(0)))
+                    throw Error("model: a preference-conditioned adapter needs [B, T, in] inputs and one weight "
+                                "vector per row");
+                const at::Tensor w = preference.defined() ? preference : at::full({1, 1, K}, 1.0 / double(K), down.options());
+                down = down * at::cat({at::ones({w.size(0), 1, r}, down.options()), w * ad.preferenceScale}, -1);
+            }
             const at::Tensor delta = at::linear(down, ad.b).mul_(ad.scaling);
             // In place on a slice of y: the matrix product's backward needs its inputs, not y.
             y.narrow(-1, offset, outSizes[i]).add_(delta);
@@ -167,12 +175,13 @@ void CausalLM::validateIds(const at::Tensor &ids) const
 }
 
 at::Tensor CausalLM::attention(const TransformerLayer &layer, std::size_t index, const at::Tensor &x,
-                               const at::Tensor &cos, const at::Tensor &sin, const at::Tensor &mask, KvCache *cache)
+                               const at::Tensor &cos, const at::Tensor &sin, const at::Tensor &mask, KvCache *cache,
+                               const at::Tensor &preference)
 {
     const std::int64_t B = x.size(0), T = x.size(1);
     const std::int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads, d = m_config.headDim, g = nh / nkv;
     const bool lora = m_adaptersOn && !m_loraMerged;
-    const at::Tensor qkv = layer.qkv.forward(x, lora, m_training);   // [B, T, (nh + 2 nkv) d]
+    const at::Tensor qkv = layer.qkv.forward(x, lora, m_training, preference);   // [B, T, (nh + 2 nkv) d]
 
     at::Tensor q, k;
     if (m_ropeCos.defined()) {
@@ -207,7 +216,7 @@ at::Tensor CausalLM::attention(const TransformerLayer &layer, std::size_t index,
                                .view({B, nkv, g, T, d})
                                .permute({0, 3, 1, 2, 4})
                                .reshape({B, T, nh * d});
-    return layer.out.forward(out, lora, m_training);
+    return layer.out.forward(out, lora, m_training, preference);
 }
 
 at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &positionsIn, KvCache *cache,
@@ -244,8 +253,10 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
     } else {
         keyValid = newValid;
     }
+    const bool lora = m_adaptersOn && !m_loraMerged;
+    const at::Tensor preference = lora ? preferenceRows(B) : at::Tensor();
     if (fastPath(B, T) && fastForwardSupported(cache)) {
-        at::Tensor out = forwardFast(ids, positions, cache, keyValid);
+        at::Tensor out = forwardFast(ids, positions, cache, keyValid, preference);
         if (cache)
             cache->length += T;
         return out;
@@ -271,12 +282,11 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
         sin = m_ropeSin.index_select(0, flat).view({B, T, 1, m_config.headDim}).to(m_dtype);
     }
 
-    const bool lora = m_adaptersOn && !m_loraMerged;
     const std::int64_t inter = m_config.intermediateSize;
     for (std::size_t i = 0; i < m_layers.size(); ++i) {
         const TransformerLayer &layer = m_layers[i];
-        x = x + attention(layer, i, norm(x, layer.norm1Weight, layer.norm1Bias), cos, sin, mask, cache);
-        const at::Tensor h = layer.up.forward(norm(x, layer.norm2Weight, layer.norm2Bias), lora, m_training);
+        x = x + attention(layer, i, norm(x, layer.norm1Weight, layer.norm1Bias), cos, sin, mask, cache, preference);
+        const at::Tensor h = layer.up.forward(norm(x, layer.norm2Weight, layer.norm2Bias), lora, m_training, preference);
         at::Tensor act;
         if (m_config.architecture == Architecture::Gpt2) {
             if (m_config.hiddenAct == "relu")
@@ -288,7 +298,7 @@ at::Tensor CausalLM::forward(const at::Tensor &idsIn, const at::Tensor &position
         } else {
             act = siluGate(h, inter);
         }
-        x = x + layer.down.forward(act, lora, m_training);
+        x = x + layer.down.forward(act, lora, m_training, preference);
     }
     if (cache)
         cache->length += T;
@@ -424,6 +434,7 @@ NamedTensors CausalLM::trainableParameters() const
                 if (proj->lora[k]) {
                     addLeaf(p + proj->partNames[k] + ".lora_A", proj->lora[k]->a);
                     addLeaf(p + proj->partNames[k] + ".lora_B", proj->lora[k]->b);
+                    addLeaf(p + proj->partNames[k] + ".lora_preference_scale", proj->lora[k]->preferenceScale);
                 }
         }
     }

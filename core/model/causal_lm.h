@@ -31,13 +31,24 @@ namespace awb {
 struct LoraOptions;
 
 // One LoRA adapter on one part of a projection: delta = scaling * B(A(dropout(x))).
+// With a preference block (LoraOptions::preferenceRank K > 0) the last K of the
+// r + K inner dimensions are scaled per row by s * w_k, w the row's aspect
+// weights and s the learned `preferenceScale` (Panacea, arXiv 2402.02030, on
+// PEFT's layout): delta = scaling * B diag(1..1, s w) A x.
 struct LoraAdapter
 {
-    at::Tensor a;          // [r, in]
-    at::Tensor b;          // [out, r]
+    at::Tensor a;          // [r + K, in]
+    at::Tensor b;          // [out, r + K]
     double scaling = 1.0;  // alpha / r (alpha / sqrt(r) with rsLoRA)
     double dropout = 0.0;
+    std::int64_t preferenceRank = 0;   // K
+    at::Tensor preferenceScale;        // [1], s; defined when K > 0
 };
+
+// An adapter's A with its preference block scaled by s * w (preference: K
+// weights, undefined for the uniform vector): B loraInner(ad, w) is the
+// adapter's matrix at w. A itself without a preference block.
+at::Tensor loraInner(const LoraAdapter &ad, const at::Tensor &preference);
 
 // A linear map whose output is the concatenation of named parts (q|k|v, gate|up
 // or a single part). Parts carry their Hugging Face module names.
@@ -49,7 +60,9 @@ struct Projection
     std::vector<std::int64_t> outSizes;
     std::vector<std::optional<LoraAdapter>> lora;   // one slot per part
 
-    at::Tensor forward(const at::Tensor &x, bool adaptersOn, bool training) const;
+    // `preference` [B, 1, K] (x is [B, T, in]): each row's aspect weights for
+    // adapters with a preference block; undefined: the uniform vector.
+    at::Tensor forward(const at::Tensor &x, bool adaptersOn, bool training, const at::Tensor &preference = {}) const;
     bool hasLora() const;
 };
 
@@ -178,7 +191,20 @@ public:
     void mergeLora();     // W += scaling * B A for every adapter; adapters then skipped
     void unmergeLora();   // the inverse (up to rounding)
     bool loraMerged() const { return m_loraMerged; }
-    NamedTensors loraStateDict() const;   // PEFT key names
+    NamedTensors loraStateDict() const;   // PEFT key names (+ lora_preference_scale with a preference block)
+    // "lora" conditioning: K of the adapters' inner dimensions follow each row's
+    // aspect weights (LoraOptions::preferenceRank; 0 without such adapters).
+    std::int64_t preferenceRank() const;
+    // The weight vectors [B, K] (float, each summing to 1) of the rows of the
+    // next forward() calls; undefined: the uniform vector for every row. A
+    // defined value must have one row per sequence of each call (Error otherwise).
+    // Merging adapters with a preference block uses its single row (or uniform).
+    void setPreference(const at::Tensor &rows);
+    // Folds the preference block at the single preference row (uniform when none
+    // is set) into plain adapters of rank r + K, lora_alpha rescaled so that the
+    // scaling stays: what PEFT loads. The model then has no preference block.
+    void bakePreference();
+    const at::Tensor &preference() const { return m_preference; }
     const LoraOptions *loraOptions() const { return m_loraOptions.get(); }
     void saveLora(const std::string &dir) const;        // adapter_config.json + adapter_model.safetensors
     void loadLora(const std::string &dir);
@@ -194,14 +220,15 @@ private:
     at::Tensor norm(const at::Tensor &x, const at::Tensor &w, const at::Tensor &b) const;
     at::Tensor applyRope(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin) const;
     at::Tensor attention(const TransformerLayer &layer, std::size_t index, const at::Tensor &x,
-                         const at::Tensor &cos, const at::Tensor &sin, const at::Tensor &mask, KvCache *cache);
+                         const at::Tensor &cos, const at::Tensor &sin, const at::Tensor &mask, KvCache *cache,
+                         const at::Tensor &preference);
     // The fp32 CPU inference path (causal_lm_fast.cpp): kernels.h instead of torch
     // operators when no gradient is needed, for `batch` sequences of `tokens` new
     // tokens each (logits: `batch` rows of one token).
     bool fastPath(std::int64_t batch, std::int64_t tokens) const;
     bool fastForwardSupported(const KvCache *cache) const;
     at::Tensor forwardFast(const at::Tensor &ids, const at::Tensor &positions, KvCache *cache,
-                           const at::Tensor &keyValid);
+                           const at::Tensor &keyValid, const at::Tensor &preference);
     at::Tensor logitsFast(const at::Tensor &hidden) const;
     at::Tensor outputHead() const;   // m_lmHead, narrowed to the output limit
     void forEachProjection(const std::function<void(Projection &)> &fn);
@@ -224,6 +251,26 @@ private:
     std::int64_t m_outputVocab = 0;   // 0: every row of m_lmHead
     mutable bool m_baseShared = false;   // set on both sides by sharingBaseOf
     std::unique_ptr<LoraOptions> m_loraOptions;
+    at::Tensor m_preference;   // [B, K] float on the device, or undefined
+    // [B, 1, K] for forward(): the rows of m_preference, or undefined without a preference block.
+    at::Tensor preferenceRows(std::int64_t batch) const;
+};
+
+// Sets a model's preference rows for a scope and puts back the previous ones.
+class PreferenceScope
+{
+public:
+    PreferenceScope(CausalLM &model, const at::Tensor &rows) : m_model(model), m_saved(model.preference())
+    {
+        m_model.setPreference(rows);
+    }
+    ~PreferenceScope() { m_model.setPreference(m_saved); }
+    PreferenceScope(const PreferenceScope &) = delete;
+    PreferenceScope &operator=(const PreferenceScope &) = delete;
+
+private:
+    CausalLM &m_model;
+    at::Tensor m_saved;
 };
 
 // Load options for the runtime: its device and dtype, and for a base that stays

@@ -67,7 +67,16 @@ void embeddingRow(const at::Tensor &embed, std::int64_t id, float *out)
     }
 }
 
-void project(const Projection &p, const float *x, std::int64_t R, float *y, bool adapters)
+// Each row's aspect weights for adapters with a preference block: row r of a
+// forward belongs to sequence r / tokens; `weights` [B, K], or null for uniform.
+struct RowPreference
+{
+    const float *weights = nullptr;
+    std::int64_t tokens = 1;
+};
+
+void project(const Projection &p, const float *x, std::int64_t R, float *y, bool adapters,
+             const RowPreference &preference)
 {
     const std::int64_t N = p.weight.size(0), K = p.weight.size(1);
     linearAny(x, R, p.weight, ptr(p.bias), y);
@@ -80,6 +89,16 @@ void project(const Projection &p, const float *x, std::int64_t R, float *y, bool
             const std::int64_t r = ad.a.size(0), out = p.outSizes[i];
             Buffer ax(R * r), delta(R * out);
             kernels::linear(x, R, K, K, ad.a.data_ptr<float>(), r, nullptr, ax.get(), r);
+            if (ad.preferenceRank > 0) {   // the block [r - Kp, r) times s * w of the row's sequence
+                const std::int64_t Kp = ad.preferenceRank;
+                const float scale = ad.preferenceScale.item<float>();
+                for (std::int64_t row = 0; row < R; ++row)
+                    for (std::int64_t k = 0; k < Kp; ++k) {
+                        const float w = preference.weights ? preference.weights[(row / preference.tokens) * Kp + k]
+                                                           : 1.f / static_cast<float>(Kp);
+                        ax.get()[row * r + r - Kp + k] *= scale * w;
+                    }
+            }
             kernels::linear(ax.get(), R, r, r, ad.b.data_ptr<float>(), out, nullptr, delta.get(), out);
             for (std::int64_t row = 0; row < R; ++row)
                 kernels::axpy(out, static_cast<float>(ad.scaling), delta.get() + row * out, y + row * N + offset);
@@ -130,7 +149,7 @@ bool CausalLM::fastForwardSupported(const KvCache *cache) const
 }
 
 at::Tensor CausalLM::forwardFast(const at::Tensor &ids, const at::Tensor &positions, KvCache *cache,
-                                 const at::Tensor &keyValid)
+                                 const at::Tensor &keyValid, const at::Tensor &preference)
 {
     const ModelConfig &c = m_config;
     const std::int64_t B = ids.size(0), T = ids.size(1), R = B * T;
@@ -139,6 +158,8 @@ at::Tensor CausalLM::forwardFast(const at::Tensor &ids, const at::Tensor &positi
     const std::int64_t start = cache ? cache->length : 0, L = start + T;
     const float eps = static_cast<float>(c.normEps), scale = static_cast<float>(1.0 / std::sqrt(double(d)));
     const bool adapters = m_adaptersOn && !m_loraMerged;
+    const at::Tensor prefC = preference.defined() ? preference.contiguous() : at::Tensor();
+    const RowPreference rowPref{prefC.defined() ? prefC.data_ptr<float>() : nullptr, T};
 
     const at::Tensor idsC = ids.contiguous(), posC = positions.contiguous();
     const std::int64_t *idp = idsC.data_ptr<std::int64_t>(), *posp = posC.data_ptr<std::int64_t>();
@@ -180,7 +201,7 @@ at::Tensor CausalLM::forwardFast(const at::Tensor &ids, const at::Tensor &positi
     for (std::size_t i = 0; i < m_layers.size(); ++i) {
         const TransformerLayer &layer = m_layers[i];
         kernels::rmsNorm(x.get(), layer.norm1Weight.data_ptr<float>(), eps, R, H, h.get());
-        project(layer.qkv, h.get(), R, qkv.get(), adapters);
+        project(layer.qkv, h.get(), R, qkv.get(), adapters, rowPref);
         float *kc = cache ? cache->keys[i].data_ptr<float>() : localK->get();
         float *vc = cache ? cache->values[i].data_ptr<float>() : localV->get();
         for (std::int64_t r = 0; r < R; ++r) {
@@ -212,17 +233,17 @@ at::Tensor CausalLM::forwardFast(const at::Tensor &ids, const at::Tensor &positi
                 }
             }
         });
-        project(layer.out, attn.get(), R, tmp.get(), adapters);
+        project(layer.out, attn.get(), R, tmp.get(), adapters, rowPref);
         kernels::axpy(R * H, 1.f, tmp.get(), x.get());
 
         kernels::rmsNorm(x.get(), layer.norm2Weight.data_ptr<float>(), eps, R, H, h.get());
-        project(layer.up, h.get(), R, gu.get(), adapters);
+        project(layer.up, h.get(), R, gu.get(), adapters, rowPref);
         kernels::parallelFor(R, 1, [&](std::int64_t begin, std::int64_t end) {
             for (std::int64_t r = begin; r < end; ++r)
                 kernels::siluMul(gu.get() + r * 2 * inter, gu.get() + r * 2 * inter + inter, inter,
                                  tmp.get() + r * inter);
         });
-        project(layer.down, tmp.get(), R, h.get(), adapters);
+        project(layer.down, tmp.get(), R, h.get(), adapters, rowPref);
         kernels::axpy(R * H, 1.f, h.get(), x.get());
     }
 

@@ -398,7 +398,7 @@ NamedTensors CausalLM::stateDict(bool mergedLora) const
             at::Tensor w = p.weight.narrow(0, offset, p.outSizes[i]);
             if (mergedLora && !m_loraMerged && p.lora[i])
                 // In the compute dtype: a base held in bfloat16 would round the adapters away.
-                w = w.to(m_dtype) + at::matmul(p.lora[i]->b, p.lora[i]->a).mul(p.lora[i]->scaling).to(m_dtype);
+                w = w.to(m_dtype) + at::matmul(p.lora[i]->b, loraInner(*p.lora[i], m_preference)).mul(p.lora[i]->scaling).to(m_dtype);
             out.emplace_back(weights[i], gpt ? w.t() : w);
             if (p.bias.defined() && i < biases.size() && !biases[i].empty())
                 out.emplace_back(biases[i], p.bias.narrow(0, offset, p.outSizes[i]));

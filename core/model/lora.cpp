@@ -46,6 +46,17 @@ bool targetMatches(const std::string &module, const std::vector<std::string> &ta
 
 } // namespace
 
+at::Tensor loraInner(const LoraAdapter &ad, const at::Tensor &preference)
+{
+    if (ad.preferenceRank == 0)
+        return ad.a;
+    const std::int64_t K = ad.preferenceRank, r = ad.a.size(0) - K;
+    const at::Tensor w = preference.defined() ? preference.reshape({K})
+                                              : at::full({K}, 1.0 / double(K), ad.a.options().requires_grad(false));
+    const at::Tensor scale = at::cat({at::ones({r}, ad.a.options().requires_grad(false)), w * ad.preferenceScale});
+    return ad.a * scale.unsqueeze(1);
+}
+
 void CausalLM::addLora(const LoraOptions &options, std::uint64_t seed)
 {
     if (hasLora())
@@ -54,6 +65,8 @@ void CausalLM::addLora(const LoraOptions &options, std::uint64_t seed)
         throw Error("LoRA rank r must be positive, got " + std::to_string(options.r));
     if (options.dropout < 0.0 || options.dropout >= 1.0)
         throw Error("LoRA dropout must be in [0, 1)");
+    if (options.preferenceRank < 0)
+        throw Error("LoRA preference rank must not be negative, got " + std::to_string(options.preferenceRank));
     at::Generator gen = at::detail::createCPUGenerator(seed);
     const auto opts = at::TensorOptions().dtype(m_dtype).device(m_device);
     std::set<std::string> matched;
@@ -71,8 +84,14 @@ void CausalLM::addLora(const LoraOptions &options, std::uint64_t seed)
                 // PEFT's init: A ~ kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(in), 1/sqrt(in)); B = 0,
                 // so a fresh adapter leaves the model's outputs unchanged.
                 const double bound = 1.0 / std::sqrt(static_cast<double>(in));
-                ad.a = at::empty({options.r, in}, at::kFloat).uniform_(-bound, bound, gen).to(opts).set_requires_grad(true);
-                ad.b = at::zeros({p.outSizes[k], options.r}, opts).set_requires_grad(true);
+                // A preference block adds K inner dimensions, initialised the same way, and
+                // a learned scale s = 1 (B = 0 still leaves the outputs unchanged).
+                const std::int64_t inner = options.r + options.preferenceRank;
+                ad.a = at::empty({inner, in}, at::kFloat).uniform_(-bound, bound, gen).to(opts).set_requires_grad(true);
+                ad.b = at::zeros({p.outSizes[k], inner}, opts).set_requires_grad(true);
+                ad.preferenceRank = options.preferenceRank;
+                if (options.preferenceRank > 0)
+                    ad.preferenceScale = at::ones({1}, opts).set_requires_grad(true);
                 ad.scaling = options.scaling();
                 ad.dropout = options.dropout;
                 p.lora[k] = std::move(ad);
@@ -85,6 +104,60 @@ void CausalLM::addLora(const LoraOptions &options, std::uint64_t seed)
     m_loraOptions = std::make_unique<LoraOptions>(options);
     m_adaptersOn = true;
     m_loraMerged = false;
+}
+
+std::int64_t CausalLM::preferenceRank() const
+{
+    return m_loraOptions ? m_loraOptions->preferenceRank : 0;
+}
+
+void CausalLM::setPreference(const at::Tensor &rows)
+{
+    if (!rows.defined()) {
+        m_preference = at::Tensor();
+        return;
+    }
+    const std::int64_t K = preferenceRank();
+    if (rows.dim() != 2 || rows.size(1) != K)
+        throw Error("model: preference rows must be [B, " + std::to_string(K) + "] (the adapters' preference rank), got "
+                    + std::to_string(rows.dim() == 2 ? rows.size(1) : -1) + " columns");
+    m_preference = rows.detach().to(m_device, m_dtype).contiguous();
+}
+
+void CausalLM::bakePreference()
+{
+    const std::int64_t K = preferenceRank();
+    if (K == 0)
+        return;
+    if (m_preference.defined() && m_preference.size(0) != 1)
+        throw Error("model: baking the preference block needs one weight vector, got " + std::to_string(m_preference.size(0)));
+    at::NoGradGuard noGrad;
+    const at::Tensor preference = m_preference;
+    forEachProjection([&preference](Projection &p) {
+        for (auto &ad : p.lora)
+            if (ad && ad->preferenceRank > 0) {
+                ad->a = loraInner(*ad, preference).detach().clone().set_requires_grad(ad->a.requires_grad());
+                ad->preferenceRank = 0;
+                ad->preferenceScale = at::Tensor();
+            }
+    });
+    LoraOptions &o = *m_loraOptions;
+    const double scaling = o.scaling();
+    o.r += K;
+    o.preferenceRank = 0;
+    o.alpha = o.useRslora ? scaling * std::sqrt(static_cast<double>(o.r)) : scaling * static_cast<double>(o.r);
+    m_preference = at::Tensor();
+}
+
+at::Tensor CausalLM::preferenceRows(std::int64_t batch) const
+{
+    const std::int64_t K = preferenceRank();
+    if (K == 0 || !m_preference.defined())
+        return {};
+    if (m_preference.size(0) != batch)
+        throw Error("model: " + std::to_string(m_preference.size(0)) + " preference rows for a batch of "
+                    + std::to_string(batch) + " sequences");
+    return m_preference.view({batch, 1, K});
 }
 
 bool CausalLM::hasLora() const
@@ -110,12 +183,17 @@ void CausalLM::addLoraDelta(double sign)
         throw Error("model: the base weights are held in bfloat16 as stored; merging adapters into them would "
                     "round the adapters away (load the base converted, frozen base \"float32\", to merge)");
     at::NoGradGuard noGrad;
-    forEachProjection([sign](Projection &p) {
+    // A preference block merges at the model's single preference row (uniform when none is set).
+    if (m_preference.defined() && m_preference.size(0) != 1)
+        throw Error("model: merging preference-conditioned adapters needs one weight vector, got "
+                    + std::to_string(m_preference.size(0)));
+    const at::Tensor preference = m_preference;
+    forEachProjection([sign, &preference](Projection &p) {
         std::int64_t offset = 0;
         for (std::size_t k = 0; k < p.outSizes.size(); ++k) {
             if (p.lora[k])
                 p.weight.narrow(0, offset, p.outSizes[k])
-                    .add_(at::matmul(p.lora[k]->b, p.lora[k]->a).mul_(sign * p.lora[k]->scaling));
+                    .add_(at::matmul(p.lora[k]->b, loraInner(*p.lora[k], preference)).mul_(sign * p.lora[k]->scaling));
             offset += p.outSizes[k];
         }
     });
@@ -148,6 +226,8 @@ NamedTensors CausalLM::loraStateDict() const
                     const std::string base = kPeftPrefix + modulePath(m_config, i, pi, projs[pi]->partNames[k]);
                     out.emplace_back(base + ".lora_A.weight", projs[pi]->lora[k]->a);
                     out.emplace_back(base + ".lora_B.weight", projs[pi]->lora[k]->b);
+                    if (projs[pi]->lora[k]->preferenceRank > 0)
+                        out.emplace_back(base + ".lora_preference_scale", projs[pi]->lora[k]->preferenceScale);
                 }
     }
     return out;
@@ -188,6 +268,8 @@ void CausalLM::saveLora(const std::string &dir) const
         {"alpha_pattern", nlohmann::json::object()},
         {"revision", nullptr},
     };
+    if (o.preferenceRank > 0)
+        config["awb_preference_rank"] = o.preferenceRank;   // not PEFT's: export writes a plain adapter
     writeFileAtomically((fs::path(dir) / "adapter_config.json").string(), config.dump(2) + "\n");
 }
 
@@ -203,6 +285,9 @@ void CausalLM::loadLora(const std::string &dir)
     o.dropout = optNumber(j, "lora_dropout", configPath).value_or(0.0);
     o.useRslora = optBool(j, "use_rslora", configPath).value_or(false);
     o.baseModelPath = optString(j, "base_model_name_or_path", configPath).value_or("");
+    o.preferenceRank = optInt(j, "awb_preference_rank", configPath).value_or(0);
+    if (o.preferenceRank < 0)
+        throw FormatError(configPath + ": \"awb_preference_rank\" must not be negative");
     if (optBool(j, "use_dora", configPath).value_or(false))
         throw FormatError(configPath + ": DoRA adapters are not supported");
     const auto targets = j.find("target_modules");
@@ -217,6 +302,16 @@ void CausalLM::loadLora(const std::string &dir)
 
     const std::string weightsPath = (fs::path(dir) / "adapter_model.safetensors").string();
     const auto file = SafetensorsFile::open(weightsPath);
+    if (hasLora()) {
+        // Adapters already in place (a resumed run): the file's values go into them, and a
+        // file of another rank, preference rank or set of modules is refused by its shapes and names.
+        if (m_loraOptions && (m_loraOptions->r != o.r || m_loraOptions->preferenceRank != o.preferenceRank))
+            throw FormatError(configPath + ": the adapters have r=" + std::to_string(o.r) + " and preference rank "
+                              + std::to_string(o.preferenceRank) + ", the model's have r=" + std::to_string(m_loraOptions->r)
+                              + " and " + std::to_string(m_loraOptions->preferenceRank));
+        copyLoraWeights(*file, o.r);
+        return;
+    }
     addLora(o, 0);
     try {
         copyLoraWeights(*file, o.r);
@@ -242,8 +337,10 @@ void CausalLM::copyLoraWeights(const SafetensorsFile &file, std::int64_t r)
         std::string stored = name;
         if (!file.contains(stored)) {
             std::string alt = name;
-            alt.replace(alt.rfind(".weight"), 7, ".default.weight");
-            if (file.contains(alt))
+            const auto suffix = alt.rfind(".weight");
+            if (suffix != std::string::npos)
+                alt.replace(suffix, 7, ".default.weight");
+            if (suffix != std::string::npos && file.contains(alt))
                 stored = alt;
             else
                 throw FormatError(weightsPath + ": tensor \"" + name + "\" is missing (adapter_config.json targets "

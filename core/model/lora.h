@@ -22,6 +22,11 @@ struct LoraOptions
     std::vector<std::string> targetModules = {"q_proj", "k_proj", "v_proj", "o_proj",
                                               "gate_proj", "up_proj", "down_proj"};
     std::string baseModelPath;    // base_model_name_or_path in adapter_config.json
+    // A preference-conditioned ("lora" conditioning, Panacea-style) adapter has
+    // K more inner dimensions than r: delta = scaling * B diag(1..1, s*w_1..s*w_K) A x,
+    // where w is the row's aspect-weight vector (summing to 1) and s a learned
+    // scale per adapter. 0: a plain LoRA adapter. Saved as awb_preference_rank.
+    std::int64_t preferenceRank = 0;
 
     double scaling() const;
 };

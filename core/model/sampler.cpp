@@ -165,6 +165,25 @@ GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::in
         bool t;
         ~RestoreTraining() { m.setTraining(t); }
     } restore{model, wasTraining};
+    // Each batch row's adapters follow its prompt's weight vector ("lora" conditioning).
+    const bool preferences = !o.promptPreferences.empty();
+    if (preferences && static_cast<std::int64_t>(o.promptPreferences.size()) != B)
+        throw Error("generate: " + std::to_string(o.promptPreferences.size()) + " preference vectors for "
+                    + std::to_string(B) + " prompts");
+    auto preferenceOf = [&](const std::vector<std::int64_t> &promptOfRow) {
+        const std::int64_t K = model.preferenceRank();
+        at::Tensor rows = at::empty({static_cast<std::int64_t>(promptOfRow.size()), K}, at::kFloat);
+        for (std::size_t i = 0; i < promptOfRow.size(); ++i) {
+            const auto &w = o.promptPreferences[static_cast<std::size_t>(promptOfRow[i])];
+            if (static_cast<std::int64_t>(w.size()) != K)
+                throw Error("generate: a preference vector has " + std::to_string(w.size())
+                            + " weights; the model's adapters take " + std::to_string(K));
+            for (std::int64_t k = 0; k < K; ++k)
+                rows[static_cast<std::int64_t>(i)][k] = w[static_cast<std::size_t>(k)];
+        }
+        return rows;
+    };
+    PreferenceScope preferenceScope(model, model.preference());
 
     // Left-pad into [B, longest]; positions count real tokens only, as transformers does.
     at::Tensor ids = at::full({B, longest}, o.padTokenId, at::kLong);
@@ -201,6 +220,8 @@ GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::in
     for (std::int64_t b = 0; b < B; ++b) {
         const std::int64_t len = lengths[b], pad = longest - len;
         KvCache own = model.makeCache(1, len);
+        if (preferences)
+            model.setPreference(preferenceOf({b}));
         const at::Tensor hidden = model.forward(ids.narrow(0, b, 1).narrow(1, pad, len).to(model.device()),
                                                 positions.narrow(0, b, 1).narrow(1, pad, len).to(model.device()), &own,
                                                 valid.narrow(0, b, 1).narrow(1, pad, len).to(model.device()));
@@ -330,6 +351,12 @@ GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::in
                 posA[i][0] = nextPos[i];
                 nextPos[i] += 1;
             }
+        }
+        if (preferences) {
+            std::vector<std::int64_t> promptOfRow;
+            for (const auto seq : rowSeq)
+                promptOfRow.push_back(seq / G);
+            model.setPreference(preferenceOf(promptOfRow));
         }
         const at::Tensor h = model.forward(stepIds.to(device), stepPos.to(device), &cache, stepValid.to(device));
         logits = model.logits(h.select(1, 0));

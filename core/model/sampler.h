@@ -37,6 +37,10 @@ struct SamplingOptions
     // stream, so what a prompt gets does not depend on the rest of the batch
     // (data-parallel ranks share a step's prompts out). Empty: `seed` alone.
     std::vector<std::uint64_t> promptSeeds;
+    // "lora" conditioning: one aspect-weight vector per prompt (K values, the
+    // model's preference rank) that its rows' adapters follow. Empty: the
+    // model's preference rows are not touched (none, or the caller's one row).
+    std::vector<std::vector<double>> promptPreferences;
 };
 
 enum class FinishReason { Length, Eos, Stop, Cancelled };

@@ -79,14 +79,21 @@ Conditioning parseConditioning(const std::string &name)
     if (name == "prompt")
         return Conditioning::Prompt;
     if (name == "lora")
-        throw Error("conditioning: \"lora\" (Panacea-style SVD-LoRA scaling) is not built in this version; "
-                    "use \"prompt\" or \"none\"");
-    throw Error("conditioning: unknown value \"" + name + "\" (expected none or prompt)");
+        return Conditioning::Lora;
+    throw Error("conditioning: unknown value \"" + name + "\" (expected none, prompt or lora)");
 }
 
 const char *conditioningName(Conditioning conditioning)
 {
-    return conditioning == Conditioning::Prompt ? "prompt" : "none";
+    switch (conditioning) {
+    case Conditioning::Prompt:
+        return "prompt";
+    case Conditioning::Lora:
+        return "lora";
+    case Conditioning::None:
+        break;
+    }
+    return "none";
 }
 
 std::vector<double> quantizeWeights(const std::vector<double> &weights)

@@ -31,9 +31,10 @@ namespace awb {
 enum class Conditioning {
     None,     // "none": the weights are the run's (and the live controls')
     Prompt,   // "prompt": the vector is a system line of the chat template (RiC-style)
+    Lora,     // "lora": the vector scales a block of the LoRA adapters' inner dimensions (Panacea-style)
 };
 
-// "none" | "prompt"; Error naming the option otherwise ("lora" is named as not built).
+// "none" | "prompt" | "lora"; Error naming the option otherwise.
 Conditioning parseConditioning(const std::string &name);
 const char *conditioningName(Conditioning conditioning);
 

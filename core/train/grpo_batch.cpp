@@ -47,6 +47,8 @@ void GenerationBatch::replaceGroup(std::size_t g, const GenerationBatch &other, 
 {
     const auto n = static_cast<std::size_t>(G);
     promptIndex[g] = other.promptIndex[e];
+    if (!groupWeights.empty() && !other.groupWeights.empty())
+        groupWeights[g] = other.groupWeights[e];
     for (std::size_t i = 0; i < n; ++i)
         completions[g * n + i] = other.completions[e * n + i];
 }
@@ -77,7 +79,10 @@ PackedMicroBatch GenerationBatch::pack(std::int64_t begin, std::int64_t end, std
     std::vector<std::int64_t> promptRows, rowPrompt;
     for (std::int64_t r = 0; r < m.rows; ++r) {
         const auto &c = completions[static_cast<std::size_t>(begin + r)];
-        if (r == 0 || *c.prompt != *completions[static_cast<std::size_t>(begin + r - 1)].prompt)
+        // A row shares the previous row's prompt when the ids are the same, and in a
+        // steerable run the group too (its weights steer a "lora"-conditioned prompt pass).
+        const bool newGroup = !groupWeights.empty() && r > 0 && (begin + r) / G != (begin + r - 1) / G;
+        if (r == 0 || newGroup || *c.prompt != *completions[static_cast<std::size_t>(begin + r - 1)].prompt)
             promptRows.push_back(r);
         rowPrompt.push_back(static_cast<std::int64_t>(promptRows.size()) - 1);
         const auto P = static_cast<std::int64_t>(c.prompt->size());
@@ -105,6 +110,15 @@ PackedMicroBatch GenerationBatch::pack(std::int64_t begin, std::int64_t end, std
     m.mask = mask.to(device);
     m.promptRows = at::tensor(promptRows, at::kLong).to(device);
     m.rowPrompt = at::tensor(rowPrompt, at::kLong).to(device);
+    if (!groupWeights.empty()) {
+        const auto K = static_cast<std::int64_t>(groupWeights.front().size());
+        at::Tensor pref = at::empty({m.rows, K}, at::kFloat);
+        auto prefA = pref.accessor<float, 2>();
+        for (std::int64_t r = 0; r < m.rows; ++r)
+            for (std::int64_t k = 0; k < K; ++k)
+                prefA[r][k] = static_cast<float>(groupWeights[static_cast<std::size_t>((begin + r) / G)][static_cast<std::size_t>(k)]);
+        m.preference = pref.to(device);
+    }
     return m;
 }
 
@@ -143,10 +157,14 @@ at::Tensor sharedPromptHidden(CausalLM &model, const PackedMicroBatch &b)
     const std::int64_t P = b.promptWidth, C = b.completionWidth;
     const at::Tensor &pr = b.promptRows;
     KvCache cache = model.makeCache(pr.size(0), P + C);
+    const bool steered = b.preference.defined() && model.preferenceRank() > 0;
+    PreferenceScope preference(model, steered ? b.preference.index_select(0, pr) : model.preference());
     const at::Tensor hp = model.forward(b.ids.index_select(0, pr).narrow(1, 0, P),
                                         b.positions.index_select(0, pr).narrow(1, 0, P), &cache,
                                         b.valid.index_select(0, pr).narrow(1, 0, P));
     cache.selectRows(b.rowPrompt);   // differentiable: the rows' gradients add up on their prompt
+    if (steered)
+        model.setPreference(b.preference);
     const at::Tensor hc =
         model.forward(b.ids.narrow(1, P, C), b.positions.narrow(1, P, C), &cache, b.valid.narrow(1, P, C));
     return at::cat({hp.index_select(0, b.rowPrompt).narrow(1, P - 1, 1), hc.narrow(1, 0, C - 1)}, 1);
@@ -164,6 +182,8 @@ at::Tensor completionLogps(CausalLM &model, const PackedMicroBatch &batch, doubl
     } else {
         // Only the hidden states that predict completion tokens go through the
         // LM head: column promptWidth - 1 predicts the first completion token.
+        const bool steered = batch.preference.defined() && model.preferenceRank() > 0;
+        PreferenceScope preference(model, steered ? batch.preference : model.preference());
         const at::Tensor hidden = model.forward(batch.ids, batch.positions, nullptr, batch.valid);
         h = hidden.narrow(1, batch.promptWidth - 1, batch.completionWidth);
     }

@@ -51,6 +51,9 @@ struct PackedMicroBatch
     // share it: promptRows [U] is the first row of each distinct prompt and
     // rowPrompt [rows] the prompt of each row (int64, on the device).
     at::Tensor promptRows, rowPrompt;
+    // A steerable run's rows: each row's group weights [rows, K] (float, on the
+    // device), which the adapters of a "lora"-conditioned policy follow; undefined otherwise.
+    at::Tensor preference;
     at::Tensor oldLogps, refLogps;   // filled by the trainer when needed
     at::Tensor values, advantages, returns;   // PPO: [rows, completionWidth] rollout values, GAE advantages and returns
 };

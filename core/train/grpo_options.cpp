@@ -182,7 +182,7 @@ std::vector<std::string> optionChoices(const std::string &key, const std::string
         {"value_model_init", {"reward_model", "policy"}},
         {"kl_estimator", {"k1", "k3"}},
         {"pair_source", {"auto", "file", "workspace", "gold"}},
-        {"conditioning", {"none", "prompt"}},
+        {"conditioning", {"none", "prompt", "lora"}},
         {"reward_ensemble_aggregation", ensembleAggregationNames()},
     };
     const auto it = choices.find(key);
@@ -302,6 +302,9 @@ void validateGrpoOptions(const GrpoOptions &o)
     requireAtLeast("lambda_max", o.lambdaMax, 0);
     requireAtLeast("lambda_update_delay_steps", static_cast<double>(o.lambdaUpdateDelaySteps), 0);
     validateEnsembleRewardOptions(o);
+    if (parseConditioning(o.conditioning) == Conditioning::Lora && !o.useLora)
+        throw Error("conditioning: \"lora\" steers the LoRA adapters, so it needs use_lora (--use-lora); the run "
+                    "trains all weights");
     if (parseConditioning(o.conditioning) != Conditioning::None) {
         if (!(o.conditioningAlpha > 0) || !std::isfinite(o.conditioningAlpha))
             throw Error("conditioning_alpha: " + show(o.conditioningAlpha) + " must be greater than 0");

@@ -68,7 +68,7 @@ struct GrpoOptions
     // awb (steerable run, train/conditioning.h): each prompt group trains with its own weight vector, shown to
     // the policy in a system line that comes on top of max_prompt_length; "none" keeps the run's weights. conditioning_vectors: fixed vectors ("corners", "uniform",
     // "a=1,b=2", ";"-separated) that take up to half of each step's groups; the others draw Dirichlet(alpha).
-    std::string conditioning = "none";       // conditioning: none | prompt
+    std::string conditioning = "none";       // conditioning: none | prompt | lora (needs use_lora)
     double conditioningAlpha = 1.0;          // conditioning_alpha: Dirichlet concentration of the drawn vectors
     std::string conditioningVectors = "corners;uniform"; // conditioning_vectors: always-included vectors
     std::int64_t conditioningWarmupSteps = 20; // conditioning_warmup_steps: steps that sample without the line and train with it (the policy learns to read it)

@@ -280,7 +280,10 @@ GrpoTrainer::GrpoTrainer(GrpoTrainerSetup setup, TrainingControls &controls, Tra
                               : std::shared_ptr<CausalLM>(
                                     CausalLM::load(o.model, loadOptionsFor(d.setup.runtime, o.useLora)));
     if (o.useLora) {
-        d.policy->addLora(loraOptionsFor(o), mixSeed(o.seed, 0, 2));
+        LoraOptions lora = loraOptionsFor(o);
+        if (d.conditioning == Conditioning::Lora)   // one preference dimension per aspect of the run
+            lora.preferenceRank = static_cast<std::int64_t>(d.runAspects.size());
+        d.policy->addLora(lora, mixSeed(o.seed, 0, 2));
         d.policy->setBaseTrainable(false);
     } else {
         d.policy->setBaseTrainable(true);

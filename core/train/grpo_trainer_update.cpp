@@ -48,7 +48,7 @@ GrpoTrainer::Impl::LogpPhase GrpoTrainer::Impl::runLogps(std::int64_t s, Rollout
     // each conditioned behaviour near what the reference does for the user's
     // prompt, not near whatever the line makes an untrained model write.
     std::vector<PackedMicroBatch> plain;
-    if (!r.batch.groupWeights.empty() && klCoefficient() != 0.0) {
+    if (!r.batch.groupWeights.empty() && conditioning == Conditioning::Prompt && klCoefficient() != 0.0) {
         GenerationBatch unconditioned = r.batch;
         for (std::size_t i = 0; i < unconditioned.completions.size(); ++i)
             unconditioned.completions[i].prompt = &rollout->promptIds(r.batch.promptIndex[i / static_cast<std::size_t>(r.batch.G)]);

@@ -10,6 +10,8 @@
 #include "train/grpo_checkpoint.h"
 #include "util/error.h"
 
+#include <ATen/ATen.h>
+
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -50,16 +52,15 @@ void countWritten(const fs::path &dir, PolicyExportResult &result)
     }
 }
 
-// A steerable run's policy reads its aspect weights from a system turn; the
-// exported folder says how, so a user of transformers can steer it too: the
-// field "awb_conditioning" in its config and a README.md with an example.
-void writeConditioningFormat(const CheckpointSummary &cp, const fs::path &folder, const std::string &configName)
+// A steerable run's conditioning: its mechanism ("none", "prompt", "lora") and
+// the aspects of its vectors, in the reward model's order (empty for "none").
+std::pair<std::string, std::vector<std::string>> runConditioning(const CheckpointSummary &cp)
 {
     const nlohmann::json state = readCheckpointStateJson(cp.path);
     const nlohmann::json options = state.value("options", nlohmann::json::object());
     const std::string mechanism = options.value("conditioning", std::string("none"));
     if (mechanism == "none")
-        return;
+        return {mechanism, {}};
     std::vector<std::string> aspects;
     const fs::path rm = state.value("reward_model_path", std::string());
     std::error_code ec;
@@ -67,10 +68,41 @@ void writeConditioningFormat(const CheckpointSummary &cp, const fs::path &folder
         aspects = AspectSchema::fromJson(readJsonFile((rm / "aspects.json").string()), (rm / "aspects.json").string()).names();
     if (aspects.empty())
         throw IoError(cp.path + "/trainer_state.json: the reward model \"" + rm.string() + "\" is gone, so the "
-                      "aspects of this steerable run's conditioning line are unknown; it is needed to export the run");
-    const std::string example = conditioningLine(aspects, std::vector<double>(aspects.size(), 1.0));
+                      "aspects of this steerable run's weight vectors are unknown; it is needed to export the run");
+    return {mechanism, aspects};
+}
+
+// A "prompt" policy reads its aspect weights from a system turn; the exported
+// folder says how, so a user of transformers can steer it too: the field
+// "awb_conditioning" in its config and a README.md with an example. A "lora"
+// policy is exported at one weight vector (`atWeights`), which the folder names.
+void writeConditioningFormat(const std::string &mechanism, const std::vector<std::string> &aspects,
+                             const std::vector<double> &atWeights, const fs::path &folder, const std::string &configName)
+{
+    if (mechanism == "none")
+        return;
     const std::string configPath = (folder / configName).string();
     nlohmann::json config = readJsonFile(configPath);
+    std::string aspectList;
+    for (std::size_t k = 0; k < aspects.size(); ++k)
+        aspectList += (k ? ", " : "") + aspects[k];
+    if (mechanism == "lora") {
+        config["awb_conditioning"] = {{"mechanism", "lora"},
+                                      {"aspects", aspects},
+                                      {"exported_at", weightMap(aspects, atWeights)},
+                                      {"note", "the adapters' preference block is fixed at these weights; export the "
+                                               "checkpoint again with other weights for another trade-off"}};
+        writeFileAtomically(configPath, config.dump(2) + "\n");
+        writeFileAtomically((folder / "README.md").string(),
+                            "# A steerable policy, exported at one trade-off\n\n"
+                            "Trained by Alignment Workbench with preference-conditioned GRPO, \"lora\" conditioning: a "
+                            "block of the LoRA adapters follows the weight of each aspect (" + aspectList + "). This "
+                            "folder holds the policy at `" + conditioningLine(aspects, atWeights).substr(std::string(kConditioningPrefix).size()) +
+                            "` (field \"awb_conditioning\" of " + configName + "); it needs no system turn. "
+                            "`awb export --weights a=1,b=2` writes it at other weights.\n");
+        return;
+    }
+    const std::string example = conditioningLine(aspects, std::vector<double>(aspects.size(), 1.0));
     config["awb_conditioning"] = {
         {"mechanism", mechanism},
         {"role", "system"},
@@ -82,9 +114,7 @@ void writeConditioningFormat(const CheckpointSummary &cp, const fs::path &folder
     std::string readme = "# A steerable policy\n\n"
                          "Trained by Alignment Workbench with preference-conditioned GRPO: it reads the weight of each "
                          "aspect from a system turn and answers for that trade-off.\n\n"
-                         "Aspects, in this order: ";
-    for (std::size_t k = 0; k < aspects.size(); ++k)
-        readme += (k ? ", " : "") + aspects[k];
+                         "Aspects, in this order: " + aspectList;
     readme += ".\n\nThe system turn is exactly `Preference weights: ` followed by `aspect=weight` for every aspect, "
               "in that order, separated by `, `, each weight with two decimals and all of them summing to 1, e.g.\n\n"
               "    " + example + "\n\n"
@@ -168,7 +198,7 @@ std::string findRunCheckpoint(const std::string &db, std::int64_t run, std::int6
 std::vector<std::string> policyExportDtypes() { return {"float32", "bfloat16", "float16"}; }
 
 PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string &outDir, PolicyExportLayout layout,
-                                std::uint64_t maxShardBytes, const std::string &dtype)
+                                std::uint64_t maxShardBytes, const std::string &dtype, const std::string &weights)
 {
     const c10::ScalarType storeDtype = dtype == "bfloat16" ? at::kBFloat16
                                        : dtype == "float16" ? at::kHalf
@@ -185,6 +215,14 @@ PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string
         throw Error(cp.path + ": this run trained all weights (use_lora was off), so it has no LoRA adapters to "
                     "export; export the merged model instead");
     requireBaseModel(cp);
+    const auto [mechanism, aspects] = runConditioning(cp);
+    if (!weights.empty() && mechanism != "lora")
+        throw Error(cp.path + ": weights to export at apply to a run with conditioning \"lora\"; this run's is \""
+                    + mechanism + "\"");
+    std::vector<double> atWeights;
+    if (mechanism == "lora")
+        atWeights = quantizeWeights(weights.empty() ? std::vector<double>(aspects.size(), 1.0)
+                                                    : parseWeightList(weights, aspects, "policy export --weights"));
 
     AtomicFolder out(outDir);   // refuses a non-empty folder before any work
     const fs::path staging = out.staging();
@@ -196,6 +234,11 @@ PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string
     std::unique_ptr<CausalLM> model = CausalLM::load(cp.lora ? cp.baseModel : policyDir);
     if (cp.lora) {
         model->loadLora(policyDir);
+        if (!atWeights.empty()) {
+            // The preference block at the chosen vector: plain adapters (and merged weights) from here on.
+            model->setPreference(at::tensor(std::vector<float>(atWeights.begin(), atWeights.end())).view({1, -1}));
+            model->bakePreference();
+        }
         if (layout == PolicyExportLayout::Adapters) {
             model->saveLora(staging.string());
             const std::string configPath = (staging / "adapter_config.json").string();
@@ -209,7 +252,7 @@ PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string
         model->save(staging.string(), maxShardBytes, false, storeDtype);
     }
     copyTokenizerFiles(cp, staging);
-    writeConditioningFormat(cp, staging, layout == PolicyExportLayout::Adapters ? "adapter_config.json" : "config.json");
+    writeConditioningFormat(mechanism, aspects, atWeights, staging, layout == PolicyExportLayout::Adapters ? "adapter_config.json" : "config.json");
     countWritten(staging, result);
     out.commit();
     result.path = out.path();

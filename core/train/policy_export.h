@@ -71,8 +71,11 @@ std::vector<std::string> policyExportDtypes();
 // Throws Error naming the file when the checkpoint or its base model cannot be
 // read, Adapters is asked of a full fine-tuning checkpoint (or in another
 // dtype than float32), the dtype is unknown, or the target folder is not new
-// or empty.
+// or empty. A run with conditioning "lora" is exported at one weight vector:
+// `weights` ("a=1,b=2", the run's aspects; empty: uniform), plain adapters of
+// rank r + K or a merged folder; `weights` for any other run is an Error.
 PolicyExportResult exportPolicy(const std::string &checkpoint, const std::string &outDir, PolicyExportLayout layout,
-                                std::uint64_t maxShardBytes = 0, const std::string &dtype = "float32");
+                                std::uint64_t maxShardBytes = 0, const std::string &dtype = "float32",
+                                const std::string &weights = {});
 
 } // namespace awb

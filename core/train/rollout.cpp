@@ -78,7 +78,8 @@ std::vector<std::int64_t> epochOrder(std::int64_t P, std::int64_t B, std::uint64
 
 const std::vector<std::int32_t> &Rollout::conditionedPromptIds(std::int64_t index, const std::vector<double> &weights)
 {
-    if (weights.empty())
+    // "lora" conditioning shows the vector to the adapters, not in the prompt.
+    if (weights.empty() || parseConditioning(m_options.conditioning) == Conditioning::Lora)
         return promptIds(index);
     auto key = std::make_pair(index, weights);
     auto it = m_conditioned.find(key);
@@ -122,6 +123,10 @@ GenerationBatch Rollout::generate(const std::vector<std::int64_t> &promptIndex, 
     so.eosTokenIds = m_eosIds;
     so.padTokenId = m_padId;
     so.seed = seed;
+    // "lora" conditioning: each group's rows run the adapters at its vector (from the first step:
+    // the preference block starts at zero, so there is nothing to warm up).
+    if (!groupWeights.empty() && parseConditioning(o.conditioning) == Conditioning::Lora)
+        so.promptPreferences = groupWeights;
     std::vector<std::vector<std::int32_t>> prompts;
     for (std::size_t g = 0; g < promptIndex.size(); ++g) {
         prompts.push_back(sampleConditioned ? idsOf(g) : promptIds(promptIndex[g]));

@@ -117,7 +117,7 @@ std::vector<SteerSample> SteeredPolicy::generate(const std::vector<std::string> 
     if (!weights.empty() && !d.steerable)
         throw Error(where + ": this run was not steerable (conditioning \"" + d.options.conditioning +
                     "\"): it answers only at the weights it trained with; ask it without weights, or train a run "
-                    "with conditioning \"prompt\"");
+                    "with conditioning \"prompt\" or \"lora\"");
     if (!weights.empty() && weights.size() != d.aspects.size())
         throw Error(where + ": " + std::to_string(weights.size()) + " weights for the run's " +
                     std::to_string(d.aspects.size()) + " aspects");

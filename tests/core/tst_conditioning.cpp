@@ -214,11 +214,56 @@ private slots:
         }
     }
 
+    // "lora" conditioning: each group's samples carry its vector and their rewards use it, and a
+    // resumed run (adapters with a preference block read back from the checkpoint) equals the
+    // whole one: vectors, completions, rewards and loss.
+    void loraSteerableRunResumesExactly()
+    {
+        Fixture f;
+        auto setup = [&](const std::string &dir) {
+            GrpoTrainerSetup s = f.setup(dir);
+            s.options.conditioning = "lora";
+            s.options.useLora = true;
+            s.options.loraR = 4;
+            s.options.conditioningVectors = "corners";
+            s.options.promptsPerStep = 3;
+            return s;
+        };
+        RecordingSink full, second;
+        runWholeAndResumed(setup, 4, 2, full, second);
+        const auto &s1 = full.steps[0];
+        for (const auto &smp : s1.samples) {
+            const auto g = static_cast<std::size_t>(smp.group);
+            const auto want = g == 0 ? std::vector<double>{1, 0, 0, 0}
+                              : g == 1 ? std::vector<double>{0, 1, 0, 0}
+                                       : dirichletWeights(4, 1.0, 5, 1, 2);
+            QCOMPARE(smp.weights, want);
+            double reward = 0;
+            for (std::size_t k = 0; k < 4; ++k)
+                reward += 4.0 * want[k] * smp.scores[k];
+            QVERIFY(std::abs(smp.reward - reward) < 1e-5);
+        }
+        for (std::size_t i = 0; i < 2; ++i) {
+            const auto &a = full.steps[i + 2], &b = second.steps[i];
+            QCOMPARE(a.metrics["loss"].get<double>(), b.metrics["loss"].get<double>());
+            for (std::size_t j = 0; j < a.samples.size(); ++j) {
+                QCOMPARE(a.samples[j].weights, b.samples[j].weights);
+                QCOMPARE(a.samples[j].completion, b.samples[j].completion);
+                QCOMPARE(a.samples[j].reward, b.samples[j].reward);
+            }
+        }
+    }
+
     void badOptionsAreNamed()
     {
         GrpoOptions o = defaultGrpoOptions("grpo");
         o.conditioning = "lora";
-        QVERIFY(errorOf([&] { validateGrpoOptions(o); }).find("not built") != std::string::npos);
+        QVERIFY(errorOf([&] { validateGrpoOptions(o); }).find("needs use_lora") != std::string::npos);
+        o.useLora = true;
+        validateGrpoOptions(o);
+        o.useLora = false;
+        o.conditioning = "panacea";
+        QVERIFY(errorOf([&] { validateGrpoOptions(o); }).find("none, prompt or lora") != std::string::npos);
         o.conditioning = "prompt";
         o.conditioningAlpha = 0;
         QVERIFY(errorOf([&] { validateGrpoOptions(o); }).find("conditioning_alpha") != std::string::npos);

@@ -4,6 +4,7 @@
 #include "core/reference_lm.h"
 #include "model/causal_lm.h"
 #include "model/lora.h"
+#include "model/sampler.h"
 #include "util/error.h"
 
 #include <ATen/ATen.h>
@@ -51,6 +52,10 @@ private slots:
     void peftKeyNamesAndRoundTrip();
     void gpt2TargetsConv1dModules();
     void badAdapters();
+    void preferenceBlockScalesEachRow();
+    void preferenceFastPathMatchesTorch();
+    void preferenceRoundTripAndResume();
+    void samplerRowsFollowTheirPreference();
 
 private:
     std::unique_ptr<CausalLM> loadTiny(Architecture arch);
@@ -207,6 +212,180 @@ void TestLora::badAdapters()
         QVERIFY2(QString(e.what()).contains("adapter_model.safetensors"), e.what());
     }
     QVERIFY(!m->hasLora());   // nothing half-loaded
+}
+
+namespace {
+
+// Adapters on v_proj only with a preference block of K=2, B and s set as training would.
+std::unique_ptr<CausalLM> withPreferenceBlock(std::unique_ptr<CausalLM> m, std::int64_t r = 3)
+{
+    LoraOptions o;
+    o.r = r;
+    o.alpha = 6.0;   // scaling 2
+    o.preferenceRank = 2;
+    o.targetModules = {"v_proj"};
+    m->addLora(o, 9);
+    perturb(*m, 7);
+    at::NoGradGuard g;
+    for (auto &[name, t] : m->loraStateDict())
+        if (name.find("lora_preference_scale") != std::string::npos)
+            t.fill_(1.5);
+    return m;
+}
+
+at::Tensor rows(std::vector<std::vector<float>> w)
+{
+    at::Tensor t = at::empty({static_cast<std::int64_t>(w.size()), 2}, at::kFloat);
+    for (std::size_t i = 0; i < w.size(); ++i)
+        for (std::int64_t k = 0; k < 2; ++k)
+            t[static_cast<std::int64_t>(i)][k] = w[i][static_cast<std::size_t>(k)];
+    return t;
+}
+
+at::Tensor runRows(CausalLM &m, const at::Tensor &ids)
+{
+    const std::int64_t B = ids.size(0), T = ids.size(1);
+    return m.logits(m.forward(ids, at::arange(T, at::kLong).repeat({B, 1})));
+}
+
+} // namespace
+
+// "lora" conditioning: the adapter is scaling * B diag(1..1, s w) A, with w each row's vector.
+void TestLora::preferenceBlockScalesEachRow()
+{
+    auto m = withPreferenceBlock(loadTiny(Architecture::Llama));
+    QCOMPARE(m->preferenceRank(), std::int64_t(2));
+    at::Tensor a, b;
+    for (auto &[name, t] : m->loraStateDict()) {
+        if (name == "base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight")
+            a = t.detach().clone();
+        if (name == "base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight")
+            b = t.detach().clone();
+    }
+    QCOMPARE(a.sizes().vec(), (std::vector<std::int64_t>{5, 32}));   // r 3 + K 2
+    QCOMPARE(b.sizes().vec(), (std::vector<std::int64_t>{16, 5}));
+    // The merged weight at w = (0.8, 0.2), written out by hand: W + 2 B diag(1, 1, 1, 1.5*0.8, 1.5*0.2) A.
+    const at::Tensor diag = at::diag(at::tensor({1.0f, 1.0f, 1.0f, 1.2f, 0.3f}));
+    const at::Tensor expected = m_ref.weights.at("model.layers.1.self_attn.v_proj.weight") + 2.0 * at::matmul(b, at::matmul(diag, a));
+    m->setPreference(rows({{0.8f, 0.2f}}));
+    at::Tensor merged;
+    for (auto &[name, t] : m->stateDict(/*mergedLora=*/true))
+        if (name == "model.layers.1.self_attn.v_proj.weight")
+            merged = t;
+    QVERIFY((merged - expected).abs().max().item<float>() < 1e-6);
+
+    // Row by row: a batch of two rows at two vectors gives each row what it gets alone, and
+    // the two vectors give different outputs; no rows set means the uniform vector.
+    at::NoGradGuard g;
+    const at::Tensor ids = at::tensor(std::vector<std::int64_t>{4, 8, 15, 16, 23, 42, 4, 8, 15, 16, 23, 42}, at::kLong).view({2, 6});
+    m->setPreference(rows({{1.f, 0.f}, {0.f, 1.f}}));
+    const at::Tensor both = runRows(*m, ids);
+    m->setPreference(rows({{1.f, 0.f}}));
+    const at::Tensor first = runRows(*m, ids.narrow(0, 0, 1));
+    m->setPreference(rows({{0.f, 1.f}}));
+    const at::Tensor second = runRows(*m, ids.narrow(0, 1, 1));
+    QVERIFY((both.narrow(0, 0, 1) - first).abs().max().item<float>() < 1e-5);
+    QVERIFY((both.narrow(0, 1, 1) - second).abs().max().item<float>() < 1e-5);
+    QVERIFY((first - second).abs().max().item<float>() > 1e-3);
+    m->setPreference(rows({{0.5f, 0.5f}}));
+    const at::Tensor half = runRows(*m, ids.narrow(0, 0, 1));
+    m->setPreference(at::Tensor());
+    QVERIFY((runRows(*m, ids.narrow(0, 0, 1)) - half).abs().max().item<float>() < 1e-6);
+    // Rows that do not match the batch are refused.
+    m->setPreference(rows({{1.f, 0.f}, {0.f, 1.f}, {0.5f, 0.5f}}));
+    QVERIFY_THROWS_EXCEPTION(Error, runRows(*m, ids));
+    QVERIFY_THROWS_EXCEPTION(Error, m->setPreference(at::ones({1, 3})));
+}
+
+// The kernels' inference path scales the block as the torch path does.
+void TestLora::preferenceFastPathMatchesTorch()
+{
+    auto m = withPreferenceBlock(loadTiny(Architecture::Llama));
+    const at::Tensor ids = at::tensor(std::vector<std::int64_t>{4, 8, 15, 16, 23, 42, 7, 9, 1, 2, 3, 5}, at::kLong).view({2, 6});
+    m->setPreference(rows({{0.9f, 0.1f}, {0.2f, 0.8f}}));
+    at::Tensor fast, slow;
+    {
+        at::NoGradGuard g;   // no grad, not training, few rows: the kernels
+        fast = runRows(*m, ids);
+    }
+    slow = runRows(*m, ids).detach();   // grad mode: torch operators
+    QVERIFY((fast - slow).abs().max().item<float>() < 1e-4);
+    // The scale s is learned: the loss reaches it.
+    const at::Tensor loss = runRows(*m, ids).sum();
+    loss.backward();
+    bool reached = false;
+    for (auto &[name, t] : m->trainableParameters())
+        if (name.find("lora_preference_scale") != std::string::npos)
+            reached = reached || (t.grad().defined() && t.grad().abs().item<float>() > 0);
+    QVERIFY(reached);
+}
+
+void TestLora::preferenceRoundTripAndResume()
+{
+    auto m = withPreferenceBlock(loadTiny(Architecture::Llama));
+    m->setPreference(rows({{0.7f, 0.3f}}));
+    const at::Tensor before = run(*m, kIds);
+    const std::string dir = m_dir.filePath("preference-adapter").toStdString();
+    m->saveLora(dir);
+    const auto config = nlohmann::json::parse(std::ifstream(fs::path(dir) / "adapter_config.json"));
+    QCOMPARE(config["awb_preference_rank"].get<int>(), 2);
+    QCOMPARE(config["r"].get<int>(), 3);
+    const auto file = SafetensorsFile::open((fs::path(dir) / "adapter_model.safetensors").string());
+    QVERIFY(file->contains("base_model.model.model.layers.0.self_attn.v_proj.lora_preference_scale"));
+
+    auto fresh = loadTiny(Architecture::Llama);
+    fresh->loadLora(dir);
+    QCOMPARE(fresh->preferenceRank(), std::int64_t(2));
+    fresh->setPreference(rows({{0.7f, 0.3f}}));
+    QVERIFY(at::equal(run(*fresh, kIds), before));
+    // A resumed run loads into adapters already in place.
+    auto resumed = withPreferenceBlock(loadTiny(Architecture::Llama));
+    perturb(*resumed, 11);
+    resumed->loadLora(dir);
+    resumed->setPreference(rows({{0.7f, 0.3f}}));
+    QVERIFY(at::equal(run(*resumed, kIds), before));
+    // ... but not into adapters of another shape.
+    auto plain = loadTiny(Architecture::Llama);
+    LoraOptions o;
+    o.r = 3;
+    o.targetModules = {"v_proj"};
+    plain->addLora(o, 1);
+    try {
+        plain->loadLora(dir);
+        QFAIL("loaded a preference adapter into plain adapters");
+    } catch (const FormatError &e) {
+        QVERIFY2(QString(e.what()).contains("preference rank"), e.what());
+    }
+}
+
+// Each prompt's rows follow its vector through the prefill, the G copies and the dropped rows:
+// a prompt sampled beside another at another vector gets what it gets alone.
+void TestLora::samplerRowsFollowTheirPreference()
+{
+    auto m = withPreferenceBlock(loadTiny(Architecture::Llama));
+    SamplingOptions o;
+    o.maxNewTokens = 12;
+    o.numSamples = 3;
+    o.eosTokenIds = {5, 9, 13};   // some rows finish early, so rows are dropped
+    o.promptSeeds = {21, 22};
+    o.promptPreferences = {{1.0, 0.0}, {0.0, 1.0}};
+    const std::vector<std::int32_t> p1 = {4, 8, 15, 16}, p2 = {23, 42, 7};
+    const GenerationResult both = generate(*m, {p1, p2}, o);
+    SamplingOptions alone = o;
+    alone.promptSeeds = {22};
+    alone.promptPreferences = {{0.0, 1.0}};
+    const GenerationResult second = generate(*m, {p2}, alone);
+    for (std::size_t i = 0; i < 3; ++i)
+        QCOMPARE(both.sequences[3 + i].tokens, second.sequences[i].tokens);
+    alone.promptPreferences = {{1.0, 0.0}};
+    const GenerationResult other = generate(*m, {p2}, alone);
+    bool differs = false;
+    for (std::size_t i = 0; i < 3; ++i)
+        differs = differs || other.sequences[i].tokens != second.sequences[i].tokens;
+    QVERIFY(differs);
+    QVERIFY(!m->preference().defined());   // the sampler puts the caller's rows back
+    o.promptPreferences = {{1.0, 0.0}};
+    QVERIFY_THROWS_EXCEPTION(Error, generate(*m, {p1, p2}, o));
 }
 
 QTEST_GUILESS_MAIN(TestLora)

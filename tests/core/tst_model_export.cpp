@@ -11,6 +11,7 @@
 #include "io/safetensors.h"
 #include "model/causal_lm.h"
 #include "model/lora.h"
+#include "reward/aspect_schema.h"
 #include "reward/reward_exchange.h"
 #include "reward/reward_model.h"
 #include "store/store.h"
@@ -88,6 +89,7 @@ private slots:
     void loraCheckpointExportsAdapters();
     void fullCheckpointExportsUnchanged();
     void refusalsWriteNothing();
+    void loraConditionedExportsAtOneVector();
     void rewardModelRoundTrip();
     void rewardModelWithOtherAspectsRefused();
 
@@ -382,6 +384,72 @@ void TestModelExport::rewardModelWithOtherAspectsRefused()
     const std::string e2 = errorOf([&] { importRewardModel(db, m_base); });
     QVERIFY2(e2.find("reward_model.json") != std::string::npos || e2.find(m_base) != std::string::npos, e2.c_str());
     QCOMPARE(Store::open(db).rewardModels().size(), 1u);
+}
+
+// A "lora"-conditioned run is exported at one weight vector: plain PEFT adapters
+// of rank r + K (alpha rescaled so the scaling stays) or merged weights that
+// give the policy's outputs at that vector.
+void TestModelExport::loraConditionedExportsAtOneVector()
+{
+    const fs::path rm = m_root / "two-aspect-rm";
+    fs::create_directories(rm);
+    rewardtest::writeText((rm / "aspects.json").string(),
+                          AspectSchema({{"safety", 0, 1, ""}, {"actionability", 0, 1, ""}}).toJson().dump());
+    auto policy = CausalLM::load(m_base);
+    LoraOptions o;
+    o.r = 4;
+    o.alpha = 8.0;   // scaling 2
+    o.preferenceRank = 2;
+    o.targetModules = {"q_proj", "down_proj"};
+    policy->addLora(o, 3);
+    perturbAdapters(*policy, 9);
+    {
+        at::NoGradGuard g;
+        for (auto &[name, t] : policy->loraStateDict())
+            if (name.find("lora_preference_scale") != std::string::npos)
+                t.fill_(0.7);
+    }
+    AdamW optimizer(policy->trainableParameters());
+    CheckpointState state;
+    state.step = 5;
+    state.options = {{"model", m_base}, {"conditioning", "lora"}, {"use_lora", true}};
+    state.rewardModelPath = rm.string();
+    const std::string cp = writeCheckpoint((m_root / "lora-steer-run").string(), *policy, optimizer, state);
+
+    const fs::path adapters = m_root / "exports" / "steer-adapters";
+    exportPolicy(cp, adapters.string(), PolicyExportLayout::Adapters, 0, "float32", "safety=3,actionability=1");
+    const nlohmann::json config = nlohmann::json::parse(std::ifstream(adapters / "adapter_config.json"));
+    QCOMPARE(config.at("r").get<int>(), 6);
+    QCOMPARE(config.at("lora_alpha").get<double>(), 12.0);   // 2 x 6: PEFT's alpha / r stays 2
+    QVERIFY(!config.contains("awb_preference_rank"));
+    QCOMPARE(config.at("awb_conditioning").at("exported_at").at("safety").get<double>(), 0.75);
+    auto loaded = CausalLM::load(m_base);
+    loaded->loadLora(adapters.string());
+    QCOMPARE(loaded->preferenceRank(), std::int64_t(0));
+    policy->setPreference(at::tensor({0.75f, 0.25f}).view({1, 2}));
+    QVERIFY((logitsOf(*loaded) - logitsOf(*policy)).abs().max().item<float>() < 1e-5);
+
+    // Merged, at the uniform vector by default.
+    const fs::path merged = m_root / "exports" / "steer-merged";
+    exportPolicy(cp, merged.string(), PolicyExportLayout::Merged);
+    auto folder = CausalLM::load(merged.string());
+    policy->setPreference(at::tensor({0.5f, 0.5f}).view({1, 2}));
+    QVERIFY((logitsOf(*folder) - logitsOf(*policy)).abs().max().item<float>() < 1e-4);
+    QVERIFY((logitsOf(*folder) - logitsOf(*loaded)).abs().max().item<float>() > 1e-4);   // another vector, other outputs
+
+    // Weights naming an aspect the run does not have, or weights for a run without "lora", are refused.
+    std::string e = errorOf([&] {
+        exportPolicy(cp, (m_root / "exports" / "bad").string(), PolicyExportLayout::Merged, 0, "float32", "politeness=1");
+    });
+    QVERIFY2(e.find("politeness") != std::string::npos, e.c_str());
+    auto plain = CausalLM::load(m_base);
+    plain->addLora(LoraOptions{}, 2);
+    const std::string plainCp = checkpointOf(*plain, "lora-run-plain", 2);
+    e = errorOf([&] {
+        exportPolicy(plainCp, (m_root / "exports" / "bad").string(), PolicyExportLayout::Merged, 0, "float32", "safety=1");
+    });
+    QVERIFY2(e.find("conditioning") != std::string::npos, e.c_str());
+    QVERIFY(!fs::exists(m_root / "exports" / "bad"));
 }
 
 QTEST_APPLESS_MAIN(TestModelExport)
