@@ -55,3 +55,10 @@ awb_add_test(cli_steer DIR app LIBS awb_core Qt6::Core LABELS demo)
 target_compile_definitions(tst_cli_steer PRIVATE AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
 add_dependencies(tst_cli_steer awb)
 set_tests_properties(app/cli_steer PROPERTIES FIXTURES_REQUIRED demo_small)
+
+# A "lora"-conditioned steerable run on the shipped demo steers: its front moves with the weights (about a minute).
+awb_add_test(cli_steer_moves DIR app LIBS Qt6::Core nlohmann_json::nlohmann_json LABELS demo slow)
+target_compile_definitions(tst_cli_steer_moves PRIVATE AWB_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                                      AWB_DEMO_SMALL_DIR="${AWB_DEMO_SMALL_DIR}")
+add_dependencies(tst_cli_steer_moves awb)
+set_tests_properties(app/cli_steer_moves PROPERTIES COST 5000)
