@@ -888,12 +888,12 @@ Klicken zeigt die Samples dieses Schritts.</translation>
         <translation>B</translation>
     </message>
     <message>
-        <source>No checkpoint yet: train a run (a steerable one has conditioning &quot;prompt&quot;).</source>
-        <translation>Noch kein Checkpoint: trainieren Sie einen Lauf (ein steuerbarer hat conditioning &quot;prompt&quot;).</translation>
+        <source>No checkpoint yet: train a run (a steerable one has conditioning &quot;lora&quot; or &quot;prompt&quot;).</source>
+        <translation>Noch kein Checkpoint: trainieren Sie einen Lauf (ein steuerbarer hat conditioning &quot;lora&quot; oder &quot;prompt&quot;).</translation>
     </message>
     <message>
-        <source>Steerable: the policy reads the weights below from its prompt.</source>
-        <translation>Steuerbar: die Policy liest die Gewichte unten aus ihrem Prompt.</translation>
+        <source>Steerable: the policy answers for the weights below.</source>
+        <translation>Steuerbar: die Policy antwortet für die Gewichte unten.</translation>
     </message>
     <message>
         <source>Not steerable: this run answers at the weights it trained with (%1).</source>

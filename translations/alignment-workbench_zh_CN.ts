@@ -885,12 +885,12 @@ Click to show this step&apos;s samples.</source>
         <translation>B</translation>
     </message>
     <message>
-        <source>No checkpoint yet: train a run (a steerable one has conditioning &quot;prompt&quot;).</source>
-        <translation>还没有检查点：请先训练一个运行（可调控运行的 conditioning 为 &quot;prompt&quot;）。</translation>
+        <source>No checkpoint yet: train a run (a steerable one has conditioning &quot;lora&quot; or &quot;prompt&quot;).</source>
+        <translation>还没有检查点：请先训练一个运行（可调控运行的 conditioning 为 &quot;lora&quot; 或 &quot;prompt&quot;）。</translation>
     </message>
     <message>
-        <source>Steerable: the policy reads the weights below from its prompt.</source>
-        <translation>可调控：策略从提示中读取下面的权重。</translation>
+        <source>Steerable: the policy answers for the weights below.</source>
+        <translation>可调控：策略按下面的权重作答。</translation>
     </message>
     <message>
         <source>Not steerable: this run answers at the weights it trained with (%1).</source>

@@ -160,9 +160,9 @@ void PlaygroundPanel::updateSteerable()
     m_compare->setEnabled(steerable);
     m_generate->setEnabled(any);
     if (!any) {
-        m_steerNote->setText(tr("No checkpoint yet: train a run (a steerable one has conditioning \"prompt\")."));
+        m_steerNote->setText(tr("No checkpoint yet: train a run (a steerable one has conditioning \"lora\" or \"prompt\")."));
     } else if (steerable) {
-        m_steerNote->setText(tr("Steerable: the policy reads the weights below from its prompt."));
+        m_steerNote->setText(tr("Steerable: the policy answers for the weights below."));
     } else {
         QStringList parts;
         for (int k = 0; k < m_aspects.size() && k < m_checkpoints[i].runWeights.size(); ++k)

@@ -27,6 +27,15 @@ at::Tensor run(CausalLM &m, const std::vector<std::int64_t> &ids)
 
 const std::vector<std::int64_t> kIds = {4, 8, 15, 16, 23, 42};
 
+// A copy of the adapter tensor `name` (PEFT key), undefined when the model has none.
+at::Tensor adapterTensor(const CausalLM &m, const std::string &name)
+{
+    for (auto &[n, t] : m.loraStateDict())
+        if (n == name)
+            return t.detach().clone();
+    return {};
+}
+
 // Gives every adapter a non-zero B, as training would.
 void perturb(CausalLM &m, std::uint64_t seed)
 {
@@ -127,13 +136,8 @@ void TestLora::deltaIsScaledLowRankProduct()
     o.targetModules = {"v_proj"};
     m->addLora(o, 9);
     perturb(*m, 5);
-    at::Tensor a, b;
-    for (auto &[name, t] : m->loraStateDict()) {
-        if (name == "base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight")
-            a = t.detach().clone();
-        if (name == "base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight")
-            b = t.detach().clone();
-    }
+    const at::Tensor a = adapterTensor(*m, "base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight");
+    const at::Tensor b = adapterTensor(*m, "base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight");
     QVERIFY(a.defined() && b.defined());
     QCOMPARE(a.sizes().vec(), (std::vector<std::int64_t>{4, 32}));
     QCOMPARE(b.sizes().vec(), (std::vector<std::int64_t>{16, 4}));   // 2 KV heads x 8
@@ -255,13 +259,8 @@ void TestLora::preferenceBlockScalesEachRow()
 {
     auto m = withPreferenceBlock(loadTiny(Architecture::Llama));
     QCOMPARE(m->preferenceRank(), std::int64_t(2));
-    at::Tensor a, b;
-    for (auto &[name, t] : m->loraStateDict()) {
-        if (name == "base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight")
-            a = t.detach().clone();
-        if (name == "base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight")
-            b = t.detach().clone();
-    }
+    const at::Tensor a = adapterTensor(*m, "base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight");
+    const at::Tensor b = adapterTensor(*m, "base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight");
     QCOMPARE(a.sizes().vec(), (std::vector<std::int64_t>{5, 32}));   // r 3 + K 2
     QCOMPARE(b.sizes().vec(), (std::vector<std::int64_t>{16, 5}));
     // The merged weight at w = (0.8, 0.2), written out by hand: W + 2 B diag(1, 1, 1, 1.5*0.8, 1.5*0.2) A.
