@@ -15,6 +15,8 @@
 #include "store/store.h"
 #include "train/grpo_checkpoint.h"
 #include "train/policy_export.h"
+#include "train/steering.h"
+#include "util/error.h"
 #include "workspace.h"
 
 #include <QDateTime>
@@ -66,6 +68,11 @@ QVector<ModelExportDialog::Source> WorkbenchController::policyExportSources() co
             s.path = qs(it->path);
             s.folderName = QStringLiteral("policy-run%1-step%2").arg(run.id).arg(it->step);
             s.lora = it->lora;
+            try {
+                s.atWeights = steeringInfo(it->path).conditioning == "lora";
+            } catch (const Error &) {
+                // A checkpoint whose options cannot be read exports at no weights; the export says why.
+            }
             out << s;
         }
     }
@@ -124,12 +131,12 @@ bool WorkbenchController::runTransfer(const QString &title, std::function<QStrin
 }
 
 bool WorkbenchController::startPolicyExport(const QString &checkpoint, const QString &folder, bool adapters,
-                                            const QString &dtype)
+                                            const QString &dtype, const QString &aspectWeights)
 {
-    return runTransfer(tr("Exporting the policy to %1…").arg(folder), [checkpoint, folder, adapters, dtype] {
+    return runTransfer(tr("Exporting the policy to %1…").arg(folder), [checkpoint, folder, adapters, dtype, aspectWeights] {
         const PolicyExportResult r = exportPolicy(
             ss(checkpoint), ss(folder), adapters ? PolicyExportLayout::Adapters : PolicyExportLayout::Merged, 0,
-            ss(dtype));
+            ss(dtype), ss(aspectWeights));
         const QString size = QLocale().formattedDataSize(static_cast<qint64>(r.bytes));
         if (adapters)
             return tr("LoRA adapters of step %1 written to %2 (%3 tensors, %4)")
@@ -178,7 +185,7 @@ void WorkbenchController::exportPolicyWithDialog()
     if (dialog.exec() != QDialog::Accepted)
         return;
     QSettings().setValue(QLatin1String(kExportFolderKey), QFileInfo(dialog.folder()).absolutePath());
-    startPolicyExport(dialog.source().path, dialog.folder(), dialog.adapters(), dialog.dtype());
+    startPolicyExport(dialog.source().path, dialog.folder(), dialog.adapters(), dialog.dtype(), dialog.aspectWeights());
 }
 
 void WorkbenchController::exportRewardModelWithDialog()

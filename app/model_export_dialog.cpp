@@ -49,6 +49,12 @@ ModelExportDialog::ModelExportDialog(Kind kind, const QVector<Source> &sources, 
         m_dtype->setToolTip(tr("Precision of the weights written; adapters are always float32"));
         form->addRow(tr("&Weights:"), m_dtype);
         connect(m_dtype, &QComboBox::currentIndexChanged, this, &ModelExportDialog::validate);
+        m_aspectWeights = new QLineEdit(this);
+        m_aspectWeights->setObjectName(QStringLiteral("aspectWeightsEdit"));
+        m_aspectWeights->setPlaceholderText(tr("uniform, or e.g. safety=1,actionability=0.2"));
+        m_aspectWeights->setToolTip(tr("A steerable run with conditioning \"lora\" is written at one vector of "
+                                       "aspect weights; export again for another trade-off"));
+        form->addRow(tr("At as&pect weights:"), m_aspectWeights);
     }
     m_folder = new QLineEdit(this);
     m_folder->setObjectName(QStringLiteral("folderEdit"));
@@ -95,6 +101,11 @@ QString ModelExportDialog::dtype() const
 
 QString ModelExportDialog::folder() const { return m_folder->text().trimmed(); }
 
+QString ModelExportDialog::aspectWeights() const
+{
+    return m_aspectWeights && source().atWeights ? m_aspectWeights->text().trimmed() : QString();
+}
+
 void ModelExportDialog::sourceChanged()
 {
     const Source s = source();
@@ -103,6 +114,7 @@ void ModelExportDialog::sourceChanged()
         if (!s.lora)
             m_merged->setChecked(true);
         m_dtype->setEnabled(!adapters());
+        m_aspectWeights->setEnabled(s.atWeights);
     }
     // Suggest a folder named after the source, beside the last one chosen.
     const QString parent = m_folder->text().isEmpty() ? m_parentFolder : QFileInfo(folder()).absolutePath();

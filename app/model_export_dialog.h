@@ -28,6 +28,7 @@ public:
         QString path;          // checkpoint or reward-model folder
         QString folderName;    // suggested name of the folder to create
         bool lora = false;     // adapters can be exported alone
+        bool atWeights = false;   // a run with conditioning "lora": written at the aspect weights typed
     };
     enum class Kind { Policy, RewardModel };
 
@@ -38,6 +39,7 @@ public:
     bool adapters() const;     // policy: LoRA adapters only (PEFT layout)
     QString dtype() const;     // policy, merged: "float32", "bfloat16" or "float16"
     QString folder() const;    // the folder to create
+    QString aspectWeights() const;   // "a=1,b=2" for a source with atWeights; empty: uniform
 
 private:
     void sourceChanged();
@@ -50,6 +52,7 @@ private:
     QRadioButton *m_merged = nullptr;
     QRadioButton *m_adapters = nullptr;
     QComboBox *m_dtype = nullptr;
+    QLineEdit *m_aspectWeights = nullptr;
     QLineEdit *m_folder = nullptr;
     QLabel *m_note = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

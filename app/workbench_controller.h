@@ -101,8 +101,9 @@ public:
     // Each returns false, with a message, when it cannot start.
     QVector<ModelExportDialog::Source> policyExportSources() const;
     QVector<ModelExportDialog::Source> rewardModelExportSources() const;
+    // aspectWeights: "a=1,b=2" for a run with conditioning "lora" (empty: uniform).
     bool startPolicyExport(const QString &checkpoint, const QString &folder, bool adapters,
-                           const QString &dtype = QStringLiteral("float32"));
+                           const QString &dtype = QStringLiteral("float32"), const QString &aspectWeights = {});
     bool startRewardModelExport(const QString &modelDir, const QString &folder);
     bool startRewardModelImport(const QString &folder);
     // The cold start and reward models from data (workbench_annotation.cpp): run in the

@@ -415,6 +415,18 @@
         <translation>&amp;Gewichte:</translation>
     </message>
     <message>
+        <source>uniform, or e.g. safety=1,actionability=0.2</source>
+        <translation>gleichmäßig, oder z. B. safety=1,actionability=0.2</translation>
+    </message>
+    <message>
+        <source>A steerable run with conditioning &quot;lora&quot; is written at one vector of aspect weights; export again for another trade-off</source>
+        <translation>Ein steuerbarer Lauf mit conditioning &quot;lora&quot; wird bei einem Vektor von Aspektgewichten geschrieben; für einen anderen Kompromiss erneut exportieren</translation>
+    </message>
+    <message>
+        <source>At as&amp;pect weights:</source>
+        <translation>Bei As&amp;pektgewichten:</translation>
+    </message>
+    <message>
         <source>Writes config.json, model.safetensors (%1) and the tokenizer: a folder transformers loads as it is.</source>
         <translation>Schreibt config.json, model.safetensors (%1) und den Tokenizer: ein Ordner, den transformers direkt lädt.</translation>
     </message>

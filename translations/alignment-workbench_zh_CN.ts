@@ -413,6 +413,18 @@
         <translation>权重(&amp;W)：</translation>
     </message>
     <message>
+        <source>uniform, or e.g. safety=1,actionability=0.2</source>
+        <translation>均匀，或例如 safety=1,actionability=0.2</translation>
+    </message>
+    <message>
+        <source>A steerable run with conditioning &quot;lora&quot; is written at one vector of aspect weights; export again for another trade-off</source>
+        <translation>conditioning 为 &quot;lora&quot; 的可调控运行按一个方面权重向量写出；换一种权衡请再次导出</translation>
+    </message>
+    <message>
+        <source>At as&amp;pect weights:</source>
+        <translation>方面权重(&amp;P)：</translation>
+    </message>
+    <message>
         <source>Writes config.json, model.safetensors (%1) and the tokenizer: a folder transformers loads as it is.</source>
         <translation>写入 config.json、model.safetensors（%1）和分词器：transformers 可直接加载的文件夹。</translation>
     </message>

@@ -32,6 +32,7 @@ SteeringInfo steeringInfo(const std::string &checkpoint)
     const GrpoOptions options = grpoOptionsFromJson(state.value("options", nlohmann::json::object()), label);
     SteeringInfo info;
     info.steerable = parseConditioning(options.conditioning) != Conditioning::None;
+    info.conditioning = options.conditioning;
     info.weights = options.aspectWeights;
     if (state.contains("weights") && state["weights"].is_object())
         for (const auto &[name, w] : state["weights"].items())

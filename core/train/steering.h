@@ -52,6 +52,7 @@ struct SteerSample
 struct SteeringInfo
 {
     bool steerable = false;
+    std::string conditioning = "none";   // the run's mechanism: none, prompt or lora
     std::map<std::string, double> weights;   // as recorded (not normalised)
     // The weights over `aspects`, normalised to sum 1 (the uniform vector for a steerable run).
     std::vector<double> over(const std::vector<std::string> &aspects) const;

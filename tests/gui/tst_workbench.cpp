@@ -353,6 +353,18 @@ void TestWorkbench::exportAndImportModels()
     folder->setText(policyDir);
     QVERIFY(!ok->isEnabled());
     QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("noteLabel"))->text().contains(QStringLiteral("not an empty folder")));
+    // Aspect weights apply to a run with conditioning "lora" only.
+    auto *aspectWeights = dialog.findChild<QLineEdit *>(QStringLiteral("aspectWeightsEdit"));
+    QVERIFY(!aspectWeights->isEnabled());
+    aspectWeights->setText(QStringLiteral("safety=1"));
+    QVERIFY(dialog.aspectWeights().isEmpty());
+    QVector<ModelExportDialog::Source> steered = sources;
+    steered.first().atWeights = true;
+    ModelExportDialog steerDialog(ModelExportDialog::Kind::Policy, steered, tmp.path());
+    auto *steerWeights = steerDialog.findChild<QLineEdit *>(QStringLiteral("aspectWeightsEdit"));
+    QVERIFY(steerWeights->isEnabled());
+    steerWeights->setText(QStringLiteral(" safety=1,actionability=0.2 "));
+    QCOMPARE(steerDialog.aspectWeights(), QStringLiteral("safety=1,actionability=0.2"));
 }
 
 // The stall probe against a block of known length: the GUI thread sleeps 120 ms
