@@ -173,13 +173,14 @@ GenerationResult generate(CausalLM &model, const std::vector<std::vector<std::in
     auto preferenceOf = [&](const std::vector<std::int64_t> &promptOfRow) {
         const std::int64_t K = model.preferenceRank();
         at::Tensor rows = at::empty({static_cast<std::int64_t>(promptOfRow.size()), K}, at::kFloat);
+        auto rowsA = rows.accessor<float, 2>();
         for (std::size_t i = 0; i < promptOfRow.size(); ++i) {
             const auto &w = o.promptPreferences[static_cast<std::size_t>(promptOfRow[i])];
             if (static_cast<std::int64_t>(w.size()) != K)
                 throw Error("generate: a preference vector has " + std::to_string(w.size())
                             + " weights; the model's adapters take " + std::to_string(K));
             for (std::int64_t k = 0; k < K; ++k)
-                rows[static_cast<std::int64_t>(i)][k] = w[static_cast<std::size_t>(k)];
+                rowsA[static_cast<std::int64_t>(i)][k] = static_cast<float>(w[static_cast<std::size_t>(k)]);
         }
         return rows;
     };
