@@ -351,6 +351,27 @@ void linearBf16(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx
         parallelFor(N, 16, range);
 }
 
+void productBf16(const float *g, std::int64_t M, std::int64_t N, std::int64_t ldg, const std::uint16_t *w,
+                 std::int64_t K, float *out, std::int64_t ldo)
+{
+    if (M <= 0 || K <= 0)
+        return;
+    const Isa which = isa();
+    auto columns = [&](std::int64_t b0, std::int64_t b1) {
+        const std::int64_t k0 = b0 * detail::kProductColumns, k1 = std::min(K, b1 * detail::kProductColumns);
+        switch (which) {
+        case Isa::Avx512: detail::productColumnsBf16Avx512(g, M, N, ldg, w, K, k0, k1, out, ldo); break;
+        case Isa::Avx2: detail::productColumnsBf16Avx2(g, M, N, ldg, w, K, k0, k1, out, ldo); break;
+        case Isa::Scalar: detail::productColumnsBf16Scalar(g, M, N, ldg, w, K, k0, k1, out, ldo); break;
+        }
+    };
+    const std::int64_t blocks = (K + detail::kProductColumns - 1) / detail::kProductColumns;
+    if (M * N * K < kParallelWork)
+        columns(0, blocks);
+    else
+        parallelFor(blocks, 1, columns);
+}
+
 void rmsNorm(const float *x, const float *w, float eps, std::int64_t rows, std::int64_t n, float *y)
 {
     const bool avx2 = useAvx2();

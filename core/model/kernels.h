@@ -61,6 +61,15 @@ void linearSerial(const float *x, std::int64_t M, std::int64_t K, std::int64_t l
 void linearBf16(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
                 std::int64_t N, const float *bias, float *y, std::int64_t ldy);
 
+// out[m, k] = sum_n g[m, n] * w[n, k] for m < M, k < K: g times a row-major
+// bfloat16 matrix w [N, K], not transposed (the input gradient of linearBf16's
+// product). Rows of g are ldg floats apart and rows of out ldo floats apart;
+// out is overwritten. Each thread widens a panel of w (kProductRows rows of 64
+// columns) into a buffer that stays in cache while every row of g uses it, so
+// no fp32 copy of w is written to memory. Split over k on the pool.
+void productBf16(const float *g, std::int64_t M, std::int64_t N, std::int64_t ldg, const std::uint16_t *w,
+                 std::int64_t K, float *out, std::int64_t ldo);
+
 // y[r] = w * x[r] / sqrt(mean(x[r]^2) + eps) for `rows` rows of n floats
 // (LlamaRMSNorm). x and y may be the same buffer.
 void rmsNorm(const float *x, const float *w, float eps, std::int64_t rows, std::int64_t n, float *y);

@@ -274,6 +274,34 @@ AWB_AVX2 void linearRange(const float *x, std::int64_t M, std::int64_t K, std::i
         rowBlock<1, W>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);
 }
 
+// out[MR rows, 16 columns] (+)= g[MR rows, nb] times a widened panel [nb, 16]
+// of w: 2 x MR accumulators, two panel vectors and a broadcast of g.
+template <int MR>
+AWB_AVX2 inline void productTile(const float *g, std::int64_t ldg, const float *panel, std::int64_t nb, float *out,
+                                 std::int64_t ldo, __m256i m0, __m256i m1, bool accumulate)
+{
+    __m256 acc[MR][2];
+    AWB_UNROLL
+    for (int i = 0; i < MR; ++i) {
+        acc[i][0] = accumulate ? _mm256_maskload_ps(out + i * ldo, m0) : _mm256_setzero_ps();
+        acc[i][1] = accumulate ? _mm256_maskload_ps(out + i * ldo + 8, m1) : _mm256_setzero_ps();
+    }
+    for (std::int64_t n = 0; n < nb; ++n) {
+        const __m256 b0 = _mm256_loadu_ps(panel + n * 16), b1 = _mm256_loadu_ps(panel + n * 16 + 8);
+        AWB_UNROLL
+        for (int i = 0; i < MR; ++i) {
+            const __m256 a = _mm256_broadcast_ss(g + i * ldg + n);
+            acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
+            acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
+        }
+    }
+    AWB_UNROLL
+    for (int i = 0; i < MR; ++i) {
+        _mm256_maskstore_ps(out + i * ldo, m0, acc[i][0]);
+        _mm256_maskstore_ps(out + i * ldo + 8, m1, acc[i][1]);
+    }
+}
+
 } // namespace
 
 AWB_AVX2 void linearRangeAvx2(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
@@ -287,6 +315,49 @@ AWB_AVX2 void linearRangeBf16Avx2(const float *x, std::int64_t M, std::int64_t K
                                   std::int64_t ldy)
 {
     linearRange<Bf16Weights>(x, M, K, ldx, w, n0, n1, bias, y, ldy);
+}
+
+// Rows n0.. of w widened kProductRows at a time, 16 columns at a time: every
+// row of g runs over the panel while it is in L1; out is accumulated per panel.
+AWB_AVX2 void productColumnsBf16Avx2(const float *g, std::int64_t M, std::int64_t N, std::int64_t ldg,
+                                     const std::uint16_t *w, std::int64_t K, std::int64_t k0, std::int64_t k1,
+                                     float *out, std::int64_t ldo)
+{
+    constexpr std::int64_t kWidth = 16;
+    alignas(32) float panel[kProductRows * kWidth];
+    if (N == 0) {
+        for (std::int64_t m = 0; m < M; ++m)
+            std::fill(out + m * ldo + k0, out + m * ldo + k1, 0.f);
+        return;
+    }
+    for (std::int64_t n0 = 0; n0 < N; n0 += kProductRows) {
+        const std::int64_t nb = std::min(kProductRows, N - n0);
+        for (std::int64_t kb = k0; kb < k1; kb += kWidth) {
+            const std::int64_t width = std::min(kWidth, k1 - kb);
+            const std::int64_t lo = std::min<std::int64_t>(8, width), hi = width - lo;
+            for (std::int64_t n = 0; n < nb; ++n) {
+                const std::uint16_t *src = w + (n0 + n) * K + kb;
+                _mm256_store_ps(panel + n * kWidth, lo == 8 ? Bf16Weights::load(src) : Bf16Weights::loadTail(src, lo));
+                _mm256_store_ps(panel + n * kWidth + 8,
+                                hi == 8 ? Bf16Weights::load(src + 8) : Bf16Weights::loadTail(src + 8, hi));
+            }
+            const __m256i m0 = tailMask(lo), m1 = tailMask(hi);
+            const float *gb = g + n0;
+            float *ob = out + kb;
+            const bool acc = n0 > 0;
+            std::int64_t m = 0;
+            for (; m + 6 <= M; m += 6)
+                productTile<6>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, m0, m1, acc);
+            switch (M - m) {
+            case 5: productTile<5>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, m0, m1, acc); break;
+            case 4: productTile<4>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, m0, m1, acc); break;
+            case 3: productTile<3>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, m0, m1, acc); break;
+            case 2: productTile<2>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, m0, m1, acc); break;
+            case 1: productTile<1>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, m0, m1, acc); break;
+            default: break;
+            }
+        }
+    }
 }
 
 AWB_AVX2 void rmsNormRowAvx2(const float *x, const float *w, float eps, std::int64_t n, float *y)
@@ -458,6 +529,8 @@ void softmaxRowAvx2(float *, std::int64_t) { std::abort(); }
 double logSumExpAvx2(const float *, std::int64_t) { std::abort(); }
 void weightedSumAvx2(const float *, std::int64_t, std::int64_t, const float *, std::int64_t, float *,
                      std::int64_t) { std::abort(); }
+void productColumnsBf16Avx2(const float *, std::int64_t, std::int64_t, std::int64_t, const std::uint16_t *,
+                            std::int64_t, std::int64_t, std::int64_t, float *, std::int64_t) { std::abort(); }
 
 } // namespace awb::kernels::detail
 

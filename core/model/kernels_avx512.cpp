@@ -12,6 +12,8 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
+
 #define AWB_AVX512 __attribute__((target("avx512f,avx512dq,avx2,fma")))
 #if defined(__clang__)
 #define AWB_UNROLL _Pragma("unroll")
@@ -195,6 +197,40 @@ AWB_AVX512 void linearRange(const float *x, std::int64_t M, std::int64_t K, std:
         rowBlock<1, W>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);
 }
 
+// out[MR rows, 64 columns] (+)= g[MR rows, nb] times a widened panel [nb, 64]
+// of w: 4 x MR accumulators, four panel vectors and a broadcast of g.
+template <int MR>
+AWB_AVX512 inline void productTile(const float *g, std::int64_t ldg, const float *panel, std::int64_t nb, float *out,
+                                   std::int64_t ldo, const __mmask16 *masks, bool accumulate)
+{
+    __m512 acc[MR][4];
+    AWB_UNROLL
+    for (int i = 0; i < MR; ++i) {
+        AWB_UNROLL
+        for (int j = 0; j < 4; ++j)
+            acc[i][j] = accumulate ? _mm512_maskz_loadu_ps(masks[j], out + i * ldo + 16 * j) : _mm512_setzero_ps();
+    }
+    for (std::int64_t n = 0; n < nb; ++n) {
+        __m512 b[4];
+        AWB_UNROLL
+        for (int j = 0; j < 4; ++j)
+            b[j] = _mm512_load_ps(panel + n * 64 + 16 * j);
+        AWB_UNROLL
+        for (int i = 0; i < MR; ++i) {
+            const __m512 a = _mm512_set1_ps(g[i * ldg + n]);
+            AWB_UNROLL
+            for (int j = 0; j < 4; ++j)
+                acc[i][j] = _mm512_fmadd_ps(a, b[j], acc[i][j]);
+        }
+    }
+    AWB_UNROLL
+    for (int i = 0; i < MR; ++i) {
+        AWB_UNROLL
+        for (int j = 0; j < 4; ++j)
+            _mm512_mask_storeu_ps(out + i * ldo + 16 * j, masks[j], acc[i][j]);
+    }
+}
+
 } // namespace
 
 AWB_AVX512 void linearRangeAvx512(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
@@ -210,6 +246,53 @@ AWB_AVX512 void linearRangeBf16Avx512(const float *x, std::int64_t M, std::int64
     linearRange<Bf16Weights>(x, M, K, ldx, w, n0, n1, bias, y, ldy);
 }
 
+// As productColumnsBf16Avx2, 64 columns at a time.
+AWB_AVX512 void productColumnsBf16Avx512(const float *g, std::int64_t M, std::int64_t N, std::int64_t ldg,
+                                         const std::uint16_t *w, std::int64_t K, std::int64_t k0, std::int64_t k1,
+                                         float *out, std::int64_t ldo)
+{
+    constexpr std::int64_t kWidth = 64;
+    alignas(64) float panel[kProductRows * kWidth];
+    if (N == 0) {
+        for (std::int64_t m = 0; m < M; ++m)
+            std::fill(out + m * ldo + k0, out + m * ldo + k1, 0.f);
+        return;
+    }
+    for (std::int64_t n0 = 0; n0 < N; n0 += kProductRows) {
+        const std::int64_t nb = std::min(kProductRows, N - n0);
+        for (std::int64_t kb = k0; kb < k1; kb += kWidth) {
+            const std::int64_t width = std::min(kWidth, k1 - kb);
+            __mmask16 masks[4];
+            for (int j = 0; j < 4; ++j) {
+                const std::int64_t r = std::clamp<std::int64_t>(width - 16 * j, 0, 16);
+                masks[j] = static_cast<__mmask16>((1u << r) - 1u);
+            }
+            for (std::int64_t n = 0; n < nb; ++n) {
+                const std::uint16_t *src = w + (n0 + n) * K + kb;
+                AWB_UNROLL
+                for (int j = 0; j < 4; ++j)
+                    _mm512_store_ps(panel + n * kWidth + 16 * j, masks[j] == 0xFFFF
+                                                                     ? Bf16Weights::load(src + 16 * j)
+                                                                     : Bf16Weights::loadTail(src + 16 * j, masks[j]));
+            }
+            const float *gb = g + n0;
+            float *ob = out + kb;
+            const bool acc = n0 > 0;
+            std::int64_t m = 0;
+            for (; m + 6 <= M; m += 6)
+                productTile<6>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, masks, acc);
+            switch (M - m) {
+            case 5: productTile<5>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, masks, acc); break;
+            case 4: productTile<4>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, masks, acc); break;
+            case 3: productTile<3>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, masks, acc); break;
+            case 2: productTile<2>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, masks, acc); break;
+            case 1: productTile<1>(gb + m * ldg, ldg, panel, nb, ob + m * ldo, ldo, masks, acc); break;
+            default: break;
+            }
+        }
+    }
+}
+
 } // namespace awb::kernels::detail
 
 #else // not x86: kernels::isaSupported(Isa::Avx512) is false and nothing calls this.
@@ -222,6 +305,8 @@ void linearRangeAvx512(const float *, std::int64_t, std::int64_t, std::int64_t, 
                        std::int64_t, const float *, float *, std::int64_t) { std::abort(); }
 void linearRangeBf16Avx512(const float *, std::int64_t, std::int64_t, std::int64_t, const std::uint16_t *,
                            std::int64_t, std::int64_t, const float *, float *, std::int64_t) { std::abort(); }
+void productColumnsBf16Avx512(const float *, std::int64_t, std::int64_t, std::int64_t, const std::uint16_t *,
+                              std::int64_t, std::int64_t, std::int64_t, float *, std::int64_t) { std::abort(); }
 
 } // namespace awb::kernels::detail
 

@@ -6,10 +6,17 @@
 // linearRange* computes columns [n0, n1) of y = x w^T (+ bias), see kernels::linear;
 // linearRangeBf16* the same for bfloat16 weights (kernels::linearBf16).
 // weightedSum* computes out[q] = sum_l p[q, l] v[l] for p [Q, L] and v [L, d].
+// productColumnsBf16* computes columns [k0, k1) of out = g w for a bfloat16 w
+// [N, K] (kernels::productBf16); k0 is a multiple of kProductColumns.
 
 #include <cstdint>
 
 namespace awb::kernels::detail {
+
+// Columns of out that productColumnsBf16 computes as one block (a multiple of
+// every instruction set's vector width), and rows of w widened at a time.
+constexpr std::int64_t kProductColumns = 64;
+constexpr std::int64_t kProductRows = 128;
 
 void linearRangeScalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
                        std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
@@ -22,6 +29,8 @@ void axpyScalar(std::int64_t n, float alpha, const float *x, float *y);
 void widenBf16Scalar(const std::uint16_t *src, std::int64_t n, float *dst);
 void softmaxRowScalar(float *x, std::int64_t n);
 double logSumExpScalar(const float *x, std::int64_t n);
+void productColumnsBf16Scalar(const float *g, std::int64_t M, std::int64_t N, std::int64_t ldg, const std::uint16_t *w,
+                              std::int64_t K, std::int64_t k0, std::int64_t k1, float *out, std::int64_t ldo);
 void weightedSumScalar(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
                        std::int64_t ldo);
 
@@ -36,6 +45,8 @@ void axpyAvx2(std::int64_t n, float alpha, const float *x, float *y);
 void widenBf16Avx2(const std::uint16_t *src, std::int64_t n, float *dst);
 void softmaxRowAvx2(float *x, std::int64_t n);
 double logSumExpAvx2(const float *x, std::int64_t n);
+void productColumnsBf16Avx2(const float *g, std::int64_t M, std::int64_t N, std::int64_t ldg, const std::uint16_t *w,
+                            std::int64_t K, std::int64_t k0, std::int64_t k1, float *out, std::int64_t ldo);
 void weightedSumAvx2(const float *p, std::int64_t Q, std::int64_t L, const float *v, std::int64_t d, float *out,
                      std::int64_t ldo);
 
@@ -44,5 +55,8 @@ void linearRangeAvx512(const float *x, std::int64_t M, std::int64_t K, std::int6
                        std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
 void linearRangeBf16Avx512(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
                            std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
+void productColumnsBf16Avx512(const float *g, std::int64_t M, std::int64_t N, std::int64_t ldg,
+                              const std::uint16_t *w, std::int64_t K, std::int64_t k0, std::int64_t k1, float *out,
+                              std::int64_t ldo);
 
 } // namespace awb::kernels::detail

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 namespace awb::kernels::detail {
 
@@ -105,6 +106,24 @@ void widenBf16Scalar(const std::uint16_t *src, std::int64_t n, float *dst)
 {
     for (std::int64_t i = 0; i < n; ++i)
         dst[i] = widen(src[i]);
+}
+
+void productColumnsBf16Scalar(const float *g, std::int64_t M, std::int64_t N, std::int64_t ldg, const std::uint16_t *w,
+                              std::int64_t K, std::int64_t k0, std::int64_t k1, float *out, std::int64_t ldo)
+{
+    const std::int64_t width = k1 - k0;
+    for (std::int64_t m = 0; m < M; ++m)
+        std::fill(out + m * ldo + k0, out + m * ldo + k1, 0.f);
+    std::vector<float> row(static_cast<std::size_t>(width));
+    for (std::int64_t n = 0; n < N; ++n) {
+        widenBf16Scalar(w + n * K + k0, width, row.data());
+        for (std::int64_t m = 0; m < M; ++m) {
+            const float a = g[m * ldg + n];
+            float *o = out + m * ldo + k0;
+            for (std::int64_t k = 0; k < width; ++k)
+                o[k] += a * row[k];
+        }
+    }
 }
 
 void softmaxRowScalar(float *x, std::int64_t n)

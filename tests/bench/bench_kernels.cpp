@@ -5,6 +5,7 @@
 //
 //   bench_kernels --benchmark_filter=DecodeStep   # the products of a batch-1 decode step
 //   AWB_BENCH_ISA=avx2 bench_kernels ...          # force an instruction set (scalar, avx2, avx512)
+//   bench_kernels --benchmark_filter=StoredProduct # a frozen bf16 base's training products
 #include "model/kernels.h"
 #include "util/runtime.h"
 
@@ -85,6 +86,32 @@ void BM_Torch(benchmark::State &state)
     state.counters["GFLOPs"] = benchmark::Counter(double(2 * M * N * K) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
+// The products of a training pass on a frozen bfloat16 base (storedLinear) at
+// Qwen2.5-0.5B's MLP shapes: the forward x w^T (kernels::linearBf16) and the
+// backward g w (kernels::productBf16), against OpenBLAS on the fp32 copy.
+// Args: M, N, K, threads (0: all cores), which (0 forward bf16, 1 backward
+// bf16, 2 forward fp32 BLAS, 3 backward fp32 BLAS).
+void BM_StoredProduct(benchmark::State &state)
+{
+    setup(state);
+    at::NoGradGuard g;
+    const std::int64_t M = state.range(0), N = state.range(1), K = state.range(2), which = state.range(4);
+    const at::Tensor w32 = at::randn({N, K}) * 0.02, w16 = w32.to(at::kBFloat16);
+    const at::Tensor x = at::randn({M, K}), grad = at::randn({M, N});
+    at::Tensor y = at::empty({M, which % 2 == 0 ? N : K});
+    const auto *wp = reinterpret_cast<const std::uint16_t *>(w16.data_ptr());
+    for (auto _ : state) {
+        switch (which) {
+        case 0: kernels::linearBf16(x.data_ptr<float>(), M, K, K, wp, N, nullptr, y.data_ptr<float>(), N); break;
+        case 1: kernels::productBf16(grad.data_ptr<float>(), M, N, N, wp, K, y.data_ptr<float>(), K); break;
+        case 2: at::mm_out(y, x, w32.t()); break;
+        default: at::mm_out(y, grad, w32); break;
+        }
+        benchmark::ClobberMemory();
+    }
+    state.counters["GFLOPs"] = benchmark::Counter(double(2 * M * N * K) * state.iterations(), benchmark::Counter::kIsRate);
+}
+
 // The memory system's read bandwidth: a sum over 512 MB on the pool.
 void BM_ReadBandwidth(benchmark::State &state)
 {
@@ -153,6 +180,11 @@ void shapes(benchmark::internal::Benchmark *b)
 BENCHMARK(BM_Kernel)->Apply(shapes);
 BENCHMARK(BM_Torch)->Apply(shapes);
 BENCHMARK(BM_DecodeStepProducts)->Args({0, 0, 0, 0})->UseRealTime();
+BENCHMARK(BM_StoredProduct)
+    ->ArgsProduct({{32, 128}, {4864}, {896}, {0}, {0, 1, 2, 3}})
+    ->ArgsProduct({{128}, {896}, {4864}, {0}, {0, 1, 2, 3}})
+    ->ArgNames({"M", "N", "K", "threads", "which"})
+    ->UseRealTime();
 BENCHMARK(BM_ReadBandwidth)->Args({0, 0, 0, 0})->Args({0, 0, 0, 1})->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -1,6 +1,7 @@
 // The fp32 inference kernels (core/model/kernels.h; weights fp32 or bfloat16), each instruction set in
 // turn, against float64 references computed with LibTorch or by the textbook
-// formula: matrix products on odd shapes and strides (serial and on the pool),
+// formula: matrix products on odd shapes and strides (serial and on the pool;
+// x w^T, and g w for bfloat16 w),
 // RMSNorm, RoPE, SiLU gating, softmax and log-sum-exp with masked entries,
 // attention with a shared mask, and the pool's work split; and CausalLM's
 // inference path, which runs on these kernels, against the naive reference
@@ -63,6 +64,8 @@ private slots:
     void linear();
     void linearBf16_data() { linear_data(); }
     void linearBf16();
+    void productBf16_data();
+    void productBf16();
     void rmsNorm_data();
     void rmsNorm();
     void rope_data();
@@ -189,6 +192,62 @@ void TestKernels::linearBf16()
     const at::Tensor err = (fromBuffer(y16, {M, ldy}).narrow(1, 0, N) - expected).abs();
     QVERIFY2((err <= bound).all().item<bool>(),
              qPrintable(QString("max |error| %1").arg((err - bound).max().item<double>())));
+}
+
+void TestKernels::productBf16_data()
+{
+    addIsaColumn();
+    QTest::addColumn<int>("M");
+    QTest::addColumn<int>("N");
+    QTest::addColumn<int>("K");
+    QTest::addColumn<int>("padG");   // extra floats per row of g (ldg = N + padG)
+    QTest::addColumn<int>("padOut");
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)}) {
+        const char *name = kernels::isaName(Isa(isa));
+        QTest::addRow("%s M1 N5 K3", name) << isa << 1 << 5 << 3 << 0 << 0;
+        // Row tails of every tile height, column tails inside a vector and a
+        // block, more rows of w than one panel (the panels accumulate).
+        QTest::addRow("%s M11 N300 K70 strided", name) << isa << 11 << 300 << 70 << 3 << 5;
+        QTest::addRow("%s M6 N129 K64", name) << isa << 6 << 129 << 64 << 0 << 0;
+        QTest::addRow("%s M17 N1 K133 strided", name) << isa << 17 << 1 << 133 << 1 << 2;
+        QTest::addRow("%s M40 N520 K200 (pool)", name) << isa << 40 << 520 << 200 << 0 << 0;
+        QTest::addRow("%s M3 N0 K9", name) << isa << 3 << 0 << 9 << 0 << 1;
+    }
+}
+
+// out = g w for a bfloat16 w [N, K] against float64 on the widened values, and
+// the padding of out untouched.
+void TestKernels::productBf16()
+{
+    QFETCH(int, isa);
+    QFETCH(int, M);
+    QFETCH(int, N);
+    QFETCH(int, K);
+    QFETCH(int, padG);
+    QFETCH(int, padOut);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    const std::int64_t ldg = N + padG, ldo = K + padOut;
+    const auto g = randomVector(std::max<std::int64_t>(1, M * ldg), 8);
+    const at::Tensor w16 = at::tensor(at::ArrayRef<float>(randomVector(std::int64_t(N) * K, 9))).to(at::kBFloat16);
+    const float sentinel = -777.f;
+    std::vector<float> out(static_cast<std::size_t>(M * ldo), sentinel);
+    kernels::productBf16(g.data(), M, N, ldg, reinterpret_cast<const std::uint16_t *>(w16.data_ptr()), K, out.data(),
+                         ldo);
+
+    const at::Tensor gd = fromBuffer(g, {std::int64_t(g.size())}).narrow(0, 0, M * ldg).view({M, ldg}).narrow(1, 0, N);
+    const at::Tensor wd = w16.to(at::kDouble).view({N, K});
+    const at::Tensor expected = at::matmul(gd, wd);
+    // Forward error bound of a float sum of N products: N eps sum |g_n w_n|.
+    const at::Tensor bound = at::matmul(gd.abs(), wd.abs()) * (N * kEps32) + 1e-6;
+    const at::Tensor od = fromBuffer(out, {M, ldo});
+    const at::Tensor err = (od.narrow(1, 0, K) - expected).abs();
+    QVERIFY2((err <= bound).all().item<bool>(),
+             qPrintable(QString("max |error| %1").arg((err - bound).max().item<double>())));
+    if (N == 0)
+        QVERIFY((od.narrow(1, 0, K) == 0).all().item<bool>());
+    if (padOut > 0)
+        QVERIFY((od.narrow(1, K, padOut) == sentinel).all().item<bool>());
 }
 
 void TestKernels::rmsNorm_data()
