@@ -3,12 +3,13 @@
 // otherwise hold large fp32 tensors:
 //
 //  - storedLinear: a product with a frozen weight kept in bfloat16 (the base of
-//    a LoRA model, as stored in the folder) while activations are fp32. A few
-//    rows run on the kernels (kernels::linearBf16), which widen each weight as
-//    they read it; more rows widen the weight a tile of rows at a time for the
-//    BLAS. Under autograd the backward widens the tiles again, so no fp32 copy
-//    of a weight outlives the product (at::linear on a widened weight would keep
-//    every layer's copy alive until the backward).
+//    a LoRA model, as stored in the folder) while activations are fp32. The
+//    product runs on the kernels (kernels::linearBf16, 256 rows at a time),
+//    which widen each weight as they read it, and so does the backward
+//    (kernels::productBf16, panels of the weight widened in cache): no fp32 copy
+//    of a weight is ever written (at::linear on a widened weight would keep
+//    every layer's copy alive until the backward). Other narrow types (float16)
+//    widen a tile of rows at a time for the BLAS, forward and backward.
 //
 //  - tokenLogProbs: the log-probability of each target token, and optionally
 //    the entropy, from hidden states and the output head, a chunk of tokens at

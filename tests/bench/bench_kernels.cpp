@@ -7,6 +7,7 @@
 //   AWB_BENCH_ISA=avx2 bench_kernels ...          # force an instruction set (scalar, avx2, avx512)
 //   bench_kernels --benchmark_filter=StoredProduct # a frozen bf16 base's training products
 #include "model/kernels.h"
+#include "model/stored_ops.h"
 #include "util/runtime.h"
 
 #include <ATen/ATen.h>
@@ -90,7 +91,8 @@ void BM_Torch(benchmark::State &state)
 // Qwen2.5-0.5B's MLP shapes: the forward x w^T (kernels::linearBf16) and the
 // backward g w (kernels::productBf16), against OpenBLAS on the fp32 copy.
 // Args: M, N, K, threads (0: all cores), which (0 forward bf16, 1 backward
-// bf16, 2 forward fp32 BLAS, 3 backward fp32 BLAS).
+// bf16, 2 forward fp32 BLAS, 3 backward fp32 BLAS, 4 storedLinear's forward,
+// which splits many rows into chunks).
 void BM_StoredProduct(benchmark::State &state)
 {
     setup(state);
@@ -105,6 +107,7 @@ void BM_StoredProduct(benchmark::State &state)
         case 0: kernels::linearBf16(x.data_ptr<float>(), M, K, K, wp, N, nullptr, y.data_ptr<float>(), N); break;
         case 1: kernels::productBf16(grad.data_ptr<float>(), M, N, N, wp, K, y.data_ptr<float>(), K); break;
         case 2: at::mm_out(y, x, w32.t()); break;
+        case 4: y = storedLinear(x, w16); break;
         default: at::mm_out(y, grad, w32); break;
         }
         benchmark::ClobberMemory();
@@ -183,6 +186,7 @@ BENCHMARK(BM_DecodeStepProducts)->Args({0, 0, 0, 0})->UseRealTime();
 BENCHMARK(BM_StoredProduct)
     ->ArgsProduct({{32, 128}, {4864}, {896}, {0}, {0, 1, 2, 3}})
     ->ArgsProduct({{128}, {896}, {4864}, {0}, {0, 1, 2, 3}})
+    ->ArgsProduct({{1024}, {4864}, {896}, {0}, {2, 4}})
     ->ArgNames({"M", "N", "K", "threads", "which"})
     ->UseRealTime();
 BENCHMARK(BM_ReadBandwidth)->Args({0, 0, 0, 0})->Args({0, 0, 0, 1})->UseRealTime();

@@ -5,8 +5,8 @@
 //    unevenly, temperatures and head dtypes; and against central finite
 //    differences in float64;
 //  - storedLinear with a bfloat16 weight against at::linear on the widened
-//    weight, on the kernel path (few rows) and the tiled path (many rows),
-//    forward and backward;
+//    weight, on the kernels (one chunk of rows and several), and with a
+//    float16 weight on the tiled path, forward and backward;
 //  - droppedLinear against at::linear(at::dropout(...)) from the same seed,
 //    values and both gradients;
 //  - siluGate against the at:: expression under autograd, values and gradient.
@@ -171,10 +171,13 @@ void TestStoredOps::storedLinearMatchesWidened_data()
     QTest::addColumn<int>("rows");
     QTest::addColumn<int>("in");
     QTest::addColumn<int>("out");
-    QTest::newRow("decode: 1 row (kernels)") << 1 << 96 << 70;
-    QTest::newRow("40 rows (kernels)") << 40 << 96 << 70;
-    // More than 256 rows and a weight above one tile (8 MB widened): 5 tiles, 4 of 256 rows.
-    QTest::newRow("300 rows, tiled") << 300 << 8192 << 1100;
+    QTest::addColumn<bool>("half");
+    QTest::newRow("decode: 1 row (kernels)") << 1 << 96 << 70 << false;
+    QTest::newRow("40 rows (kernels)") << 40 << 96 << 70 << false;
+    QTest::newRow("600 rows (kernels, 3 chunks of rows)") << 600 << 200 << 130 << false;
+    // float16 widens tiles for the BLAS; a weight above one tile (8 MB
+    // widened): 5 tiles, 4 of 256 rows.
+    QTest::newRow("300 rows, float16, tiled") << 300 << 8192 << 1100 << true;
 }
 
 void TestStoredOps::storedLinearMatchesWidened()
@@ -182,7 +185,8 @@ void TestStoredOps::storedLinearMatchesWidened()
     QFETCH(int, rows);
     QFETCH(int, in);
     QFETCH(int, out);
-    const at::Tensor w = (randn({out, in}, 10) * 0.05).to(at::kBFloat16);
+    QFETCH(bool, half);
+    const at::Tensor w = (randn({out, in}, 10) * 0.05).to(half ? at::kHalf : at::kBFloat16);
     const at::Tensor x0 = randn({rows, in}, 11);
     const at::Tensor gy = randn({rows, out}, 12);
 
