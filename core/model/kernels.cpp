@@ -356,6 +356,11 @@ void productBf16(const float *g, std::int64_t M, std::int64_t N, std::int64_t ld
 {
     if (M <= 0 || K <= 0)
         return;
+    if (N <= 0) {   // an empty sum; the implementations assume N > 0
+        for (std::int64_t m = 0; m < M; ++m)
+            std::fill(out + m * ldo, out + m * ldo + K, 0.f);
+        return;
+    }
     const Isa which = isa();
     auto columns = [&](std::int64_t b0, std::int64_t b1) {
         const std::int64_t k0 = b0 * detail::kProductColumns, k1 = std::min(K, b1 * detail::kProductColumns);

@@ -325,11 +325,6 @@ AWB_AVX2 void productColumnsBf16Avx2(const float *g, std::int64_t M, std::int64_
 {
     constexpr std::int64_t kWidth = 16;
     alignas(32) float panel[kProductRows * kWidth];
-    if (N == 0) {
-        for (std::int64_t m = 0; m < M; ++m)
-            std::fill(out + m * ldo + k0, out + m * ldo + k1, 0.f);
-        return;
-    }
     for (std::int64_t n0 = 0; n0 < N; n0 += kProductRows) {
         const std::int64_t nb = std::min(kProductRows, N - n0);
         for (std::int64_t kb = k0; kb < k1; kb += kWidth) {

@@ -253,11 +253,6 @@ AWB_AVX512 void productColumnsBf16Avx512(const float *g, std::int64_t M, std::in
 {
     constexpr std::int64_t kWidth = 64;
     alignas(64) float panel[kProductRows * kWidth];
-    if (N == 0) {
-        for (std::int64_t m = 0; m < M; ++m)
-            std::fill(out + m * ldo + k0, out + m * ldo + k1, 0.f);
-        return;
-    }
     for (std::int64_t n0 = 0; n0 < N; n0 += kProductRows) {
         const std::int64_t nb = std::min(kProductRows, N - n0);
         for (std::int64_t kb = k0; kb < k1; kb += kWidth) {

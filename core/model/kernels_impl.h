@@ -7,7 +7,7 @@
 // linearRangeBf16* the same for bfloat16 weights (kernels::linearBf16).
 // weightedSum* computes out[q] = sum_l p[q, l] v[l] for p [Q, L] and v [L, d].
 // productColumnsBf16* computes columns [k0, k1) of out = g w for a bfloat16 w
-// [N, K] (kernels::productBf16); k0 is a multiple of kProductColumns.
+// [N, K] (kernels::productBf16), N > 0; k0 is a multiple of kProductColumns.
 
 #include <cstdint>
 
