@@ -78,6 +78,7 @@ AWB_AVX2 inline __m256 exp256(__m256 x)
 struct F32Weights
 {
     using T = float;
+    static constexpr int kLocality = 2;   // gemv4 prefetches into L2 (_MM_HINT_T1)
     AWB_AVX2 static __m256 load(const float *p) { return _mm256_loadu_ps(p); }
     AWB_AVX2 static __m256 loadTail(const float *p, std::int64_t r) { return _mm256_maskload_ps(p, tailMask(r)); }
 };
@@ -85,6 +86,7 @@ struct F32Weights
 struct Bf16Weights
 {
     using T = std::uint16_t;
+    static constexpr int kLocality = 3;   // into L1 (_MM_HINT_T0)
     AWB_AVX2 static __m256 load(const std::uint16_t *p)
     {
         const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
@@ -159,8 +161,9 @@ AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const typename W::T 
 }
 
 // One activation row against four weight rows, prefetching the same columns of
-// the next four rows into L2 (when `next` is set); see kernels_avx512.cpp.
-// Sums in the order of tile<1, 4>.
+// the next four rows (when `next` is set), one prefetch per 64-byte line, into
+// L2 for fp32 and L1 for bfloat16; see kernels_avx512.cpp. Sums in the order
+// of tile<1, 4>.
 template <class W>
 AWB_AVX2 inline void gemv4(const float *x, const typename W::T *w, std::int64_t K, bool next, const float *bias,
                            float *y)
@@ -168,14 +171,15 @@ AWB_AVX2 inline void gemv4(const float *x, const typename W::T *w, std::int64_t 
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
     const typename W::T *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
     const std::int64_t ahead = next ? 4 * K : 0;
+    constexpr std::int64_t kLine = 64 / sizeof(typename W::T);
     std::int64_t k = 0;
-    for (; k + 16 <= K; k += 16) {
-        _mm_prefetch(reinterpret_cast<const char *>(w0 + k + ahead), _MM_HINT_T1);
-        _mm_prefetch(reinterpret_cast<const char *>(w1 + k + ahead), _MM_HINT_T1);
-        _mm_prefetch(reinterpret_cast<const char *>(w2 + k + ahead), _MM_HINT_T1);
-        _mm_prefetch(reinterpret_cast<const char *>(w3 + k + ahead), _MM_HINT_T1);
+    for (; k + kLine <= K; k += kLine) {
+        __builtin_prefetch(w0 + k + ahead, 0, W::kLocality);
+        __builtin_prefetch(w1 + k + ahead, 0, W::kLocality);
+        __builtin_prefetch(w2 + k + ahead, 0, W::kLocality);
+        __builtin_prefetch(w3 + k + ahead, 0, W::kLocality);
         AWB_UNROLL
-        for (int u = 0; u < 16; u += 8) {
+        for (std::int64_t u = 0; u < kLine; u += 8) {
             const __m256 xv = _mm256_loadu_ps(x + k + u);
             a0 = _mm256_fmadd_ps(xv, W::load(w0 + k + u), a0);
             a1 = _mm256_fmadd_ps(xv, W::load(w1 + k + u), a1);

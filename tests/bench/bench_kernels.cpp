@@ -3,11 +3,13 @@
 // (SmolLM2-135M: hidden 576, intermediate 1536, vocab 49152). Not a test:
 // build `bench_kernels` and run it by hand on a quiet machine.
 //
-//   bench_kernels --benchmark_filter=DecodeStep   # the products of a batch-1 decode step
+//   bench_kernels --benchmark_filter=DecodeStep   # the products of a batch-1 decode step,
+//                                                 # 135M fp32, 0.5B fp32 and bf16, 2 and 1 threads
 //   AWB_BENCH_ISA=avx2 bench_kernels ...          # force an instruction set (scalar, avx2, avx512)
 //   bench_kernels --benchmark_filter=StoredProduct # a frozen bf16 base's training products
 #include "model/kernels.h"
 #include "model/stored_ops.h"
+#include "model/weight_arena.h"
 #include "util/runtime.h"
 
 #include <ATen/ATen.h>
@@ -138,26 +140,44 @@ void BM_ReadBandwidth(benchmark::State &state)
     state.SetBytesProcessed(state.iterations() * n * 4);
 }
 
-// The matrix-vector products of one batch-1 decode step of the 135M model and
-// nothing else: 30 layers of q|k|v, o, gate|up and down, then the vocabulary
-// head. Items per second is the ceiling for decoding tokens per second.
+// The matrix-vector products of one batch-1 decode step and nothing else: every
+// layer's q|k|v, o, gate|up and down, then the vocabulary head. Items per
+// second is the ceiling for decoding tokens per second. Args: model (0: the
+// 135M Llama, 1: the Qwen2.5-0.5B shape), weights (0: fp32, 1: bfloat16).
 void BM_DecodeStepProducts(benchmark::State &state)
 {
     setup(state);
-    const std::int64_t H = 576, I = 1536, V = 49152;
+    const bool qwen = state.range(0) == 1, bf16 = state.range(1) == 1;
+    const std::int64_t H = qwen ? 896 : 576, I = qwen ? 4864 : 1536, V = qwen ? 151936 : 49152;
+    const std::int64_t qkv = qwen ? 896 + 2 * 128 : 960, layerCount = qwen ? 24 : 30;
     std::vector<std::pair<at::Tensor, at::Tensor>> layers;   // weight, output
-    for (int l = 0; l < 30; ++l)
-        for (auto [N, K] : {std::pair<std::int64_t, std::int64_t>{960, H}, {H, H}, {2 * I, H}, {H, I}})
-            layers.emplace_back(at::randn({N, K}), at::empty({N}));
-    layers.emplace_back(at::randn({V, H}), at::empty({V}));
+    auto add = [&](std::int64_t N, std::int64_t K) {
+        at::Tensor w = at::randn({N, K}) * 0.02;
+        layers.emplace_back(bf16 ? w.to(at::kBFloat16) : w, at::empty({N}));
+    };
+    for (std::int64_t l = 0; l < layerCount; ++l)
+        for (auto [N, K] : {std::pair<std::int64_t, std::int64_t>{qkv, H}, {H, H}, {2 * I, H}, {H, I}})
+            add(N, K);
+    add(V, H);
+    // On 2 MB pages where the system allows, as a loaded model's weights are.
+    std::vector<at::Tensor *> weights;
+    for (auto &[w, y] : layers)
+        weights.push_back(&w);
+    moveToWeightArena(weights);
     const at::Tensor x = at::randn({I});
     std::int64_t bytes = 0;
     for (auto &[w, y] : layers)
-        bytes += w.numel() * 4;
+        bytes += w.numel() * static_cast<std::int64_t>(w.element_size());
     for (auto _ : state) {
-        for (auto &[w, y] : layers)
-            kernels::linear(x.data_ptr<float>(), 1, w.size(1), w.size(1), w.data_ptr<float>(), w.size(0), nullptr,
-                            y.data_ptr<float>(), w.size(0));
+        for (auto &[w, y] : layers) {
+            if (bf16)
+                kernels::linearBf16(x.data_ptr<float>(), 1, w.size(1), w.size(1),
+                                    reinterpret_cast<const std::uint16_t *>(w.data_ptr()), w.size(0), nullptr,
+                                    y.data_ptr<float>(), w.size(0));
+            else
+                kernels::linear(x.data_ptr<float>(), 1, w.size(1), w.size(1), w.data_ptr<float>(), w.size(0),
+                                nullptr, y.data_ptr<float>(), w.size(0));
+        }
         benchmark::ClobberMemory();
     }
     state.SetBytesProcessed(state.iterations() * bytes);
@@ -182,7 +202,14 @@ void shapes(benchmark::internal::Benchmark *b)
 
 BENCHMARK(BM_Kernel)->Apply(shapes);
 BENCHMARK(BM_Torch)->Apply(shapes);
-BENCHMARK(BM_DecodeStepProducts)->Args({0, 0, 0, 0})->UseRealTime();
+BENCHMARK(BM_DecodeStepProducts)
+    ->Args({0, 0, 0, 0})
+    ->Args({1, 0, 0, 0})
+    ->Args({1, 1, 0, 0})
+    ->Args({1, 0, 0, 1})
+    ->Args({1, 1, 0, 1})
+    ->ArgNames({"model", "bf16", "", "threads"})
+    ->UseRealTime();
 BENCHMARK(BM_StoredProduct)
     ->ArgsProduct({{32, 128}, {4864}, {896}, {0}, {0, 1, 2, 3}})
     ->ArgsProduct({{128}, {896}, {4864}, {0}, {0, 1, 2, 3}})
