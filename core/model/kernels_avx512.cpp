@@ -136,7 +136,7 @@ AWB_AVX512 inline void tile(const float *x, std::int64_t ldx, const typename W::
 // alone leaves part of the bandwidth unused. fp32 rows are prefetched into L2
 // (about 5% more bytes per second measured on a Xeon), bfloat16 rows into L1:
 // on an AMD EPYC (Zen 4) a bfloat16 decode step's products drew 42 to 46 GB/s
-// so against 30 to 36 GB/s into L2, where fp32 gains nothing either way. Sums
+// against 30 to 36 GB/s into L2, where fp32 gains nothing either way. Sums
 // in the order of tile<1, 4>.
 template <class W>
 AWB_AVX512 inline void gemvStep(const float *x, const typename W::T *w0, const typename W::T *w1,
