@@ -135,7 +135,7 @@ AWB_AVX512 inline void tile(const float *x, std::int64_t ldx, const typename W::
 // decoding streams every weight from memory once, and the hardware prefetcher
 // alone leaves part of the bandwidth unused. fp32 rows are prefetched into L2
 // (about 5% more bytes per second measured on a Xeon), bfloat16 rows into L1:
-// on an AMD EPYC (Zen 4) a bfloat16 decode step's products drew 42 to 46 GB/s
+// on an AMD EPYC (Zen 4) a bfloat16 decode step's products drew 42.2 to 42.6 GB/s
 // against 30 to 36 GB/s into L2, where fp32 gains nothing either way. Sums
 // in the order of tile<1, 4>.
 template <class W>
