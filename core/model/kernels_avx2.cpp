@@ -78,7 +78,9 @@ AWB_AVX2 inline __m256 exp256(__m256 x)
 struct F32Weights
 {
     using T = float;
-    static constexpr int kLocality = 2;   // gemv4 prefetches into L2 (_MM_HINT_T1)
+    // gemv4's prefetches: into L1, this many bytes ahead (kernels_avx512.cpp).
+    static constexpr int kLocality = 3;
+    static constexpr std::uintptr_t kAheadBytes = 1024;
     AWB_AVX2 static __m256 load(const float *p) { return _mm256_loadu_ps(p); }
     AWB_AVX2 static __m256 loadTail(const float *p, std::int64_t r) { return _mm256_maskload_ps(p, tailMask(r)); }
 };
@@ -86,7 +88,8 @@ struct F32Weights
 struct Bf16Weights
 {
     using T = std::uint16_t;
-    static constexpr int kLocality = 3;   // into L1 (_MM_HINT_T0)
+    static constexpr int kLocality = 3;
+    static constexpr std::uintptr_t kAheadBytes = 2048;
     AWB_AVX2 static __m256 load(const std::uint16_t *p)
     {
         const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
@@ -160,24 +163,31 @@ AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const typename W::T 
     }
 }
 
-// One activation row against four weight rows, prefetching the same columns of
-// the next four rows (when `next` is set), one prefetch per 64-byte line, into
-// L2 for fp32 and L1 for bfloat16; see kernels_avx512.cpp. Sums in the order
-// of tile<1, 4>.
+// One activation row against four weight rows, `step` rows apart, each read
+// in order with a prefetch per 64-byte line W::kAheadBytes ahead, as in
+// kernels_avx512.cpp. Sums in the order of tile<1, 4>.
 template <class W>
-AWB_AVX2 inline void gemv4(const float *x, const typename W::T *w, std::int64_t K, bool next, const float *bias,
-                           float *y)
+AWB_AVX2 inline void prefetchAhead(const typename W::T *p)
+{
+    // In integers: near the end of the weights the address lies past them,
+    // which a prefetch may name but pointer arithmetic may not.
+    __builtin_prefetch(reinterpret_cast<const void *>(reinterpret_cast<std::uintptr_t>(p) + W::kAheadBytes), 0,
+                       W::kLocality);
+}
+
+template <class W>
+AWB_AVX2 inline void gemv4(const float *x, const typename W::T *w, std::int64_t K, std::int64_t step,
+                           const float *bias, float *y)
 {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-    const typename W::T *w0 = w, *w1 = w + K, *w2 = w + 2 * K, *w3 = w + 3 * K;
-    const std::int64_t ahead = next ? 4 * K : 0;
+    const typename W::T *w0 = w, *w1 = w + step * K, *w2 = w + 2 * step * K, *w3 = w + 3 * step * K;
     constexpr std::int64_t kLine = 64 / sizeof(typename W::T);
     std::int64_t k = 0;
     for (; k + kLine <= K; k += kLine) {
-        __builtin_prefetch(w0 + k + ahead, 0, W::kLocality);
-        __builtin_prefetch(w1 + k + ahead, 0, W::kLocality);
-        __builtin_prefetch(w2 + k + ahead, 0, W::kLocality);
-        __builtin_prefetch(w3 + k + ahead, 0, W::kLocality);
+        prefetchAhead<W>(w0 + k);
+        prefetchAhead<W>(w1 + k);
+        prefetchAhead<W>(w2 + k);
+        prefetchAhead<W>(w3 + k);
         AWB_UNROLL
         for (std::int64_t u = 0; u < kLine; u += 8) {
             const __m256 xv = _mm256_loadu_ps(x + k + u);
@@ -198,7 +208,7 @@ AWB_AVX2 inline void gemv4(const float *x, const typename W::T *w, std::int64_t 
     alignas(16) float sums[4];
     _mm_store_ps(sums, hsum4(a0, a1, a2, a3));
     for (int j = 0; j < 4; ++j)
-        y[j] = sums[j] + (bias ? bias[j] : 0.f);
+        y[j * step] = sums[j] + (bias ? bias[j * step] : 0.f);
 }
 
 // All M activation rows against NR weight rows, which stay in L1 meanwhile.
@@ -268,8 +278,12 @@ AWB_AVX2 void linearRange(const float *x, std::int64_t M, std::int64_t K, std::i
 {
     std::int64_t n = n0;
     if (M == 1) {
-        for (; n + 4 <= n1; n += 4)
-            gemv4<W>(x, w + n * K, K, n + 8 <= n1, bias ? bias + n : nullptr, y + n);
+        // Four quarters of the range, one row of each at a time; see
+        // kernels_avx512.cpp.
+        const std::int64_t q = (n1 - n0) / 4;
+        for (std::int64_t i = 0; i < q; ++i, ++n)
+            gemv4<W>(x, w + n * K, K, q, bias ? bias + n : nullptr, y + n);
+        n = n0 + 4 * q;
     } else {
         for (; n + 3 <= n1; n += 3)
             rowBlock<3, W>(x, M, K, ldx, w + n * K, bias ? bias + n : nullptr, y + n, ldy);

@@ -4,7 +4,8 @@
 // build `bench_kernels` and run it by hand on a quiet machine.
 //
 //   bench_kernels --benchmark_filter=DecodeStep   # the products of a batch-1 decode step,
-//                                                 # 135M fp32, 0.5B fp32 and bf16, 2 and 1 threads
+//                                                 # 135M fp32, 0.5B fp32 and bf16, 2 and 1 threads;
+//                                                 # part:1 the layers alone, part:2 the head alone
 //   AWB_BENCH_ISA=avx2 bench_kernels ...          # force an instruction set (scalar, avx2, avx512)
 //   bench_kernels --benchmark_filter=StoredProduct # a frozen bf16 base's training products
 #include "model/kernels.h"
@@ -143,7 +144,8 @@ void BM_ReadBandwidth(benchmark::State &state)
 // The matrix-vector products of one batch-1 decode step and nothing else: every
 // layer's q|k|v, o, gate|up and down, then the vocabulary head. Items per
 // second is the ceiling for decoding tokens per second. Args: model (0: the
-// 135M Llama, 1: the Qwen2.5-0.5B shape), weights (0: fp32, 1: bfloat16).
+// 135M Llama, 1: the Qwen2.5-0.5B shape), weights (0: fp32, 1: bfloat16),
+// part (0: all, 1: the layers alone, 2: the vocabulary head alone).
 void BM_DecodeStepProducts(benchmark::State &state)
 {
     setup(state);
@@ -155,10 +157,12 @@ void BM_DecodeStepProducts(benchmark::State &state)
         at::Tensor w = at::randn({N, K}) * 0.02;
         layers.emplace_back(bf16 ? w.to(at::kBFloat16) : w, at::empty({N}));
     };
-    for (std::int64_t l = 0; l < layerCount; ++l)
+    const int part = static_cast<int>(state.range(2));   // 0 all, 1 layers, 2 head
+    for (std::int64_t l = 0; l < (part == 2 ? 0 : layerCount); ++l)
         for (auto [N, K] : {std::pair<std::int64_t, std::int64_t>{qkv, H}, {H, H}, {2 * I, H}, {H, I}})
             add(N, K);
-    add(V, H);
+    if (part != 1)
+        add(V, H);
     // On 2 MB pages where the system allows, as a loaded model's weights are.
     std::vector<at::Tensor *> weights;
     for (auto &[w, y] : layers)
@@ -208,7 +212,8 @@ BENCHMARK(BM_DecodeStepProducts)
     ->Args({1, 1, 0, 0})
     ->Args({1, 0, 0, 1})
     ->Args({1, 1, 0, 1})
-    ->ArgNames({"model", "bf16", "", "threads"})
+    ->ArgsProduct({{1}, {0, 1}, {1, 2}, {0}})
+    ->ArgNames({"model", "bf16", "part", "threads"})
     ->UseRealTime();
 BENCHMARK(BM_StoredProduct)
     ->ArgsProduct({{32, 128}, {4864}, {896}, {0}, {0, 1, 2, 3}})

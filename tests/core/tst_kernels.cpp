@@ -64,6 +64,8 @@ private slots:
     void linear();
     void linearBf16_data() { linear_data(); }
     void linearBf16();
+    void oneRowEqualsItsBatch_data();
+    void oneRowEqualsItsBatch();
     void productBf16_data();
     void productBf16();
     void rmsNorm_data();
@@ -192,6 +194,47 @@ void TestKernels::linearBf16()
     const at::Tensor err = (fromBuffer(y16, {M, ldy}).narrow(1, 0, N) - expected).abs();
     QVERIFY2((err <= bound).all().item<bool>(),
              qPrintable(QString("max |error| %1").arg((err - bound).max().item<double>())));
+}
+
+void TestKernels::oneRowEqualsItsBatch_data()
+{
+    addIsaColumn();
+    QTest::addColumn<bool>("bf16");
+    for (int isa : {int(Isa::Scalar), int(Isa::Avx2), int(Isa::Avx512)}) {
+        QTest::addRow("%s fp32", kernels::isaName(Isa(isa))) << isa << false;
+        QTest::addRow("%s bf16", kernels::isaName(Isa(isa))) << isa << true;
+    }
+}
+
+// A row decoded alone (the batch-1 path, which streams the weight rows in
+// quarters) gives the same bits as the same row inside a batch (the tiles):
+// both sum every output in the same order. On the pool, so the quarters are
+// those of uneven chunks, and with rows left over.
+void TestKernels::oneRowEqualsItsBatch()
+{
+    QFETCH(int, isa);
+    QFETCH(bool, bf16);
+    if (!selectIsa(isa))
+        QSKIP("the CPU lacks this instruction set");
+    const std::int64_t M = 5, N = 1003, K = 301;
+    const auto x = randomVector(M * K, 8);
+    const at::Tensor w16 = at::tensor(at::ArrayRef<float>(randomVector(N * K, 9))).to(at::kBFloat16);
+    const at::Tensor w32 = w16.to(at::kFloat);
+    const auto b = randomVector(N, 10);
+    auto product = [&](const float *rows, std::int64_t count, float *y) {
+        if (bf16)
+            kernels::linearBf16(rows, count, K, K, reinterpret_cast<const std::uint16_t *>(w16.data_ptr()), N,
+                                b.data(), y, N);
+        else
+            kernels::linear(rows, count, K, K, w32.data_ptr<float>(), N, b.data(), y, N);
+    };
+    std::vector<float> batched(static_cast<std::size_t>(M * N)), alone(static_cast<std::size_t>(N));
+    product(x.data(), M, batched.data());
+    for (std::int64_t m = 0; m < M; ++m) {
+        std::fill(alone.begin(), alone.end(), 0.f);
+        product(x.data() + m * K, 1, alone.data());
+        QCOMPARE(std::memcmp(alone.data(), batched.data() + m * N, N * sizeof(float)), 0);
+    }
 }
 
 void TestKernels::productBf16_data()
