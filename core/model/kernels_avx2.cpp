@@ -167,15 +167,6 @@ AWB_AVX2 inline void tile(const float *x, std::int64_t ldx, const typename W::T 
 // in order with a prefetch per 64-byte line W::kAheadBytes ahead, as in
 // kernels_avx512.cpp. Sums in the order of tile<1, 4>.
 template <class W>
-AWB_AVX2 inline void prefetchAhead(const typename W::T *p)
-{
-    // In integers: near the end of the weights the address lies past them,
-    // which a prefetch may name but pointer arithmetic may not.
-    __builtin_prefetch(reinterpret_cast<const void *>(reinterpret_cast<std::uintptr_t>(p) + W::kAheadBytes), 0,
-                       W::kLocality);
-}
-
-template <class W>
 AWB_AVX2 inline void gemv4(const float *x, const typename W::T *w, std::int64_t K, std::int64_t step,
                            const float *bias, float *y)
 {

@@ -149,15 +149,6 @@ AWB_AVX512 inline void gemvStep(const float *x, const typename W::T *w0, const t
 }
 
 template <class W>
-AWB_AVX512 inline void prefetchAhead(const typename W::T *p)
-{
-    // In integers: near the end of the weights the address lies past them,
-    // which a prefetch may name but pointer arithmetic may not.
-    __builtin_prefetch(reinterpret_cast<const void *>(reinterpret_cast<std::uintptr_t>(p) + W::kAheadBytes), 0,
-                       W::kLocality);
-}
-
-template <class W>
 AWB_AVX512 inline void gemv4(const float *x, const typename W::T *w, std::int64_t K, std::int64_t step,
                              const float *bias, float *y)
 {

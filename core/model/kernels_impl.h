@@ -18,6 +18,17 @@ namespace awb::kernels::detail {
 constexpr std::int64_t kProductColumns = 64;
 constexpr std::int64_t kProductRows = 128;
 
+// The batch-1 products' prefetch, for any instruction set: the line
+// W::kAheadBytes past p, with locality W::kLocality (3: into L1). In integers:
+// near the end of the weights the address lies past them, which a prefetch may
+// name but pointer arithmetic may not.
+template <class W>
+inline void prefetchAhead(const typename W::T *p)
+{
+    __builtin_prefetch(reinterpret_cast<const void *>(reinterpret_cast<std::uintptr_t>(p) + W::kAheadBytes), 0,
+                       W::kLocality);
+}
+
 void linearRangeScalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const float *w,
                        std::int64_t n0, std::int64_t n1, const float *bias, float *y, std::int64_t ldy);
 void linearRangeBf16Scalar(const float *x, std::int64_t M, std::int64_t K, std::int64_t ldx, const std::uint16_t *w,
