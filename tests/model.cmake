@@ -4,6 +4,7 @@ awb_add_test(lora DIR core LIBS awb_reference_lm awb_core)
 awb_add_test(sampler DIR core LIBS awb_reference_lm awb_core)
 awb_add_test(cli_model DIR app LIBS awb_reference_lm awb_cli)
 awb_add_test(kernels DIR core LIBS awb_reference_lm awb_core)
+awb_add_test(kernel_pool DIR core LIBS awb_core)
 awb_add_test(stored_ops DIR core LIBS awb_core)
 awb_add_test(model_shapes DIR core LIBS awb_cli)
 

@@ -3,7 +3,7 @@
 // formula: matrix products on odd shapes and strides (serial and on the pool;
 // x w^T, and g w for bfloat16 w),
 // RMSNorm, RoPE, SiLU gating, softmax and log-sum-exp with masked entries,
-// attention with a shared mask, and the pool's work split; and CausalLM's
+// attention with a shared mask (the pool's own tests: tst_kernel_pool.cpp); and CausalLM's
 // inference path, which runs on these kernels, against the naive reference
 // model on each instruction set.
 #include "core/reference_lm.h"
@@ -13,7 +13,6 @@
 #include <ATen/ATen.h>
 #include <QtTest>
 
-#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -80,9 +79,6 @@ private slots:
     void softmax();
     void attend_data();
     void attend();
-    void parallelForCoversEachIndexOnce();
-    void parallelForBackToBack();
-    void threadSetting();
     void modelOnEachIsa_data();
     void modelOnEachIsa();
 
@@ -507,65 +503,6 @@ void TestKernels::attend()
         const at::Tensor got = fromBuffer(out, {Q, ldo})[r].narrow(0, 0, d);
         QVERIFY2(at::allclose(got, expected, 1e-5, 1e-5),
                  qPrintable(QString("row %1: max |diff| %2").arg(r).arg((got - expected).abs().max().item<double>())));
-    }
-}
-
-void TestKernels::parallelForCoversEachIndexOnce()
-{
-    for (int threads : {1, 2, 3}) {
-        kernels::setThreads(threads);
-        QCOMPARE(kernels::threads(), threads);
-        for (std::int64_t n : {1, 7, 64, 1001}) {
-            std::vector<std::atomic<int>> hits(static_cast<std::size_t>(n));
-            std::atomic<int> chunks{0};
-            kernels::parallelFor(n, 16, [&](std::int64_t b, std::int64_t e) {
-                ++chunks;
-                QVERIFY(b % 16 == 0);   // chunk starts are multiples of the grain
-                for (std::int64_t i = b; i < e; ++i) {
-                    ++hits[i];
-                    // A nested call runs on this thread and still covers its range.
-                    if (i == b)
-                        kernels::parallelFor(3, 1, [&](std::int64_t nb, std::int64_t ne) { QCOMPARE(ne - nb, 3); });
-                }
-            });
-            for (std::int64_t i = 0; i < n; ++i)
-                QCOMPARE(hits[i].load(), 1);
-            QVERIFY(chunks.load() <= 8 * threads);   // a few chunks per thread, not one per grain
-        }
-    }
-}
-
-void TestKernels::parallelForBackToBack()
-{
-    // Tasks of different sizes in quick succession, as a decode step issues them:
-    // a thread that comes late to one task must neither run a chunk of it after
-    // it finished nor count one towards the next.
-    kernels::setThreads(2);
-    for (int iteration = 0; iteration < 20000; ++iteration) {
-        const std::int64_t n = iteration % 3 == 0 ? 2 : 12 + iteration % 5;
-        std::atomic<std::int64_t> sum{0};
-        kernels::parallelFor(n, 1, [&](std::int64_t b, std::int64_t e) {
-            for (std::int64_t i = b; i < e; ++i)
-                sum += i + 1;
-        });
-        if (sum.load() != n * (n + 1) / 2)
-            QFAIL(qPrintable(QString("iteration %1: sum %2 for n %3").arg(iteration).arg(sum.load()).arg(n)));
-    }
-}
-
-void TestKernels::threadSetting()
-{
-    kernels::setThreads(0);   // at least one: the caller
-    QCOMPARE(kernels::threads(), 1);
-    kernels::setThreads(2);
-    // Products on the pool agree bit for bit with the serial ones: each output
-    // element is computed by one thread in the same order.
-    const auto x = randomVector(4 * 300, 13), w = randomVector(701 * 300, 14);
-    for (std::int64_t M : {1, 4}) {
-        std::vector<float> a(M * 701), b(M * 701);
-        kernels::linear(x.data(), M, 300, 300, w.data(), 701, nullptr, a.data(), 701);
-        kernels::linearSerial(x.data(), M, 300, 300, w.data(), 701, nullptr, b.data(), 701);
-        QCOMPARE(a, b);
     }
 }
 
